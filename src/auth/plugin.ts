@@ -1,0 +1,89 @@
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { districts, users, wards, type Role } from '../db/schema.js';
+import { ForbiddenError } from '../errors.js';
+import type { CurrentUser } from './access.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** true: anyone may open it (sign-in page, static files). Default: signed-in users only. */
+    public?: boolean;
+    /** Roles allowed on this route at all; the scope check happens in the handler via authorize(). */
+    roles?: readonly Role[];
+  }
+  interface FastifyRequest {
+    user: CurrentUser | null;
+  }
+  interface FastifyReply {
+    /** Per-request template data (@fastify/view merges it into every view). */
+    locals?: Record<string, unknown>;
+  }
+  interface Session {
+    userId?: number;
+    createdAt?: number;
+    flash?: string;
+  }
+}
+
+export interface AuthPluginOptions {
+  db: Db;
+}
+
+/** True for requests that expect JSON rather than a page. */
+export function wantsJson(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/');
+}
+
+/** Loads the signed-in user for a session, or null if the user is gone or disabled. */
+export function loadCurrentUser(db: Db, userId: number): CurrentUser | null {
+  const row = db
+    .select({ user: users, districtCode: districts.code, districtWardId: districts.wardId })
+    .from(users)
+    .leftJoin(districts, eq(districts.id, users.districtId))
+    .where(eq(users.id, userId))
+    .get();
+  if (!row || row.user.disabled) return null;
+  const { user } = row;
+  // A district user's ward is the district's ward, so ward-level checks need no second lookup.
+  const wardId = user.role === 'district' ? row.districtWardId : user.wardId;
+  const ward = wardId === null ? undefined : db.select({ name: wards.name }).from(wards).where(eq(wards.id, wardId)).get();
+  return {
+    id: user.id,
+    login: user.login,
+    displayName: user.displayName,
+    role: user.role,
+    wardId,
+    districtId: user.districtId,
+    wardName: ward?.name ?? null,
+    districtCode: row.districtCode,
+  };
+}
+
+/**
+ * Every route is for signed-in users unless its config says `public: true`;
+ * `roles` narrows it further. Anonymous page requests go to the sign-in page,
+ * anonymous JSON requests get 401.
+ */
+export const authPlugin = fp<AuthPluginOptions>(async (app, { db }) => {
+  app.decorateRequest('user', null);
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const userId = request.session?.userId;
+    request.user = typeof userId === 'number' ? loadCurrentUser(db, userId) : null;
+    if (typeof userId === 'number' && !request.user) {
+      await request.session.destroy();
+    }
+    reply.locals = { ...(reply.locals ?? {}), user: request.user };
+
+    const config = request.routeOptions.config;
+    if (config.public) return;
+    if (!request.user) {
+      if (wantsJson(request)) return reply.code(401).send({ error: 'ログインしてください。' });
+      const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+      return reply.redirect(`/login${next}`, 303);
+    }
+    if (config.roles && !config.roles.includes(request.user.role)) throw new ForbiddenError();
+  });
+});

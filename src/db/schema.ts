@@ -1,0 +1,226 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// No ON DELETE CASCADE anywhere: drizzle-kit rebuilds tables with DROP TABLE,
+// and a cascade would silently delete user data (see migrations test).
+
+/** 区 — a ward of the city. */
+export const wards = sqliteTable('wards', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  kana: text('kana').notNull(),
+  sortOrder: integer('sort_order').notNull().default(0),
+});
+
+/** 校(地)区 — a district; history stays attached when districts merge. */
+export const districts = sqliteTable(
+  'districts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    kana: text('kana').notNull(),
+    wardId: integer('ward_id')
+      .notNull()
+      .references(() => wards.id),
+    activeFrom: integer('active_from'),
+    activeTo: integer('active_to'),
+  },
+  (t) => [index('districts_ward_idx').on(t.wardId)],
+);
+
+export const ROLES = ['city', 'ward', 'district'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** People who sign in: 市社協 (city), 区社協 (ward), 校(地)区社協 (district). */
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    login: text('login').notNull().unique(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    wardId: integer('ward_id').references(() => wards.id),
+    districtId: integer('district_id').references(() => districts.id),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: text('created_at').notNull(),
+    passwordChangedAt: text('password_changed_at'),
+  },
+  (t) => [
+    check('users_scope_check', sql`(role = 'city') OR (role = 'ward' AND ward_id IS NOT NULL) OR (role = 'district' AND district_id IS NOT NULL)`),
+  ],
+);
+
+/** Server-side sessions, so that sign-out and disabling a user end them at once. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    sid: text('sid').primaryKey(),
+    userId: integer('user_id').references(() => users.id),
+    data: text('data').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** 月次報告 — one district's counts for one month; NULL is "not reported", never 0. */
+export const monthlyReports = sqliteTable(
+  'monthly_reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    month: text('month').notNull(),
+    watchedElderly: integer('watched_elderly'),
+    watchedDisability: integer('watched_disability'),
+    watchedSingleParent: integer('watched_single_parent'),
+    watchedOther: integer('watched_other'),
+    welfareCooperators: integer('welfare_cooperators'),
+    mutualAidCases: integer('mutual_aid_cases'),
+    coordinationMeetings: integer('coordination_meetings'),
+    wellClubParticipants: integer('well_club_participants'),
+    note: text('note'),
+    /** JSON array of field names the user confirmed despite the plausibility check. */
+    flaggedFields: text('flagged_fields'),
+    correctedByWard: integer('corrected_by_ward', { mode: 'boolean' }).notNull().default(false),
+    version: integer('version').notNull().default(1),
+    updatedBy: integer('updated_by').references(() => users.id),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('monthly_reports_district_month_uq').on(t.districtId, t.month), index('monthly_reports_month_idx').on(t.month)],
+);
+
+/** サロン — a salon register entry; closedOn NULL while open. */
+export const salons = sqliteTable(
+  'salons',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    name: text('name').notNull(),
+    venue: text('venue').notNull().default(''),
+    openedOn: text('opened_on').notNull(),
+    closedOn: text('closed_on'),
+    subsidyApplied: integer('subsidy_applied', { mode: 'boolean' }).notNull().default(false),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('salons_district_idx').on(t.districtId)],
+);
+
+/** 小地域福祉活動計画 — a district's plan: generation, FY formulated, plan period. */
+export const plans = sqliteTable(
+  'plans',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    generation: integer('generation').notNull(),
+    formulatedFy: integer('formulated_fy').notNull(),
+    firstFy: integer('first_fy').notNull(),
+    lastFy: integer('last_fy').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('plans_district_idx').on(t.districtId)],
+);
+
+/** 取組事例 — a case study written by a district, picked into agenda sheets. */
+export const caseStudies = sqliteTable(
+  'case_studies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    fiscalYear: integer('fiscal_year').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    version: integer('version').notNull().default(1),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('case_studies_district_idx').on(t.districtId)],
+);
+
+export const SCOPE_TYPES = ['city', 'ward', 'district'] as const;
+export type ScopeType = (typeof SCOPE_TYPES)[number];
+
+/**
+ * 公表値 — a figure published in an old agenda sheet, or "not available" (value
+ * NULL) with the reason printed in the cell. `item` is '1'…'7' or a household
+ * row key; `scopeId` is 0 for the city.
+ */
+export const publishedFigures = sqliteTable(
+  'published_figures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    item: text('item').notNull(),
+    fiscalYear: integer('fiscal_year').notNull(),
+    scopeType: text('scope_type', { enum: SCOPE_TYPES }).notNull(),
+    scopeId: integer('scope_id').notNull().default(0),
+    value: integer('value'),
+    note: text('note'),
+    updatedBy: integer('updated_by').references(() => users.id),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('published_figures_uq').on(t.item, t.fiscalYear, t.scopeType, t.scopeId)],
+);
+
+/** Settings as JSON values keyed by name (regularMeetingMonths, reportDueDay, …). */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** 年度確定 — a closed fiscal year refuses edits to its months. */
+export const closedFiscalYears = sqliteTable('closed_fiscal_years', {
+  fiscalYear: integer('fiscal_year').primaryKey(),
+  closedBy: integer('closed_by').references(() => users.id),
+  closedAt: text('closed_at').notNull(),
+});
+
+/** Audit log: who, when, before and after, for every change users make. */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    userId: integer('user_id').references(() => users.id),
+    /** create | update | delete | close | reopen | sign_in | sign_in_failed | forbidden | … */
+    action: text('action').notNull(),
+    /** monthly_report | salon | plan | case_study | published_figure | setting | user | fiscal_year | agenda_sheet | session */
+    entity: text('entity').notNull(),
+    entityId: text('entity_id'),
+    districtId: integer('district_id').references(() => districts.id),
+    month: text('month'),
+    before: text('before'),
+    after: text('after'),
+    detail: text('detail'),
+  },
+  (t) => [index('audit_events_district_idx').on(t.districtId, t.id), index('audit_events_entity_idx').on(t.entity, t.entityId)],
+);
+
+/**
+ * 議題シート — an agenda sheet. `content` is the composed sheet (tables, rows,
+ * overrides, footnotes, sections, case studies) as JSON; `frozen` holds the
+ * figures and labels agreed when it was finalised (確定).
+ */
+export const agendaSheets = sqliteTable('agenda_sheets', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  heading: text('heading').notNull(),
+  subheading: text('subheading').notNull().default(''),
+  fromFy: integer('from_fy').notNull(),
+  toFy: integer('to_fy').notNull(),
+  content: text('content').notNull(),
+  frozen: text('frozen'),
+  finalizedAt: text('finalized_at'),
+  finalizedBy: integer('finalized_by').references(() => users.id),
+  version: integer('version').notNull().default(1),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});

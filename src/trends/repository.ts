@@ -1,0 +1,180 @@
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { districts, monthlyReports, plans, publishedFigures, salons, wards, type ScopeType } from '../db/schema.js';
+import type { Target } from '../auth/access.js';
+import { rollupHouseholds, rollupYear, type CellValue, type RollupInput } from '../domain/rollup.js';
+import { fiscalYearOfMonth } from '../domain/fiscalYear.js';
+import { DEFAULT_THRESHOLDS, type TrendBasis, type TrendThresholds } from '../domain/trend.js';
+import { getSettings } from '../settings/repository.js';
+import { buildTrendRows, yearRange, type PublishedValue, type TableKind, type TrendRow } from './table.js';
+
+/** A scope of figures: the city, one ward, or one district. */
+export interface Scope {
+  /** As in URLs and the API: `city`, `ward:<name>`, `district:<code>`. */
+  key: string;
+  type: ScopeType;
+  /** 0 for the city, else the ward's or district's id. */
+  id: number;
+  label: string;
+  target: Target;
+}
+
+/** Resolves `city`, `ward:<name>` or `district:<code>`; null if there is no such ward or district. */
+export function resolveScope(db: Db, key: string): Scope | null {
+  if (key === 'city') return { key, type: 'city', id: 0, label: '全市', target: { kind: 'city' } };
+  const [type, ...rest] = key.split(':');
+  const name = rest.join(':');
+  if (type === 'ward' && name) {
+    const ward = db.select().from(wards).where(eq(wards.name, name)).get();
+    return ward ? { key, type: 'ward', id: ward.id, label: ward.name, target: { kind: 'ward', wardId: ward.id } } : null;
+  }
+  if (type === 'district' && name) {
+    const row = db.select().from(districts).where(eq(districts.code, name)).get();
+    return row
+      ? { key, type: 'district', id: row.id, label: row.name, target: { kind: 'district', districtId: row.id, wardId: row.wardId } }
+      : null;
+  }
+  return null;
+}
+
+/** The scope a user sees by default: the city for city staff, their ward or district otherwise. */
+export function defaultScopeKey(user: { role: string; wardName: string | null; districtCode: string | null }): string {
+  if (user.role === 'ward' && user.wardName) return `ward:${user.wardName}`;
+  if (user.role === 'district' && user.districtCode) return `district:${user.districtCode}`;
+  return 'city';
+}
+
+function districtsOf(db: Db, scope: Scope) {
+  const cols = { id: districts.id, activeFrom: districts.activeFrom, activeTo: districts.activeTo };
+  if (scope.type === 'city') return db.select(cols).from(districts).all();
+  if (scope.type === 'ward') return db.select(cols).from(districts).where(eq(districts.wardId, scope.id)).all();
+  return db.select(cols).from(districts).where(eq(districts.id, scope.id)).all();
+}
+
+/** Everything the rollup needs for a scope and a window of fiscal years, in three queries. */
+export function loadRollupInput(db: Db, scope: Scope, fromFy: number, toFy: number): RollupInput {
+  const scopeDistricts = districtsOf(db, scope);
+  const ids = scopeDistricts.map((d) => d.id);
+  const inScope = scope.type === 'city' ? undefined : inArray(monthlyReports.districtId, ids);
+  const reports = db
+    .select({
+      districtId: monthlyReports.districtId,
+      month: monthlyReports.month,
+      watchedElderly: monthlyReports.watchedElderly,
+      watchedDisability: monthlyReports.watchedDisability,
+      watchedSingleParent: monthlyReports.watchedSingleParent,
+      watchedOther: monthlyReports.watchedOther,
+      welfareCooperators: monthlyReports.welfareCooperators,
+      mutualAidCases: monthlyReports.mutualAidCases,
+      coordinationMeetings: monthlyReports.coordinationMeetings,
+      wellClubParticipants: monthlyReports.wellClubParticipants,
+    })
+    .from(monthlyReports)
+    .where(and(inScope, gte(monthlyReports.month, `${fromFy}-04`), lte(monthlyReports.month, `${toFy + 1}-03`)))
+    .all();
+  const salonRows = db
+    .select({ districtId: salons.districtId, openedOn: salons.openedOn, closedOn: salons.closedOn })
+    .from(salons)
+    .where(scope.type === 'city' ? undefined : inArray(salons.districtId, ids))
+    .all();
+  const planRows = db
+    .select({ districtId: plans.districtId, formulatedFy: plans.formulatedFy, firstFy: plans.firstFy, lastFy: plans.lastFy })
+    .from(plans)
+    .where(scope.type === 'city' ? undefined : inArray(plans.districtId, ids))
+    .all();
+  return { districts: scopeDistricts, reports, salons: salonRows, plans: planRows, regularMeetingMonths: getSettings(db).regularMeetingMonths };
+}
+
+/** Published figures of one scope in a window, keyed `${item}:${fiscalYear}`. */
+export function loadPublished(db: Db, scope: Scope, fromFy: number, toFy: number): Map<string, PublishedValue> {
+  const rows = db
+    .select()
+    .from(publishedFigures)
+    .where(
+      and(
+        eq(publishedFigures.scopeType, scope.type),
+        eq(publishedFigures.scopeId, scope.id),
+        gte(publishedFigures.fiscalYear, fromFy),
+        lte(publishedFigures.fiscalYear, toFy),
+      ),
+    )
+    .all();
+  return new Map(rows.map((r) => [`${r.item}:${r.fiscalYear}`, { value: r.value, note: r.note }]));
+}
+
+/** Fiscal years in which the scope has any published figure or monthly report, ascending. */
+export function fiscalYearsWithData(db: Db, scope: Scope): number[] {
+  const published = db
+    .selectDistinct({ fy: publishedFigures.fiscalYear })
+    .from(publishedFigures)
+    .where(and(eq(publishedFigures.scopeType, scope.type), eq(publishedFigures.scopeId, scope.id)))
+    .all()
+    .map((r) => r.fy);
+  // A report month YYYY-MM belongs to FY YYYY from April, YYYY-1 before.
+  const fyExpr = sql<number>`CAST(substr(${monthlyReports.month}, 1, 4) AS INTEGER) - (CAST(substr(${monthlyReports.month}, 6, 2) AS INTEGER) < 4)`;
+  const ids = scope.type === 'city' ? null : districtsOf(db, scope).map((d) => d.id);
+  const reported = db
+    .selectDistinct({ fy: fyExpr })
+    .from(monthlyReports)
+    .where(ids ? inArray(monthlyReports.districtId, ids) : undefined)
+    .orderBy(asc(fyExpr))
+    .all()
+    .map((r) => Number(r.fy));
+  return [...new Set([...published, ...reported])].sort((a, b) => a - b);
+}
+
+export interface TrendTableRequest {
+  kind: TableKind;
+  fromFy: number;
+  toFy: number;
+  basis: TrendBasis;
+  thresholds?: TrendThresholds;
+}
+
+export interface TrendTable {
+  scope: Scope;
+  kind: TableKind;
+  fiscalYears: number[];
+  basis: TrendBasis;
+  thresholds: TrendThresholds;
+  rows: TrendRow[];
+  /** Districts in scope that exist in each year, for "n of N reported". */
+  districtCounts: Map<number, number>;
+  /** Districts in scope with at least one monthly report in each year. */
+  districtsReporting: Map<number, number>;
+}
+
+/** Loads and rolls up one trend table: the single path behind pages, the API, agenda sheets and exports. */
+export function loadTrendTable(db: Db, scope: Scope, request: TrendTableRequest): TrendTable {
+  const fiscalYears = yearRange(request.fromFy, request.toFy);
+  const input = loadRollupInput(db, scope, request.fromFy, request.toFy);
+  const rollups = new Map<number, Record<string, CellValue>>();
+  const districtCounts = new Map<number, number>();
+  for (const fy of fiscalYears) {
+    rollups.set(fy, request.kind === 'items' ? rollupYear(fy, input) : rollupHouseholds(fy, input));
+    districtCounts.set(fy, input.districts.filter((d) => (d.activeFrom ?? -Infinity) <= fy && fy <= (d.activeTo ?? Infinity)).length);
+  }
+  const reporting = new Map<number, Set<number>>();
+  for (const r of input.reports) {
+    const fy = fiscalYearOfMonth(r.month);
+    if (!reporting.has(fy)) reporting.set(fy, new Set());
+    reporting.get(fy)!.add(r.districtId);
+  }
+  const districtsReporting = new Map(fiscalYears.map((fy) => [fy, reporting.get(fy)?.size ?? 0]));
+  const thresholds = request.thresholds ?? DEFAULT_THRESHOLDS;
+  const rows = buildTrendRows(request.kind, fiscalYears, rollups, loadPublished(db, scope, request.fromFy, request.toFy), {
+    basis: request.basis,
+    thresholds,
+  });
+  return { scope, kind: request.kind, fiscalYears, basis: request.basis, thresholds, rows, districtCounts, districtsReporting };
+}
+
+/**
+ * The default window: the last five fiscal years with data, ending before the
+ * current (unfinished) fiscal year, whose sums would mislead a trend.
+ */
+export function defaultWindow(db: Db, scope: Scope, currentFy: number): { fromFy: number; toFy: number } {
+  const years = fiscalYearsWithData(db, scope).filter((y) => y < currentFy);
+  const toFy = years.length > 0 ? years[years.length - 1] : currentFy - 1;
+  return { fromFy: toFy - 4, toFy };
+}

@@ -1,0 +1,87 @@
+// Pure: turns yearly rollups and published figures into the rows of a trend table.
+import { HOUSEHOLD_ROWS, ITEMS, type HouseholdRowKey, type ItemNumber } from '../domain/items.js';
+import type { CellValue } from '../domain/rollup.js';
+import { computeTrend, type TrendBasis, type TrendResult, type TrendThresholds } from '../domain/trend.js';
+
+export type CellOrigin = 'rollup' | 'published' | 'none';
+
+/** A published figure for one cell: a number, or not available (null) with its reason. */
+export interface PublishedValue {
+  value: number | null;
+  note: string | null;
+}
+
+export interface TrendCell {
+  fiscalYear: number;
+  /** What the table shows: the published figure if there is one, else the rollup. */
+  value: number | null;
+  origin: CellOrigin;
+  /** Reason printed in a not-available cell. */
+  note: string | null;
+  districtsReported: number;
+  /** The rollup, kept so the city can see where it differs from a published figure. */
+  rollupValue: number | null;
+}
+
+export type TableKind = 'items' | 'households';
+export type RowKey = `${ItemNumber}` | HouseholdRowKey;
+
+export interface TrendRow {
+  key: RowKey;
+  /** 1–7 for agenda items, null for household rows. */
+  item: ItemNumber | null;
+  circled: string;
+  title: string;
+  values: TrendCell[];
+  trend: TrendResult;
+}
+
+export interface TableOptions {
+  basis: TrendBasis;
+  thresholds: TrendThresholds;
+}
+
+/** Rows of a table in its printed order. */
+export function rowDefinitions(kind: TableKind): { key: RowKey; item: ItemNumber | null; circled: string; title: string }[] {
+  if (kind === 'items') return ITEMS.map((d) => ({ key: `${d.item}` as RowKey, item: d.item, circled: d.circled, title: d.title }));
+  return HOUSEHOLD_ROWS.map((r) => ({ key: r.key, item: null, circled: '', title: r.title }));
+}
+
+/** Builds one cell: a published figure wins over the rollup (DESIGN §4). */
+export function makeCell(fiscalYear: number, rollup: CellValue | undefined, published: PublishedValue | undefined): TrendCell {
+  const rollupValue = rollup?.value ?? null;
+  const districtsReported = rollup?.districtsReported ?? 0;
+  if (published) {
+    return { fiscalYear, value: published.value, origin: 'published', note: published.note, districtsReported, rollupValue };
+  }
+  return { fiscalYear, value: rollupValue, origin: rollupValue === null ? 'none' : 'rollup', note: null, districtsReported, rollupValue };
+}
+
+/**
+ * Assembles a trend table.
+ * `rollups` maps a fiscal year to the rollup of every row; `published` is keyed `${rowKey}:${fiscalYear}`.
+ */
+export function buildTrendRows(
+  kind: TableKind,
+  fiscalYears: readonly number[],
+  rollups: ReadonlyMap<number, Record<string, CellValue>>,
+  published: ReadonlyMap<string, PublishedValue>,
+  options: TableOptions,
+): TrendRow[] {
+  return rowDefinitions(kind).map((def) => {
+    const values = fiscalYears.map((fy) => makeCell(fy, rollups.get(fy)?.[def.key], published.get(`${def.key}:${fy}`)));
+    const trend = computeTrend(
+      values.map((c) => ({ fiscalYear: c.fiscalYear, value: c.value })),
+      options.basis,
+      options.thresholds,
+    );
+    return { ...def, values, trend };
+  });
+}
+
+/** Fiscal years from `from` to `to` inclusive. */
+export function yearRange(from: number, to: number): number[] {
+  const years: number[] = [];
+  for (let y = from; y <= to; y++) years.push(y);
+  return years;
+}
