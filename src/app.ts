@@ -21,6 +21,19 @@ import { viewHelpers } from './views.js';
 import { authRoutes } from './auth/routes.js';
 import { homeRoutes } from './home/routes.js';
 import { trendRoutes } from './trends/routes.js';
+import { districtRoutes } from './districts/routes.js';
+import { monthlyReportRoutes } from './monthlyReports/routes.js';
+import { salonRoutes } from './salons/routes.js';
+import { planRoutes } from './plans/routes.js';
+import { caseStudyRoutes } from './caseStudies/routes.js';
+import { completenessRoutes } from './completeness/routes.js';
+import { fiscalYearRoutes } from './fiscalYears/routes.js';
+import { publishedFigureRoutes } from './publishedFigures/routes.js';
+import { userRoutes } from './users/routes.js';
+import { accountRoutes } from './account/routes.js';
+import { agendaRoutes } from './agendas/routes.js';
+import { chartRoutes } from './charts/routes.js';
+import { exportRoutes } from './exports/routes.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -114,6 +127,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(homeRoutes);
   await app.register(trendRoutes);
+  await app.register(districtRoutes);
+  await app.register(monthlyReportRoutes);
+  await app.register(salonRoutes);
+  await app.register(planRoutes);
+  await app.register(caseStudyRoutes);
+  await app.register(completenessRoutes);
+  await app.register(fiscalYearRoutes);
+  await app.register(publishedFigureRoutes);
+  await app.register(userRoutes);
+  await app.register(accountRoutes);
+  await app.register(agendaRoutes);
+  await app.register(chartRoutes);
+  await app.register(exportRoutes);
 
   const pruneTimer = setInterval(() => store.prune(), 10 * 60_000);
   pruneTimer.unref();

@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Routes of this feature (being written). */
+export async function completenessRoutes(_app: FastifyInstance): Promise<void> {}
