@@ -75,7 +75,10 @@ export const authPlugin = fp<AuthPluginOptions>(async (app, { db }) => {
     if (typeof userId === 'number' && !request.user) {
       await request.session.destroy();
     }
-    reply.locals = { ...(reply.locals ?? {}), user: request.user };
+    // A message for the next page after a redirect (保存しました 等), shown once.
+    const flash = request.session?.flash;
+    if (flash) delete request.session.flash;
+    reply.locals = { ...(reply.locals ?? {}), user: request.user, flash };
 
     const config = request.routeOptions.config;
     if (config.public) return;
