@@ -1,0 +1,22 @@
+// When a monthly report is due (DESIGN §7): by the `dueDay`th of the following month.
+import { addMonths } from './fiscalYear.js';
+
+/** The date ('YYYY-MM-DD') by which the report for `month` is due. */
+export function dueDate(month: string, dueDay: number): string {
+  return `${addMonths(month, 1)}-${String(dueDay).padStart(2, '0')}`;
+}
+
+/** True when the report for `month` was due before `today` ('YYYY-MM-DD'). */
+export function isOverdue(month: string, today: string, dueDay: number): boolean {
+  return dueDate(month, dueDay) < today;
+}
+
+/** True once `month` has ended, so a report can be expected (not yet necessarily overdue). */
+export function isMonthOver(month: string, today: string): boolean {
+  return `${addMonths(month, 1)}-01` <= today;
+}
+
+/** Today's date in Japan as 'YYYY-MM-DD'. */
+export function todayInJapan(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
