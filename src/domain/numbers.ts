@@ -1,0 +1,75 @@
+/**
+ * Counts as people in Japan type them (件数・人数の入力).
+ *
+ * Volunteers type full-width digits and commas as often as half-width ones;
+ * a blank means "not reported" and must never become 0.
+ */
+
+export const DEFAULT_MAX_COUNT = 9_999_999;
+
+export const COUNT_MESSAGES = {
+  negative: 'マイナスの数は入力できません。0以上の整数を入力してください。',
+  decimal: '小数は入力できません。整数で入力してください。',
+  notNumber: '数字で入力してください（例：125 または １２５）。',
+  tooLarge: (max: number): string => `数が大きすぎます。${formatCount(max)}以下で入力してください。`,
+} as const;
+
+/** Full-width digits and commas to half-width, surrounding spaces (half- and full-width) removed. */
+export function normalizeDigits(s: string): string {
+  return String(s)
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/，/g, ',')
+    .trim();
+}
+
+/**
+ * Full-width ASCII (U+FF01–FF5E) and the ideographic space to their half-width forms.
+ * Deliberately narrower than NFKC, which would also turn ① or ² into digits.
+ */
+export function toHalfWidth(s: string): string {
+  return String(s)
+    .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ');
+}
+
+export type ParseCountResult = { ok: true; value: number | null } | { ok: false; message: string };
+
+// Signs people use for "minus": ASCII, full-width (folded by toHalfWidth), the math minus,
+// hyphens and dashes, and the accounting triangles ▲ △.
+const MINUS = '[-\u2212\u2010\u2011\u2012\u2013\u2014\u2015\u30fc\u25b2\u25b3]';
+const NUMERIC_BODY = '(?:\\d[\\d,]*(?:\\.\\d*)?|\\.\\d+)';
+const NEGATIVE_RE = new RegExp(`^${MINUS}\\s*${NUMERIC_BODY}$`);
+const DECIMAL_RE = /^\+?(?:\d[\d,]*\.\d*|\.\d+)$/;
+const PLAIN_RE = /^\d+$/;
+const GROUPED_RE = /^\d{1,3}(?:,\d{3})+$/;
+
+/** Parse a typed count: blank → null (not reported); otherwise a non-negative integer ≤ max, or a Japanese message. */
+export function parseCount(input: string | null | undefined, options?: { max?: number }): ParseCountResult {
+  const max = options?.max ?? DEFAULT_MAX_COUNT;
+  if (input === null || input === undefined) return { ok: true, value: null };
+  const s = toHalfWidth(String(input)).trim();
+  if (s === '') return { ok: true, value: null };
+
+  let digits: string | null = null;
+  if (PLAIN_RE.test(s)) digits = s;
+  else if (GROUPED_RE.test(s)) digits = s.replace(/,/g, '');
+
+  if (digits === null) {
+    if (NEGATIVE_RE.test(s)) return { ok: false, message: COUNT_MESSAGES.negative };
+    if (DECIMAL_RE.test(s)) return { ok: false, message: COUNT_MESSAGES.decimal };
+    return { ok: false, message: COUNT_MESSAGES.notNumber };
+  }
+  // Beyond 2^53 a Number no longer holds every integer, so no maximum may exceed it.
+  const limit = Math.min(max, Number.MAX_SAFE_INTEGER);
+  const value = Number(digits);
+  if (value > limit) return { ok: false, message: COUNT_MESSAGES.tooLarge(limit) };
+  return { ok: true, value };
+}
+
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** A count with thousands separators ('125,407'); '' for not reported. */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '';
+  return COUNT_FORMAT.format(n);
+}
