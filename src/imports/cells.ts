@@ -1,0 +1,104 @@
+/**
+ * Reading one CSV cell as people in Japan write it (DESIGN §8). Pure: each
+ * reader returns the value or the Japanese reason shown for that line and column.
+ */
+import { parseCount, toHalfWidth } from '../domain/numbers.js';
+import { parseDate } from '../domain/dates.js';
+import { parseFiscalYear } from '../domain/fiscalYear.js';
+import { isHouseholdRowKey } from '../domain/items.js';
+
+export type CellResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const ok = <T>(value: T): CellResult<T> => ({ ok: true, value });
+const fail = <T>(message: string): CellResult<T> => ({ ok: false, message });
+
+export const REQUIRED_MESSAGE = '必ず入力してください。';
+
+/** A count (件数・人数): blank is not reported (null). */
+export function readCount(cell: string): CellResult<number | null> {
+  const r = parseCount(cell);
+  return r.ok ? ok(r.value) : fail(r.message);
+}
+
+/** A date as `YYYY-MM-DD`; blank is null unless required. */
+export function readDate(cell: string, required: boolean): CellResult<string | null> {
+  if (cell === '') return required ? fail(REQUIRED_MESSAGE) : ok(null);
+  const r = parseDate(cell);
+  return r.ok ? ok(r.value) : fail(r.message);
+}
+
+/** A fiscal year written 2019, R1 or 令和元年度; blank is null unless required. */
+export function readFiscalYear(cell: string, required: boolean): CellResult<number | null> {
+  if (cell === '') return required ? fail(REQUIRED_MESSAGE) : ok(null);
+  const fy = parseFiscalYear(cell);
+  return fy === null ? fail('年度は 2019 または R1 のように入力してください。') : ok(fy);
+}
+
+const MONTH_RE = /^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?$/;
+
+/** A month written 2024-04, 2024/4 or 2024年4月 (full-width digits too), as `YYYY-MM`. */
+export function readMonth(cell: string): CellResult<string> {
+  if (cell === '') return fail(REQUIRED_MESSAGE);
+  const m = MONTH_RE.exec(toHalfWidth(cell).trim());
+  const month = m ? Number(m[2]) : 0;
+  if (!m || month < 1 || month > 12) return fail('月は 2024-04 または 2024/4 のように入力してください。');
+  return ok(`${m[1]}-${String(month).padStart(2, '0')}`);
+}
+
+/** A yes/no written 1/0 or はい/いいえ; blank means no (いいえ). */
+export function readBoolean(cell: string): CellResult<boolean> {
+  const s = toHalfWidth(cell).trim();
+  if (s === '' || s === '0' || s === 'いいえ') return ok(false);
+  if (s === '1' || s === 'はい') return ok(true);
+  return fail('1 か 0、または「はい」か「いいえ」で入力してください。');
+}
+
+/** Free text, trimmed; blank is null unless required. */
+export function readText(cell: string, options: { required: boolean; max: number }): CellResult<string | null> {
+  const s = cell.trim();
+  if (s === '') return options.required ? fail(REQUIRED_MESSAGE) : ok(null);
+  if ([...s].length > options.max) return fail(`${options.max}文字以内で入力してください。`);
+  return ok(s);
+}
+
+const CODE_RE = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** A district code: half-width letters, digits, - and _ (full-width typed ones are folded). */
+export function readDistrictCode(cell: string): CellResult<string> {
+  if (cell === '') return fail(REQUIRED_MESSAGE);
+  const code = toHalfWidth(cell).trim();
+  return CODE_RE.test(code) ? ok(code) : fail('校(地)区コードは半角の英数字（32文字以内）で入力してください。');
+}
+
+const KANJI_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+function kanjiNumber(s: string): number | null {
+  // Plans do not run past a few generations; 一 … 九十九 is plenty.
+  const m = /^([一二三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(s);
+  if (!m || s === '') return null;
+  if (!m[2]) return m[1] && !m[3] ? KANJI_DIGITS[m[1]] : null;
+  return (m[1] ? KANJI_DIGITS[m[1]] : 1) * 10 + (m[3] ? KANJI_DIGITS[m[3]] : 0);
+}
+
+/** A plan generation written 2, 第2次 or 第二次. */
+export function readGeneration(cell: string): CellResult<number> {
+  if (cell === '') return fail(REQUIRED_MESSAGE);
+  const s = toHalfWidth(cell).trim();
+  const m = /^第?\s*([0-9]+|[一二三四五六七八九十]+)\s*次?$/.exec(s);
+  const n = m ? (/^[0-9]+$/.test(m[1]) ? Number(m[1]) : kanjiNumber(m[1])) : null;
+  if (n === null || n < 1 || n > 99) return fail('計画の次数は 1、第1次、第一次 のように入力してください。');
+  return ok(n);
+}
+
+const CIRCLED = ['①', '②', '③', '④', '⑤', '⑥', '⑦'];
+
+/** An agenda item 1–7 (or ①–⑦, or a household row key such as watched_elderly), as stored. */
+export function readItem(cell: string): CellResult<string> {
+  if (cell === '') return fail(REQUIRED_MESSAGE);
+  const s = toHalfWidth(cell).trim();
+  if (/^[1-7]$/.test(s)) return ok(s);
+  const circled = CIRCLED.indexOf(s);
+  if (circled >= 0) return ok(String(circled + 1));
+  if (isHouseholdRowKey(s)) return ok(s);
+  return fail('項目は 1〜7 の番号で入力してください。');
+}

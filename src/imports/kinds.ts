@@ -1,0 +1,317 @@
+/**
+ * The five kinds of CSV import: how a row is read into a planned write, and
+ * how that write goes through the shared (audited) write path.
+ */
+import type { Db } from '../db/index.js';
+import type { ScopeType } from '../db/schema.js';
+import { COUNT_FIELDS, getMonthlyReport, saveMonthlyReport, valuesOf, type CountField, type MonthlyValues } from '../monthlyReports/repository.js';
+import { createSalon } from '../salons/repository.js';
+import { createPlan } from '../plans/repository.js';
+import { upsertPublishedFigure } from '../publishedFigures/repository.js';
+import { fiscalYearOfMonth, warekiLong } from '../domain/fiscalYear.js';
+import { toHalfWidth } from '../domain/numbers.js';
+import {
+  readBoolean,
+  readCount,
+  readDate,
+  readDistrictCode,
+  readFiscalYear,
+  readGeneration,
+  readItem,
+  readMonth,
+  readText,
+  REQUIRED_MESSAGE,
+  type CellResult,
+} from './cells.js';
+import {
+  findPlan,
+  findPublishedFigure,
+  findSalon,
+  upsertDistrict,
+  type DistrictRef,
+  type ImportLookups,
+  type WriteOutcome,
+} from './repository.js';
+import type { ImportKind } from './formats.js';
+
+/** One problem of the file, as shown to people: line (header = 1), column, reason. */
+export interface ImportError {
+  line: number;
+  /** Column name; '' for a problem of the whole line. */
+  column: string;
+  message: string;
+}
+
+/** A data row of the file, read cell by cell; every failed cell is recorded once. */
+export class RowReader {
+  failed = false;
+  constructor(
+    readonly line: number,
+    private readonly cells: readonly string[],
+    private readonly columnIndex: ReadonlyMap<string, number>,
+    private readonly errors: ImportError[],
+  ) {}
+
+  /** The trimmed cell; '' when blank or when the file lacks the column (reported on line 1). */
+  cell(column: string): string {
+    const i = this.columnIndex.get(column);
+    return i === undefined ? '' : (this.cells[i] ?? '').trim();
+  }
+
+  /** Reads a cell; on failure records the reason and returns undefined. */
+  take<T>(column: string, read: (cell: string) => CellResult<T>): T | undefined {
+    const r = read(this.cell(column));
+    if (r.ok) return r.value;
+    this.error(column, r.message);
+    return undefined;
+  }
+
+  error(column: string, message: string): void {
+    this.failed = true;
+    this.errors.push({ line: this.line, column, message });
+  }
+}
+
+/** Thrown by a planned write when the database disagrees with the row (e.g. a register entry differs). */
+export class RowWriteError extends Error {
+  constructor(
+    readonly column: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A row that passed validation: its identity in the file, and how to write it. */
+export interface PlannedWrite {
+  /** Two rows with the same key in one file are an error. */
+  key: string;
+  keyColumn: string;
+  apply(tx: Db, userId: number | null): WriteOutcome;
+}
+
+export interface KindContext {
+  lookups: ImportLookups;
+  force: boolean;
+}
+
+interface KindDefinition {
+  /** What makes two rows "the same" in a duplicate message (同じ…の行). */
+  keyLabel: string;
+  parse(row: RowReader, ctx: KindContext): PlannedWrite | null;
+}
+
+const text = (max: number, required = true) => (cell: string) => readText(cell, { required, max });
+const requiredText = (max: number) => (cell: string): CellResult<string> => {
+  const r = readText(cell, { required: true, max });
+  return r.ok ? { ok: true, value: r.value ?? '' } : r;
+};
+const requiredFy = (cell: string): CellResult<number> => {
+  const r = readFiscalYear(cell, true);
+  return r.ok ? { ok: true, value: r.value ?? 0 } : r;
+};
+const requiredDate = (cell: string): CellResult<string> => {
+  const r = readDate(cell, true);
+  return r.ok ? { ok: true, value: r.value ?? '' } : r;
+};
+
+function isActiveIn(d: DistrictRef, fy: number): boolean {
+  return (d.activeFrom === null || d.activeFrom <= fy) && (d.activeTo === null || fy <= d.activeTo);
+}
+
+/** The district named by the row's district_code, which must already exist. */
+function districtOf(row: RowReader, ctx: KindContext): DistrictRef | undefined {
+  const code = row.take('district_code', readDistrictCode);
+  if (code === undefined) return undefined;
+  const district = ctx.lookups.districtsByCode.get(code);
+  if (!district) row.error('district_code', `校(地)区コード「${code}」は登録されていません。先に校(地)区を登録してください。`);
+  return district;
+}
+
+const districtsKind: KindDefinition = {
+  keyLabel: '校(地)区コード',
+  parse(row) {
+    const code = row.take('code', readDistrictCode);
+    const name = row.take('name', requiredText(100));
+    const kana = row.take('kana', requiredText(100));
+    const wardName = row.take('ward', requiredText(50));
+    const activeFrom = row.take('active_from', (c) => readFiscalYear(c, false));
+    const activeTo = row.take('active_to', (c) => readFiscalYear(c, false));
+    if (activeFrom != null && activeTo != null && activeTo < activeFrom) {
+      row.error('active_to', '活動の終了年度は開始年度と同じか、それより後にしてください。');
+    }
+    if (row.failed || code === undefined || name === undefined || kana === undefined || wardName === undefined) return null;
+    const input = { code, name, kana, wardName, activeFrom: activeFrom ?? null, activeTo: activeTo ?? null };
+    return { key: code, keyColumn: 'code', apply: (tx, userId) => upsertDistrict(tx, input, userId) };
+  },
+};
+
+/** Keeps a plausibility flag only on fields whose value the file leaves as it was. */
+function keptFlags(tx: Db, districtId: number, month: string, values: MonthlyValues): CountField[] {
+  const existing = getMonthlyReport(tx, districtId, month);
+  if (!existing?.flaggedFields) return [];
+  const flagged = JSON.parse(existing.flaggedFields) as CountField[];
+  const stored = valuesOf(existing);
+  return flagged.filter((f) => stored[f] === values[f]);
+}
+
+const monthlyKind: KindDefinition = {
+  keyLabel: '校(地)区と月',
+  parse(row, ctx) {
+    const district = districtOf(row, ctx);
+    const month = row.take('month', readMonth);
+    const values = { note: null } as MonthlyValues;
+    for (const f of COUNT_FIELDS) values[f] = row.take(f, readCount) ?? null;
+    values.note = row.take('note', text(1000, false)) ?? null;
+    if (row.failed || !district || month === undefined) return null;
+    if (COUNT_FIELDS.every((f) => values[f] === null) && values.note === null) {
+      // Importing it would mark the month as reported, or blank out what was typed on screen.
+      row.error('month', 'この行には数がひとつも入っていません。報告のない月の行は削除してください。');
+      return null;
+    }
+    const fy = fiscalYearOfMonth(month);
+    if (!isActiveIn(district, fy)) {
+      row.error('month', `${district.name}は${warekiLong(fy)}には活動していない校(地)区です（集計に入りません）。`);
+      return null;
+    }
+    if (ctx.lookups.closedYears.has(fy) && !ctx.force) {
+      row.error('month', `${warekiLong(fy)}は年度確定済みのため取り込めません。年度を再開するか、確定済みの年度にも書き込む指定（--force）で取り込んでください。`);
+      return null;
+    }
+    const force = ctx.force;
+    return {
+      key: `${district.id}|${month}`,
+      keyColumn: 'month',
+      apply(tx, userId) {
+        const flaggedFields = keptFlags(tx, district.id, month, values);
+        const result = saveMonthlyReport(tx, { districtId: district.id, month, values, userId, flaggedFields, allowClosedYear: force });
+        if (result.status === 'unchanged') return 'unchanged';
+        if (result.status === 'saved') return result.created ? 'created' : 'updated';
+        throw new RowWriteError('month', '同時に別の変更があったため保存できませんでした。もう一度取り込んでください。');
+      },
+    };
+  },
+};
+
+const salonsKind: KindDefinition = {
+  keyLabel: '校(地)区・サロン名・開設日',
+  parse(row, ctx) {
+    const district = districtOf(row, ctx);
+    const name = row.take('name', requiredText(100));
+    const venue = row.take('venue', text(200, false));
+    const openedOn = row.take('opened_on', requiredDate);
+    const closedOn = row.take('closed_on', (c) => readDate(c, false));
+    const subsidyApplied = row.take('subsidy_applied', readBoolean);
+    if (openedOn !== undefined && closedOn != null && closedOn < openedOn) {
+      row.error('closed_on', '閉所日は開設日と同じか、それより後の日付にしてください。');
+    }
+    if (row.failed || !district || name === undefined || openedOn === undefined || subsidyApplied === undefined) return null;
+    const input = { name, venue: venue ?? '', openedOn, closedOn: closedOn ?? null, subsidyApplied };
+    return {
+      key: `${district.id}|${name}|${openedOn}`,
+      keyColumn: 'name',
+      apply(tx, userId) {
+        const existing = findSalon(tx, district.id, name, openedOn);
+        if (!existing) {
+          createSalon(tx, district.id, input, userId);
+          return 'created';
+        }
+        if (existing.venue === input.venue && existing.closedOn === input.closedOn && existing.subsidyApplied === input.subsidyApplied) {
+          return 'unchanged';
+        }
+        // The shared salon write path has no update yet; changes go through the salon page, which audits them.
+        throw new RowWriteError('name', '同じ名前・開設日のサロンがすでに登録されていて、会場・閉所日・補助金申請の内容が違います。変更はサロンの画面で行ってください。');
+      },
+    };
+  },
+};
+
+const plansKind: KindDefinition = {
+  keyLabel: '校(地)区と計画の次数',
+  parse(row, ctx) {
+    const district = districtOf(row, ctx);
+    const generation = row.take('generation', readGeneration);
+    const formulatedFy = row.take('formulated_fy', requiredFy);
+    const firstFy = row.take('first_fy', requiredFy);
+    const lastFy = row.take('last_fy', requiredFy);
+    if (firstFy !== undefined && lastFy !== undefined && lastFy < firstFy) {
+      row.error('last_fy', '推進期間の最終年度は最初の年度と同じか、それより後にしてください。');
+    }
+    if (row.failed || !district || generation === undefined || formulatedFy === undefined || firstFy === undefined || lastFy === undefined) {
+      return null;
+    }
+    const input = { generation, formulatedFy, firstFy, lastFy };
+    return {
+      key: `${district.id}|${generation}`,
+      keyColumn: 'generation',
+      apply(tx, userId) {
+        const existing = findPlan(tx, district.id, generation);
+        if (!existing) {
+          createPlan(tx, district.id, input, userId);
+          return 'created';
+        }
+        if (existing.formulatedFy === formulatedFy && existing.firstFy === firstFy && existing.lastFy === lastFy) return 'unchanged';
+        throw new RowWriteError('generation', `この校(地)区の第${generation}次計画はすでに登録されていて、年度の内容が違います。変更は計画の画面で行ってください。`);
+      },
+    };
+  },
+};
+
+/** `city`, a ward name or a district code (also `ward:<name>` / `district:<code>` as in URLs). */
+function scopeOf(row: RowReader, ctx: KindContext): { scopeType: ScopeType; scopeId: number } | undefined {
+  const raw = row.cell('scope');
+  if (raw === '') {
+    row.error('scope', REQUIRED_MESSAGE);
+    return undefined;
+  }
+  const s = toHalfWidth(raw).trim();
+  if (s.toLowerCase() === 'city' || s === '全市') return { scopeType: 'city', scopeId: 0 };
+  const [prefix, ...rest] = s.split(':');
+  const name = rest.join(':');
+  const district = ctx.lookups.districtsByCode.get(prefix === 'district' ? name : s);
+  const wardId = ctx.lookups.wardsByName.get(prefix === 'ward' ? name : raw.trim());
+  if (prefix === 'district' && district) return { scopeType: 'district', scopeId: district.id };
+  if (prefix === 'ward' && wardId !== undefined) return { scopeType: 'ward', scopeId: wardId };
+  if (prefix !== 'district' && prefix !== 'ward') {
+    if (district && wardId !== undefined) {
+      row.error('scope', `「${raw}」は区の名前とも校(地)区コードとも読めます。ward:${raw} または district:${s} と書いてください。`);
+      return undefined;
+    }
+    if (district) return { scopeType: 'district', scopeId: district.id };
+    if (wardId !== undefined) return { scopeType: 'ward', scopeId: wardId };
+  }
+  row.error('scope', `「${raw}」という区・校(地)区は登録されていません。city、区の名前、校(地)区コードのどれかを入力してください。`);
+  return undefined;
+}
+
+const publishedKind: KindDefinition = {
+  keyLabel: '項目・年度・範囲',
+  parse(row, ctx) {
+    const item = row.take('item', readItem);
+    const fiscalYear = row.take('fiscal_year', requiredFy);
+    const scope = scopeOf(row, ctx);
+    const value = row.take('value', readCount);
+    const note = row.take('note', text(200, false));
+    if (value === null && note === null) row.error('note', '公表値がない（value が空の）ときは、表に載せる理由を入力してください。');
+    if (row.failed || item === undefined || fiscalYear === undefined || !scope || value === undefined) return null;
+    const input = { item, fiscalYear, ...scope, value, note: note ?? null };
+    return {
+      key: `${item}|${fiscalYear}|${scope.scopeType}|${scope.scopeId}`,
+      keyColumn: 'item',
+      apply(tx, userId) {
+        const existing = findPublishedFigure(tx, input);
+        if (existing && existing.value === input.value && existing.note === input.note) return 'unchanged';
+        upsertPublishedFigure(tx, input, userId);
+        return existing ? 'updated' : 'created';
+      },
+    };
+  },
+};
+
+export const KINDS: Record<ImportKind, KindDefinition> = {
+  districts: districtsKind,
+  monthly: monthlyKind,
+  salons: salonsKind,
+  plans: plansKind,
+  published: publishedKind,
+};
