@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import view from '@fastify/view';
 import { Eta } from 'eta';
+import { z } from 'zod';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
@@ -34,6 +35,7 @@ import { accountRoutes } from './account/routes.js';
 import { agendaRoutes } from './agendas/routes.js';
 import { chartRoutes } from './charts/routes.js';
 import { exportRoutes } from './exports/routes.js';
+import { settingRoutes } from './settings/routes.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -120,6 +122,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await new Promise<void>((resolveCheck, reject) => {
       app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolveCheck()));
     });
+    // Hardening: a form re-rendered after a POST (422, wrong password) needs a token too, or the next try fails.
+    reply.locals = { ...(reply.locals ?? {}), csrfToken: reply.generateCsrf() };
   });
   setErrorPages(app);
 
@@ -140,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(agendaRoutes);
   await app.register(chartRoutes);
   await app.register(exportRoutes);
+  await app.register(settingRoutes);
 
   const pruneTimer = setInterval(() => store.prune(), 10 * 60_000);
   pruneTimer.unref();
@@ -151,6 +156,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 function setErrorPages(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     let status = error instanceof AppError ? error.statusCode : (error.statusCode ?? 500);
+    // Hardening: an input schema's parse() that throws is a bad request, never a 500.
+    if (error instanceof z.ZodError) status = 400;
     let message: string;
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
       status = 403;

@@ -5,6 +5,9 @@ import { ensureDemoCity } from './demo/demoCity.js';
 
 // Reads config, opens the database, listens, and shuts down gracefully. Nothing else.
 const config = loadConfig();
+if (config.NODE_ENV === 'production' && config.TRUST_PROXY !== 'true') {
+  console.warn('注意: NODE_ENV=production ではセッションの Cookie は HTTPS でのみ送られます。HTTPS の リバースプロキシの後ろで TRUST_PROXY=true として動かしてください。');
+}
 const database = await openDatabase(config.DATABASE_PATH);
 if (config.MIMAMORI_DEMO === 'on') {
   const created = await ensureDemoCity(database.db);

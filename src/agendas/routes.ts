@@ -1,4 +1,343 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { authorize, can, type CurrentUser } from '../auth/access.js';
+import type { Db } from '../db/index.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { currentFiscalYear, parseFiscalYear } from '../domain/fiscalYear.js';
+import { formatDateLong } from '../domain/dates.js';
+import { DEFAULT_THRESHOLDS, parseBasis } from '../domain/trend.js';
+import { defaultWindow, loadTrendTable, resolveScope } from '../trends/repository.js';
+import { scopeChoices } from '../trends/routes.js';
+import { MAX_SHEET_YEARS, defaultContent, rowKeysOf, type AgendaTable, type PrintModel, type PrintTable } from './content.js';
+import { applyOp, draftFromBody, draftFromContent, opSchema, validateDraft, type Draft, type FieldErrors } from './form.js';
+import {
+  contentOf,
+  createAgendaSheet,
+  deleteAgendaSheet,
+  duplicateAgendaSheet,
+  finalizeAgendaSheet,
+  getAgendaSheet,
+  listAgendaSheets,
+  listCaseStudyChoices,
+  liveModel,
+  printedModel,
+  unfinalizeAgendaSheet,
+  updateAgendaSheet,
+  userDisplayName,
+  type AgendaSheetRow,
+} from './repository.js';
+import { authorizeCompose, authorizeSheetRead } from './access.js';
+import { buildPrintTable, compareModels, paragraphs, parenthesised, titleSegments } from './sheet.js';
 
-/** Routes of this feature (being written). */
-export async function agendaRoutes(_app: FastifyInstance): Promise<void> {}
+const EDITOR_STYLES = ['agenda-editor.css'];
+const PRINT_STYLES = ['agenda-print.css'];
+
+const idParams = z.object({ id: z.string().regex(/^[1-9]\d{0,8}$/).transform(Number) });
+const versionBody = z.object({ version: z.string().regex(/^\d{1,9}$/).transform(Number) });
+
+function sheetId(request: FastifyRequest): number {
+  const parsed = idParams.safeParse(request.params);
+  if (!parsed.success) throw new NotFoundError('その議題シートは見つかりません。');
+  return parsed.data.id;
+}
+
+function postedVersion(request: FastifyRequest): number {
+  const parsed = versionBody.safeParse(request.body ?? {});
+  // Without a version we cannot tell a stale page from a fresh one: treat it as stale.
+  return parsed.success ? parsed.data.version : -1;
+}
+
+/** 令和8年11月23日 14:05 (Japan time) of an ISO timestamp. */
+export function formatJapanTimestamp(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${formatDateLong(`${parts.year}-${parts.month}-${parts.day}`)} ${parts.hour}:${parts.minute}`;
+}
+
+function flash(request: FastifyRequest, message: string): void {
+  request.session.flash = message;
+}
+
+const CONFLICT_MESSAGE = 'ほかの方がこのシートを先に変更しました。お手数ですが、一覧から開き直して、内容を確かめてからもう一度操作してください。';
+
+// ---------------------------------------------------------------------------
+// The editor page.
+
+/**
+ * The settings a draft table shows its computed labels with: what was typed
+ * where it is valid, else the usual values, so a half-typed form still shows figures.
+ */
+function previewSpec(draftTable: Draft['tables'][number], db: Db): AgendaTable {
+  const pct = (s: string, fallback: number) => {
+    const n = Number(s.normalize('NFKC').replace(/[%\s]/g, ''));
+    return s.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 1000 ? n / 100 : fallback;
+  };
+  let flat = pct(draftTable.flatPercent, DEFAULT_THRESHOLDS.flat);
+  let strong = pct(draftTable.strongPercent, DEFAULT_THRESHOLDS.strong);
+  if (flat > strong) [flat, strong] = [DEFAULT_THRESHOLDS.flat, DEFAULT_THRESHOLDS.strong];
+  return {
+    kind: draftTable.kind,
+    scope: resolveScope(db, draftTable.scope) ? draftTable.scope : 'city',
+    heading: draftTable.heading,
+    // Every row of the kind, so the computed label shows beside rows not yet chosen too.
+    rows: draftTable.rows.map((r) => ({
+      key: r.key,
+      override: { text: r.overrideText.trim(), arrow: (['↗', '→', '↘'].includes(r.overrideArrow) ? r.overrideArrow : '') as '' },
+      footnoteMarker: r.footnoteMarker.trim(),
+      footnote: r.footnote.trim(),
+    })),
+    basis: parseBasis(draftTable.basis) ?? 'yoy',
+    thresholds: { flat, strong },
+    headerStyle: draftTable.headerStyle === 'long' ? 'long' : 'short',
+    showTrend: draftTable.showTrend,
+    note: draftTable.note,
+  };
+}
+
+function previewWindow(draft: Draft, fallback: { fromFy: number; toFy: number }): { fromFy: number; toFy: number } {
+  const from = parseFiscalYear(draft.from);
+  const to = parseFiscalYear(draft.to);
+  if (from !== null && to !== null && from <= to && to - from + 1 <= MAX_SHEET_YEARS) return { fromFy: from, toFy: to };
+  return fallback;
+}
+
+function previewTables(db: Db, draft: Draft, fallback: { fromFy: number; toFy: number }): PrintTable[] {
+  const window = previewWindow(draft, fallback);
+  return draft.tables.map((t, i) => {
+    const spec = previewSpec(t, db);
+    const scope = resolveScope(db, spec.scope)!;
+    const table = loadTrendTable(db, scope, { kind: spec.kind, fromFy: window.fromFy, toFy: window.toFy, basis: spec.basis, thresholds: spec.thresholds });
+    return buildPrintTable(i + 1, spec, table);
+  });
+}
+
+interface EditorState {
+  sheet: AgendaSheetRow | null;
+  draft: Draft;
+  errors?: FieldErrors;
+  labels?: Record<string, string>;
+  notice?: string;
+  conflict?: { updatedAt: string; heading: string } | null;
+}
+
+async function renderEditor(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, state: EditorState, status = 200) {
+  const { db } = app.database;
+  const user = request.user!;
+  const fallback = state.sheet ? { fromFy: state.sheet.fromFy, toFy: state.sheet.toFy } : defaultWindow(db, resolveScope(db, 'city')!, currentFiscalYear());
+  const caseStudies = listCaseStudyChoices(db);
+  reply.code(status);
+  return reply.viewAsync('agendas/edit', {
+    title: state.sheet ? `議題シートの編集：${state.sheet.heading}` : '議題シートの作成',
+    styles: EDITOR_STYLES,
+    sheet: state.sheet,
+    action: state.sheet ? `/agendas/${state.sheet.id}/edit` : '/agendas/new',
+    draft: state.draft,
+    errors: state.errors ?? {},
+    labels: state.labels ?? {},
+    notice: state.notice ?? null,
+    conflict: state.conflict ?? null,
+    previews: previewTables(db, state.draft, fallback),
+    scopes: scopeChoices(db, user),
+    caseStudies,
+    rowKeysOf,
+    csrfToken: reply.generateCsrf(),
+  });
+}
+
+/** Reads the editor form; returns the draft and which button was pressed. */
+function readEditorForm(app: FastifyInstance, request: FastifyRequest): { draft: Draft; op: string } {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const ids = listCaseStudyChoices(app.database.db).map((c) => c.id);
+  const opRaw = Array.isArray(body.op) ? body.op[0] : body.op;
+  const op = opSchema.safeParse(typeof opRaw === 'string' ? opRaw : 'save');
+  return { draft: draftFromBody(body, ids), op: op.success ? op.data : 'save' };
+}
+
+function validate(app: FastifyInstance, user: CurrentUser, draft: Draft) {
+  const { db } = app.database;
+  const known = new Set(listCaseStudyChoices(db).map((c) => c.id));
+  return validateDraft(draft, {
+    scopeOk: (key) => {
+      const scope = resolveScope(db, key);
+      return !!scope && can(user, 'read', scope.target);
+    },
+    caseStudyExists: (id) => known.has(id),
+  });
+}
+
+const STRUCTURE_NOTICE = '表や項目を追加・削除しました。まだ保存していません。内容を確かめて「保存する」を押してください。';
+
+// ---------------------------------------------------------------------------
+
+/** 議題シート: compose (city), view and print (city and ward). */
+export async function agendaRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.database;
+  const readers = { roles: ['city', 'ward'] as const };
+  const composers = { roles: ['city'] as const };
+
+  app.get('/agendas', { config: readers }, async (request, reply) => {
+    authorize(request.user, 'read', { kind: 'city' });
+    const sheets = listAgendaSheets(db).map(({ sheet, finalizedByName }) => ({
+      id: sheet.id,
+      heading: sheet.heading,
+      subheading: sheet.subheading,
+      fromFy: sheet.fromFy,
+      toFy: sheet.toFy,
+      version: sheet.version,
+      finalized: sheet.frozen !== null,
+      finalizedAt: formatJapanTimestamp(sheet.finalizedAt),
+      finalizedByName,
+      updatedAt: formatJapanTimestamp(sheet.updatedAt),
+    }));
+    return reply.viewAsync('agendas/index', { title: '議題シート', styles: EDITOR_STYLES, sheets, canCompose: request.user!.role === 'city' });
+  });
+
+  app.get('/agendas/new', { config: composers }, async (request, reply) => {
+    authorizeCompose(request.user);
+    const window = defaultWindow(db, resolveScope(db, 'city')!, currentFiscalYear());
+    const draft = draftFromContent(
+      { heading: '議題（１）ア 小地域福祉活動の状況', subheading: '（地域での見守り・助け合いのためのネットワークづくり）', ...window },
+      defaultContent(),
+      0,
+    );
+    return renderEditor(app, request, reply, { sheet: null, draft });
+  });
+
+  app.post('/agendas/new', { config: composers }, async (request, reply) => {
+    authorizeCompose(request.user);
+    const { draft, op } = readEditorForm(app, request);
+    if (op !== 'save') return renderEditor(app, request, reply, { sheet: null, draft: applyOp(draft, op), notice: STRUCTURE_NOTICE });
+    const result = validate(app, request.user, draft);
+    if (!result.input) return renderEditor(app, request, reply, { sheet: null, draft, errors: result.errors, labels: result.labels }, 422);
+    const sheet = createAgendaSheet(db, result.input, request.user.id);
+    flash(request, '議題シートを作成しました。');
+    return reply.redirect(`/agendas/${sheet.id}/edit`, 303);
+  });
+
+  app.get('/agendas/:id/edit', { config: composers }, async (request, reply) => {
+    authorizeCompose(request.user);
+    const sheet = getAgendaSheet(db, sheetId(request));
+    if (sheet.frozen !== null) return renderFinalized(request, reply, sheet);
+    return renderEditor(app, request, reply, { sheet, draft: draftFromContent(sheet, contentOf(sheet), sheet.version) });
+  });
+
+  app.post('/agendas/:id/edit', { config: composers }, async (request, reply) => {
+    authorizeCompose(request.user);
+    const sheet = getAgendaSheet(db, sheetId(request));
+    const { draft, op } = readEditorForm(app, request);
+    if (sheet.frozen !== null) throw new ConflictError('このシートは確定済みのため変更できません。変更するには、先に確定を解除してください。');
+    if (op !== 'save') return renderEditor(app, request, reply, { sheet, draft: applyOp(draft, op), notice: STRUCTURE_NOTICE });
+    const result = validate(app, request.user, draft);
+    if (!result.input) return renderEditor(app, request, reply, { sheet, draft, errors: result.errors, labels: result.labels }, 422);
+    const expected = /^\d{1,9}$/.test(draft.version) ? Number(draft.version) : -1;
+    const saved = updateAgendaSheet(db, sheet.id, result.input, expected, request.user.id);
+    if (saved.status === 'conflict') {
+      // Keep what was typed; the next save (with the stored version) overwrites on purpose.
+      return renderEditor(
+        app,
+        request,
+        reply,
+        {
+          sheet: saved.stored,
+          draft: { ...draft, version: String(saved.stored.version) },
+          conflict: { updatedAt: formatJapanTimestamp(saved.stored.updatedAt), heading: saved.stored.heading },
+        },
+        409,
+      );
+    }
+    flash(request, '保存しました。');
+    return reply.redirect(`/agendas/${sheet.id}/edit`, 303);
+  });
+
+  app.post('/agendas/:id/duplicate', { config: composers }, async (request, reply) => {
+    authorizeCompose(request.user);
+    const copy = duplicateAgendaSheet(db, sheetId(request), request.user.id);
+    flash(request, '複製しました。複製したシートは下書きです。');
+    return reply.redirect(`/agendas/${copy.id}/edit`, 303);
+  });
+
+  app.post('/agendas/:id/delete', { config: composers }, async (request, reply) => {
+    authorizeCompose(request.user);
+    const result = deleteAgendaSheet(db, sheetId(request), postedVersion(request), request.user.id);
+    if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
+    flash(request, `「${result.sheet.heading}」を削除しました。`);
+    return reply.redirect('/agendas', 303);
+  });
+
+  app.post('/agendas/:id/finalize', { config: composers }, async (request, reply) => {
+    authorizeCompose(request.user);
+    const id = sheetId(request);
+    const result = finalizeAgendaSheet(db, id, postedVersion(request), request.user.id);
+    if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
+    flash(request, '確定しました。このシートは、今後データが変わっても確定した数字で印刷されます。');
+    return reply.redirect(`/agendas/${id}/edit`, 303);
+  });
+
+  app.post('/agendas/:id/unfinalize', { config: composers }, async (request, reply) => {
+    authorizeCompose(request.user);
+    const id = sheetId(request);
+    const result = unfinalizeAgendaSheet(db, id, postedVersion(request), request.user.id);
+    if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
+    flash(request, '確定を解除しました。シートは下書きに戻り、現在のデータで表示されます。');
+    return reply.redirect(`/agendas/${id}/edit`, 303);
+  });
+
+  // A sheet's own address: city staff compose it, ward staff print it.
+  app.get('/agendas/:id', { config: readers }, async (request, reply) => {
+    const sheet = getAgendaSheet(db, sheetId(request));
+    authorizeSheetRead(db, request.user, sheet);
+    return reply.redirect(`/agendas/${sheet.id}/${request.user.role === 'city' ? 'edit' : 'print'}`, 303);
+  });
+
+  app.get('/agendas/:id/print', { config: readers }, async (request, reply) => {
+    const sheet = getAgendaSheet(db, sheetId(request));
+    authorizeSheetRead(db, request.user, sheet);
+    const model = printedModel(db, sheet);
+    return reply.viewAsync('agendas/print', {
+      title: sheet.heading,
+      styles: PRINT_STYLES,
+      bodyClass: 'agenda-print',
+      mainClass: 'paper-main',
+      sheet: { id: sheet.id, finalized: sheet.frozen !== null, finalizedAt: formatJapanTimestamp(sheet.finalizedAt) },
+      model,
+      subheading: parenthesised(model.subheading),
+      paragraphs,
+      titleSegments,
+      canCompose: request.user!.role === 'city',
+    });
+  });
+
+  /** The read-only editor of a finalised sheet: the frozen figures and how live data has drifted since. */
+  async function renderFinalized(request: FastifyRequest, reply: FastifyReply, sheet: AgendaSheetRow) {
+    const frozen = printedModel(db, sheet);
+    let live: PrintModel | null = null;
+    let liveError: string | null = null;
+    try {
+      live = liveModel(db, sheet);
+    } catch (err) {
+      // A ward or district renamed since: the frozen sheet still prints; say why no comparison.
+      if (!(err instanceof NotFoundError)) throw err;
+      liveError = err.message;
+    }
+    const drift = live ? compareModels(frozen, live) : null;
+    return reply.viewAsync('agendas/finalized', {
+      title: `議題シート（確定済み）：${sheet.heading}`,
+      styles: EDITOR_STYLES,
+      sheet,
+      model: frozen,
+      subheading: parenthesised(frozen.subheading),
+      drift,
+      liveError,
+      finalizedAt: formatJapanTimestamp(sheet.finalizedAt),
+      finalizedBy: userDisplayName(db, sheet.finalizedBy),
+      paragraphs,
+    });
+  }
+}
+

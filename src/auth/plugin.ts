@@ -5,6 +5,7 @@ import type { Db } from '../db/index.js';
 import { districts, users, wards, type Role } from '../db/schema.js';
 import { ForbiddenError } from '../errors.js';
 import type { CurrentUser } from './access.js';
+import { SignInThrottle } from './throttle.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -15,6 +16,12 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     user: CurrentUser | null;
+  }
+  interface FastifyInstance {
+    /** Every route registered after the auth plugin, for the access-control test and audits. */
+    registeredRoutes: RegisteredRoute[];
+    /** Counters of recent sign-in failures (one per app). */
+    signInThrottle: SignInThrottle;
   }
   interface FastifyReply {
     /** Per-request template data (@fastify/view merges it into every view). */
@@ -29,6 +36,14 @@ declare module 'fastify' {
 
 export interface AuthPluginOptions {
   db: Db;
+}
+
+/** A route as registered: method, URL pattern and its auth config. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  public: boolean;
+  roles: readonly Role[] | undefined;
 }
 
 /** True for requests that expect JSON rather than a page. */
@@ -68,12 +83,22 @@ export function loadCurrentUser(db: Db, userId: number): CurrentUser | null {
  */
 export const authPlugin = fp<AuthPluginOptions>(async (app, { db }) => {
   app.decorateRequest('user', null);
+  app.decorate('signInThrottle', new SignInThrottle());
+  const registered: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', registered);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      registered.push({ method, url: route.url, public: route.config?.public === true, roles: route.config?.roles });
+    }
+  });
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const userId = request.session?.userId;
     request.user = typeof userId === 'number' ? loadCurrentUser(db, userId) : null;
     if (typeof userId === 'number' && !request.user) {
-      await request.session.destroy();
+      // The user was disabled or deleted: end this session, but keep a fresh
+      // anonymous one so that CSRF tokens (and the sign-in page) still work.
+      await request.session.regenerate();
     }
     // A message for the next page after a redirect (保存しました 等), shown once.
     const flash = request.session?.flash;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../db/schema.js';
@@ -6,52 +6,112 @@ import { recordAudit } from '../audit/repository.js';
 import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { endSessionsOfUser } from './sessionStore.js';
 
+// Anything that is not a short string (e.g. a repeated field, which formbody turns into an array) reads as empty.
+const text = (max: number) => z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string()).transform((s) => s.slice(0, max));
+
 const signInSchema = z.object({
-  login: z.string().trim().max(100).default(''),
-  password: z.string().max(1000).default(''),
-  next: z.string().max(2000).optional(),
+  login: text(100).transform((s) => s.trim()),
+  // Long enough for any allowed password (128 characters, up to 4 bytes each); longer input is simply wrong.
+  password: text(1000),
+  next: text(2000),
 });
 
+const loginPageQuery = z.object({ next: text(2000) });
+
+/** Request bodies and queries as objects; anything else (a JSON array, a bare string) reads as empty. */
+function fieldsOf(input: unknown): Record<string, unknown> {
+  return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+}
+
 /** Only same-site paths may be the target after sign-in (no open redirect). */
-function safeNext(next: string | undefined): string {
+export function safeNext(next: string | undefined): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }
 
+/** 「約3分後」: a wait in whole minutes (at least one), as people read it. */
+function waitText(ms: number): string {
+  return `約${Math.max(1, Math.ceil(ms / 60_000))}分後`;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 // A real hash to compare against when the login does not exist, so both paths take as long.
-let dummyHash: Promise<string> | null = null;
+const dummyHashes = new Map<string, Promise<string>>();
 
 /** ログイン・ログアウト. */
 export async function authRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
+  const throttle = app.signInThrottle;
+
+  const dummyHash = (): Promise<string> => {
+    const key = JSON.stringify(app.passwordParams);
+    let hash = dummyHashes.get(key);
+    if (!hash) dummyHashes.set(key, (hash = hashPassword('mimamori-not-a-user', app.passwordParams)));
+    return hash;
+  };
+
+  const loginPage = (reply: FastifyReply, status: number, login: string, next: string, error: string | null) => {
+    reply.code(status);
+    return reply.viewAsync('auth/login', { title: 'ログイン', login, next: safeNext(next), error });
+  };
 
   app.get('/login', { config: { public: true } }, async (request, reply) => {
     if (request.user) return reply.redirect('/', 303);
-    const query = request.query as { next?: string };
-    return reply.viewAsync('auth/login', { title: 'ログイン', login: '', next: safeNext(query.next), error: null });
+    const query = loginPageQuery.parse(fieldsOf(request.query));
+    return loginPage(reply, 200, '', query.next, null);
   });
 
   app.post(
     '/login',
-    { config: { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } } },
-    async (request, reply) => {
-      const input = signInSchema.parse(request.body ?? {});
-      const user = input.login ? db.select().from(users).where(eq(users.login, input.login)).get() : undefined;
-      dummyHash ??= hashPassword('mimamori-not-a-user', app.passwordParams);
-      const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash));
-      if (!user || !ok || user.disabled) {
-        recordAudit(db, { userId: user?.id ?? null, action: 'sign_in_failed', entity: 'session', detail: `login=${input.login.slice(0, 100)} ip=${request.ip}` });
-        reply.code(401);
-        return reply.viewAsync('auth/login', {
-          title: 'ログイン',
-          login: input.login,
-          next: safeNext(input.next),
-          error: 'ログインIDまたはパスワードが違います。',
+    {
+      config: {
+        public: true,
+        // A coarse flood guard per address; the real throttle below counts failures only.
+        rateLimit: {
+          max: 60,
+          timeWindow: '1 minute',
+          errorResponseBuilder: () =>
+            Object.assign(new Error('短い時間にログインの操作が多すぎます。1分ほど待ってから、もう一度お試しください。'), { statusCode: 429 }),
+        },
+      },
+    },
+    async (request: FastifyRequest, reply) => {
+      const input = signInSchema.parse(fieldsOf(request.body));
+      const decision = throttle.check(input.login, request.ip);
+      if (!decision.allowed) {
+        recordAudit(db, {
+          userId: null,
+          action: 'sign_in_throttled',
+          entity: 'session',
+          detail: `login=${input.login} ip=${request.ip} reason=${decision.reason}`,
         });
+        reply.header('retry-after', String(Math.ceil(decision.retryAfterMs / 1000)));
+        const why = decision.reason === 'login' ? 'このログインIDでの失敗が続いたため' : 'この端末からのログインの失敗が続いたため';
+        return loginPage(
+          reply,
+          429,
+          input.login,
+          input.next,
+          `${why}、しばらくログインを受け付けません。${waitText(decision.retryAfterMs)}にもう一度お試しください。パスワードがわからないときは、区社協または市社協の担当者にお問い合わせください。`,
+        );
       }
+
+      const user = input.login ? db.select().from(users).where(eq(users.login, input.login)).get() : undefined;
+      const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
+      if (!user || !ok || user.disabled) {
+        const holdBack = throttle.recordFailure(input.login, request.ip);
+        recordAudit(db, { userId: user?.id ?? null, action: 'sign_in_failed', entity: 'session', detail: `login=${input.login} ip=${request.ip}` });
+        if (holdBack > 0) await sleep(holdBack);
+        return loginPage(reply, 401, input.login, input.next, 'ログインIDまたはパスワードが違います。');
+      }
+
+      throttle.recordSuccess(input.login);
       if (needsRehash(user.passwordHash, app.passwordParams)) {
+        // Parameters changed since this hash was made: upgrade it while we have the password.
         const upgraded = await hashPassword(input.password, app.passwordParams);
         db.update(users).set({ passwordHash: upgraded }).where(eq(users.id, user.id)).run();
       }
+      // A new session id at sign-in, so an id planted before sign-in is worth nothing (session fixation).
       await request.session.regenerate();
       request.session.userId = user.id;
       request.session.createdAt = Date.now();
@@ -63,6 +123,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
   app.post('/logout', { config: { public: true } }, async (request, reply) => {
     const userId = request.session.userId;
     if (typeof userId === 'number') {
+      // Signing out ends every session of the user, on every device.
       endSessionsOfUser(db, userId);
       recordAudit(db, { userId, action: 'sign_out', entity: 'session' });
     }

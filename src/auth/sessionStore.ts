@@ -1,5 +1,5 @@
 import type * as Fastify from 'fastify';
-import { eq, lt } from 'drizzle-orm';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { sessions } from '../db/schema.js';
 
@@ -40,7 +40,11 @@ export class SqliteSessionStore {
       this.db
         .insert(sessions)
         .values(row)
-        .onConflictDoUpdate({ target: sessions.sid, set: { userId: row.userId, data: row.data, lastSeenAt: row.lastSeenAt, expiresAt: row.expiresAt } })
+        .onConflictDoUpdate({
+          target: sessions.sid,
+          // The stored sign-in time is the one that counts for the absolute lifetime, not what the session data says.
+          set: { userId: row.userId, data: row.data, lastSeenAt: now, expiresAt: sql`min(${now + this.lifetime.idleMs}, ${sessions.createdAt} + ${this.lifetime.maxMs})` },
+        })
         .run();
       callback();
     } catch (err) {
@@ -79,6 +83,11 @@ export class SqliteSessionStore {
 }
 
 /** Ends every session of one user (sign-out everywhere, disabling a user). */
-export function endSessionsOfUser(db: Db, userId: number): number {
+export function endSessionsOfUser(db: Pick<Db, 'delete'>, userId: number): number {
   return db.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
+}
+
+/** Ends every session of one user except the one in use (after a password change). */
+export function endOtherSessionsOfUser(db: Pick<Db, 'delete'>, userId: number, keepSid: string): number {
+  return db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.sid, keepSid))).run().changes;
 }

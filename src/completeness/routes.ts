@@ -1,4 +1,60 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { authorize } from '../auth/access.js';
+import { NotFoundError } from '../errors.js';
+import { currentFiscalYear, monthsOfFiscalYear, warekiLong } from '../domain/fiscalYear.js';
+import { todayInJapan } from '../domain/due.js';
+import { getSettings } from '../settings/repository.js';
+import { listDistricts, listWards } from '../districts/repository.js';
+import { fiscalYearParam, parseOr422 } from '../fiscalYears/routes.js';
+import { buildCompletenessGrid } from './status.js';
+import { reportCountsByFiscalYear, reportedDistrictMonths } from './repository.js';
 
-/** Routes of this feature (being written). */
-export async function completenessRoutes(_app: FastifyInstance): Promise<void> {}
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const query = z.object({
+  fy: z.preprocess(blankToUndefined, fiscalYearParam.optional()),
+  ward: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(1_000_000_000).optional()),
+});
+
+/** 報告状況: which districts have reported each month of a fiscal year. */
+export async function completenessRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.database;
+
+  app.get('/completeness', { config: { roles: ['ward', 'city'] } }, async (request, reply) => {
+    const user = request.user!;
+    const q = parseOr422(query, request.query);
+    // Ward staff see their own ward; city staff the whole city or one ward.
+    const wardId = q.ward ?? (user.role === 'ward' ? (user.wardId ?? -1) : undefined);
+    authorize(user, 'read', wardId === undefined ? { kind: 'city' } : { kind: 'ward', wardId });
+
+    const current = currentFiscalYear();
+    const fy = q.fy ?? current;
+    const allWards = listWards(db);
+    const wards = wardId === undefined ? allWards : allWards.filter((w) => w.id === wardId);
+    if (wards.length === 0 && wardId !== undefined) throw new NotFoundError('指定された区が見つかりません。');
+    const districts = listDistricts(db, wardId === undefined ? {} : { wardId });
+    const months = monthsOfFiscalYear(fy);
+    const reported = reportedDistrictMonths(db, months[0], months[11], wardId === undefined ? undefined : districts.map((d) => d.id));
+    const { reportDueDay } = getSettings(db);
+    const grid = buildCompletenessGrid({ fiscalYear: fy, wards, districts, reported, today: todayInJapan(), dueDay: reportDueDay });
+
+    const years = [...new Set([...reportCountsByFiscalYear(db).map((c) => c.fiscalYear), current, fy])]
+      .sort((a, b) => b - a)
+      .map((y) => ({ fiscalYear: y, label: `${warekiLong(y)}（${y}年度）` }));
+    const scopeLabel = wardId === undefined ? '全市' : (wards[0]?.name ?? '');
+    return reply.viewAsync('completeness/index', {
+      title: `報告状況（${scopeLabel}・${warekiLong(fy)}）`,
+      styles: ['admin.css', 'completeness.css'],
+      mainClass: 'wide',
+      grid,
+      years,
+      wards: user.role === 'city' ? allWards : [],
+      filter: { fy, ward: wardId ?? null },
+      scopeLabel,
+      fyLabel: warekiLong(fy),
+      dueDay: reportDueDay,
+      showCity: wardId === undefined,
+    });
+  });
+}

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
@@ -63,25 +63,76 @@ export interface OpenOptions {
 export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Database$> {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
-  applyPragmas(sqlite);
-  const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
-  if (pendingMigrationCount(sqlite, migrationsFolder) > 0) {
-    if (path !== ':memory:' && hasUserTables(sqlite)) {
-      const dir = options.backupDir ?? join(dirname(resolve(path)), 'backups');
-      mkdirSync(dir, { recursive: true });
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      await sqlite.backup(join(dir, `before-migration-${stamp}.db`));
+  try {
+    applyPragmas(sqlite);
+    const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
+    if (pendingMigrationCount(sqlite, migrationsFolder) > 0) {
+      if (path !== ':memory:' && hasUserTables(sqlite)) {
+        const dir = options.backupDir ?? join(dirname(resolve(path)), 'backups');
+        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+        // If the backup fails we stop here: no migration runs on data we could not copy.
+        await backupDatabase(sqlite, join(dir, `before-migration-${stamp}.db`));
+      }
+      applyMigrations(sqlite, migrationsFolder);
     }
-    applyMigrations(sqlite, migrationsFolder);
+  } catch (err) {
+    sqlite.close();
+    throw err;
   }
   return { sqlite, db: drizzle(sqlite, { schema }) };
 }
 
-/** Copies the live database with SQLite's online backup API (safe while others write). */
+/**
+ * Copies the live database with SQLite's online backup API (safe while others
+ * write). The copy is written beside the destination and renamed into place
+ * only when complete, so a file with the final name is always a whole backup.
+ */
 export async function backupDatabase(sqlite: Database.Database, destination: string): Promise<void> {
   mkdirSync(dirname(resolve(destination)), { recursive: true });
   if (existsSync(destination)) throw new Error(`バックアップ先のファイルがすでにあります: ${destination}`);
-  await sqlite.backup(destination);
+  const partial = `${destination}.partial`;
+  rmSync(partial, { force: true });
+  try {
+    await sqlite.backup(partial, {
+      // After the first small step, copy the rest in one step. With small steps a
+      // busy writer on another connection restarts the copy again and again.
+      progress: () => 0x7fffffff,
+    });
+    const copy = new Database(partial);
+    try {
+      const check = copy.pragma('integrity_check', { simple: true });
+      if (check !== 'ok') throw new Error(`バックアップの検査に失敗しました: ${String(check)}`);
+      // A self-contained file: no -wal beside it is needed to read it.
+      copy.pragma('journal_mode = DELETE');
+    } finally {
+      copy.close();
+    }
+    renameSync(partial, destination);
+  } catch (err) {
+    rmSync(partial, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Restores a backup over a database file that no process has open (stop the
+ * server first): checks the backup, copies it into place and removes the old
+ * -wal and -shm files, which belong to the replaced database.
+ */
+export function restoreDatabase(backupPath: string, databasePath: string): void {
+  const check = new Database(backupPath, { readonly: true, fileMustExist: true });
+  try {
+    const result = check.pragma('integrity_check', { simple: true });
+    if (result !== 'ok') throw new Error(`バックアップが壊れています: ${String(result)}`);
+  } finally {
+    check.close();
+  }
+  mkdirSync(dirname(resolve(databasePath)), { recursive: true });
+  const staging = `${databasePath}.restoring`;
+  copyFileSync(backupPath, staging);
+  rmSync(`${databasePath}-wal`, { force: true });
+  rmSync(`${databasePath}-shm`, { force: true });
+  renameSync(staging, databasePath);
 }
 
 export { schema };

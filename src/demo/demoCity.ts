@@ -4,7 +4,8 @@
  * in seeds 000 and 003 as published figures, and generated records from R6 on
  * whose magnitudes continue that series.
  */
-import { count, sql } from 'drizzle-orm';
+import { createDemoAgendaSheet } from '../agendas/demo.js';
+import { count, eq, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/index.js';
 import { caseStudies, districts, monthlyReports, plans, publishedFigures, salons, users, wards } from '../db/schema.js';
@@ -75,7 +76,7 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
   const { reportDueDay } = getSettings(db);
   const clock: GeneratorClock = { today: todayInJapan(now), lastReportMonth: lastDueMonth(now, reportDueDay), reportDueDay };
 
-  return db.transaction((tx) => {
+  const created = db.transaction((tx) => {
     // Someone may have filled the database while the hashes were computed.
     if (hasWards(tx)) return null;
 
@@ -139,4 +140,10 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
 
     return { users: DEMO_USERS.map((u) => ({ login: u.login, description: u.description })) };
   });
+  if (created) {
+    // The finalised sheet that reproduces seed 000's first page, composed by the demo city user.
+    const cityUser = db.select({ id: users.id }).from(users).where(eq(users.login, 'demo-city')).get();
+    createDemoAgendaSheet(db, cityUser?.id ?? null);
+  }
+  return created;
 }

@@ -1,4 +1,83 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { authorize } from '../auth/access.js';
+import { NotFoundError } from '../errors.js';
+import { monthsOfFiscalYear, parseFiscalYear, warekiShort } from '../domain/fiscalYear.js';
+import { districtTarget, getDistrictByCode } from '../districts/repository.js';
+import { FIELD_COLUMNS, FIELD_LABELS, listMonthlyReports } from '../monthlyReports/repository.js';
+import { loadTrendTable } from '../trends/repository.js';
+import { parseTrendQuery } from '../trends/routes.js';
+import type { TableKind } from '../trends/table.js';
+import { getAgendaSheet, printedModel } from '../agendas/repository.js';
+import { authorizeSheetRead } from '../agendas/access.js';
+import { CSV_TYPE, XLSX_TYPE, contentDisposition, toCsv, toXlsx } from './files.js';
+import { MONTHLY_COLUMNS, agendaGrids, monthlyGrid, trendTableGrids, type Grid, type MonthValues, type MonthlyColumn } from './tables.js';
 
-/** Routes of this feature (being written). */
-export async function exportRoutes(_app: FastifyInstance): Promise<void> {}
+type Format = 'csv' | 'xlsx';
+
+const idParams = z.object({ id: z.string().regex(/^[1-9]\d{0,8}$/).transform(Number) });
+const yearParams = z.object({ code: z.string().min(1).max(50), fy: z.string().min(1).max(20) });
+
+async function sendGrids(reply: FastifyReply, format: Format, grids: Grid[], names: { ja: string; ascii: string }, csvGrids: Grid[] = grids) {
+  reply.header('content-disposition', contentDisposition(`${names.ja}.${format}`, `${names.ascii}.${format}`));
+  reply.header('cache-control', 'private, no-store');
+  if (format === 'csv') return reply.type(CSV_TYPE).send(toCsv(csvGrids));
+  return reply.type(XLSX_TYPE).send(await toXlsx(grids));
+}
+
+function scopeAscii(key: string): string {
+  return key.replace(/^ward:.*/, 'ward').replace(/^district:/, 'district-');
+}
+
+/** ダウンロード: trend tables, agenda tables and monthly data as CSV and .xlsx. */
+export async function exportRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.database;
+
+  async function trendExport(request: FastifyRequest, reply: FastifyReply, kind: TableKind, format: Format) {
+    // Same checks and the same single rollup path as the page and the JSON API.
+    const q = parseTrendQuery(db, request.user!, request.query);
+    const table = loadTrendTable(db, q.scope, { kind, fromFy: q.fromFy, toFy: q.toFy, basis: q.basis, thresholds: q.thresholds });
+    const grids = trendTableGrids(table);
+    const span = `${warekiShort(q.fromFy)}-${warekiShort(q.toFy)}`;
+    const ja = `${kind === 'items' ? '推移表' : '見守り世帯の内訳'}_${q.scope.label}_${span}`;
+    const ascii = `${kind === 'items' ? 'trends' : 'households'}_${scopeAscii(q.scope.key)}_${q.fromFy}-${q.toFy}`;
+    // The CSV carries the origins in its 出典 column; the workbook adds a sheet with every cell's origin.
+    return sendGrids(reply, format, grids, { ja, ascii }, grids.slice(0, 1));
+  }
+
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(`/trends/export.${format}`, async (request, reply) => trendExport(request, reply, 'items', format));
+    app.get(`/trends/households/export.${format}`, async (request, reply) => trendExport(request, reply, 'households', format));
+
+    app.get(`/agendas/:id/export.${format}`, { config: { roles: ['city', 'ward'] } }, async (request, reply) => {
+      const params = idParams.safeParse(request.params);
+      if (!params.success) throw new NotFoundError('その議題シートは見つかりません。');
+      const sheet = getAgendaSheet(db, params.data.id);
+      authorizeSheetRead(db, request.user, sheet);
+      // As printed: the frozen figures once finalised, never live data.
+      const model = printedModel(db, sheet);
+      return sendGrids(reply, format, agendaGrids(model), { ja: `議題シート_${sheet.heading}`, ascii: `agenda-${sheet.id}` });
+    });
+
+    app.get(`/districts/:code/years/:fy/export.${format}`, async (request, reply) => {
+      const params = yearParams.safeParse(request.params);
+      if (!params.success) throw new NotFoundError('そのページは見つかりません。');
+      const district = getDistrictByCode(db, params.data.code);
+      authorize(request.user, 'read', districtTarget(district));
+      const fy = parseFiscalYear(params.data.fy);
+      if (fy === null) throw new NotFoundError('年度は 2024 または R6 のように指定してください。');
+      const months = monthsOfFiscalYear(fy);
+      const reports = new Map<string, MonthValues>(
+        listMonthlyReports(db, district.id, months).map((r) => {
+          const values: MonthValues = { note: r.note };
+          for (const c of MONTHLY_COLUMNS) if (c !== 'note') values[c] = r[FIELD_COLUMNS[c]];
+          return [r.month, values];
+        }),
+      );
+      const labels = Object.fromEntries(MONTHLY_COLUMNS.map((c) => [c, FIELD_LABELS[c]])) as Record<MonthlyColumn, string>;
+      // CSV keeps the import's column names (it can go back in through the CSV import); the workbook uses Japanese headers.
+      const grid = format === 'csv' ? monthlyGrid(district, fy, months, reports) : monthlyGrid(district, fy, months, reports, labels);
+      return sendGrids(reply, format, [grid], { ja: `月次報告_${district.name}_${warekiShort(fy)}`, ascii: `monthly_${district.code}_${fy}` });
+    });
+  }
+}

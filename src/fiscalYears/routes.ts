@@ -1,4 +1,98 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { authorize } from '../auth/access.js';
+import { currentFiscalYear, parseFiscalYear, warekiLong } from '../domain/fiscalYear.js';
+import { formatDateLong } from '../domain/dates.js';
+import { todayInJapan } from '../domain/due.js';
+import { closeFiscalYear, listClosedFiscalYears, reopenFiscalYear } from './repository.js';
+import { reportCountsByFiscalYear } from '../completeness/repository.js';
+import { usersByIds } from '../users/repository.js';
+import { fiscalYearsWithData, resolveScope } from '../trends/repository.js';
 
-/** Routes of this feature (being written). */
-export async function fiscalYearRoutes(_app: FastifyInstance): Promise<void> {}
+/** A fiscal year typed as 2024, R6 or 令和6年度 (query strings and URL params). */
+export const fiscalYearParam = z
+  .string()
+  .max(20)
+  .transform((s, ctx) => {
+    const fy = parseFiscalYear(s);
+    if (fy === null) {
+      ctx.addIssue({ code: 'custom', message: '年度は 2024 または R6 のように指定してください。' });
+      return z.NEVER;
+    }
+    return fy;
+  });
+
+/** Reads a zod result or throws a 422 whose message says what was wrong, in Japanese. */
+export function parseOr422<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  const fieldErrors = Object.fromEntries(
+    parsed.error.issues.map((i) => [String(i.path[0] ?? 'input'), i.code === 'custom' ? i.message : '指定の形式が正しくありません。']),
+  );
+  throw new ValidationError(fieldErrors, Object.values(fieldErrors).join(' '));
+}
+
+/** An ISO timestamp as people in Japan read it: 令和6年5月1日 10:23 (Japan time). */
+export function formatJapanDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
+  const time = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return `${formatDateLong(todayInJapan(at))} ${time}`;
+}
+
+const fyRoute = z.object({ fy: fiscalYearParam });
+
+/** 年度確定: city staff close a fiscal year's months to edits, and reopen them. */
+export async function fiscalYearRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.database;
+  const cityOnly = { config: { roles: ['city'] as const } };
+
+  app.get('/fiscal-years', cityOnly, async (request, reply) => {
+    authorize(request.user, 'admin', { kind: 'city' });
+    const current = currentFiscalYear();
+    const closed = listClosedFiscalYears(db);
+    const counts = new Map(reportCountsByFiscalYear(db).map((c) => [c.fiscalYear, c]));
+    const city = resolveScope(db, 'city')!;
+    const years = [...new Set([...fiscalYearsWithData(db, city), ...closed.map((c) => c.fiscalYear), current])]
+      .filter((fy) => fy <= current)
+      .sort((a, b) => b - a);
+    const closers = usersByIds(db, closed.map((c) => c.closedBy));
+    const closedByYear = new Map(closed.map((c) => [c.fiscalYear, c]));
+    const rows = years.map((fy) => {
+      const c = closedByYear.get(fy);
+      const closer = c?.closedBy ? closers.get(c.closedBy) : undefined;
+      return {
+        fiscalYear: fy,
+        label: warekiLong(fy),
+        isCurrent: fy === current,
+        closed: !!c,
+        closedBy: closer ? `${closer.displayName}（${closer.login}）` : c ? '（不明）' : '',
+        closedAt: formatJapanDateTime(c?.closedAt),
+        reports: counts.get(fy)?.reports ?? 0,
+        districts: counts.get(fy)?.districts ?? 0,
+      };
+    });
+    return reply.viewAsync('fiscalYears/index', { title: '年度確定', rows, styles: ['admin.css'] });
+  });
+
+  app.post('/fiscal-years/:fy/close', cityOnly, async (request, reply) => {
+    authorize(request.user, 'admin', { kind: 'city' });
+    const { fy } = parseOr422(fyRoute, request.params);
+    // A year still under way (or not begun) cannot be final; its months are still being reported.
+    if (fy >= currentFiscalYear()) throw new ValidationError({ fy: 'まだ終わっていない年度は確定できません。' }, 'まだ終わっていない年度は確定できません。');
+    closeFiscalYear(db, fy, request.user.id);
+    request.session.flash = `${warekiLong(fy)}を年度確定しました。この年度の月次報告は変更できなくなりました。`;
+    return reply.redirect('/fiscal-years', 303);
+  });
+
+  app.post('/fiscal-years/:fy/reopen', cityOnly, async (request, reply) => {
+    authorize(request.user, 'admin', { kind: 'city' });
+    const { fy } = parseOr422(fyRoute, request.params);
+    reopenFiscalYear(db, fy, request.user.id);
+    request.session.flash = `${warekiLong(fy)}の年度確定を取り消しました。この年度の月次報告を再び変更できます。`;
+    return reply.redirect('/fiscal-years', 303);
+  });
+}
+

@@ -1,8 +1,9 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { monthlyReports } from '../db/schema.js';
+import { monthlyReports, users } from '../db/schema.js';
 import { recordAudit } from '../audit/repository.js';
 import { assertMonthOpen } from '../fiscalYears/repository.js';
+import { addMonths } from '../domain/fiscalYear.js';
 import { NotFoundError } from '../errors.js';
 
 /** The monthly counts as named in forms and CSV (DESIGN §8), in form order. */
@@ -199,4 +200,32 @@ export function deleteMonthlyReport(db: Db, districtId: number, month: string, e
     });
     return { status: 'saved', report: existing, created: false } as const;
   });
+}
+
+/** True if the row has at least one count: a saved form with every count blank is still not a report. */
+export function hasReportedCounts(row: MonthlyReportRow | undefined): boolean {
+  return !!row && COUNT_FIELDS.some((f) => row[FIELD_COLUMNS[f]] !== null);
+}
+
+/** The fields a stored report keeps flagged after a plausibility confirmation. */
+export function flaggedFieldsOf(row: MonthlyReportRow | undefined): CountField[] {
+  if (!row?.flaggedFields) return [];
+  try {
+    const parsed = JSON.parse(row.flaggedFields) as unknown;
+    return Array.isArray(parsed) ? parsed.filter((f): f is CountField => (COUNT_FIELDS as readonly unknown[]).includes(f)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The display name of whoever last saved a report, if known. */
+export function editorName(db: Db, row: MonthlyReportRow | undefined): string | null {
+  if (!row?.updatedBy) return null;
+  return db.select({ name: users.displayName }).from(users).where(eq(users.id, row.updatedBy)).get()?.name ?? null;
+}
+
+/** A district's reports for the `count` months before `month`, in month order. */
+export function listReportsBefore(db: Db, districtId: number, month: string, count: number): MonthlyReportRow[] {
+  const months = Array.from({ length: count }, (_, i) => addMonths(month, -(count - i)));
+  return listMonthlyReports(db, districtId, months);
 }

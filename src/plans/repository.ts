@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { plans } from '../db/schema.js';
 import { recordAudit } from '../audit/repository.js';
+import { changeRegisterEntry, type RegisterWriteResult } from '../registers/repository.js';
 
 export type PlanRow = typeof plans.$inferSelect;
 export interface PlanInput {
@@ -11,9 +12,16 @@ export interface PlanInput {
   lastFy: number;
 }
 
+export const PLAN_NOT_FOUND = 'その活動計画は見つかりません。削除されたか、別の校(地)区の計画です。';
+
 /** A district's small-area welfare activity plans, by generation. */
 export function listPlans(db: Db, districtId: number): PlanRow[] {
   return db.select().from(plans).where(eq(plans.districtId, districtId)).orderBy(asc(plans.generation), asc(plans.id)).all();
+}
+
+/** One plan by id (of any district: callers compare districtId). */
+export function getPlan(db: Pick<Db, 'select'>, id: number): PlanRow | undefined {
+  return db.select().from(plans).where(eq(plans.id, id)).get();
 }
 
 /** Registers a plan (audited). */
@@ -22,5 +30,48 @@ export function createPlan(db: Db, districtId: number, input: PlanInput, userId:
     const row = tx.insert(plans).values({ districtId, ...input }).returning().get();
     recordAudit(tx, { userId, action: 'create', entity: 'plan', entityId: row.id, districtId, before: null, after: row });
     return row;
+  });
+}
+
+interface PlanChange {
+  districtId: number;
+  id: number;
+  expectedVersion: number;
+  userId: number;
+}
+
+/** Changes a plan (audited); a stale version is a conflict. */
+export function updatePlan(db: Db, change: PlanChange & { input: PlanInput }): RegisterWriteResult<PlanRow> {
+  const { input } = change;
+  return changeRegisterEntry(db, {
+    ...change,
+    entity: 'plan',
+    action: 'update',
+    notFoundMessage: PLAN_NOT_FOUND,
+    find: getPlan,
+    isUnchanged: (row) =>
+      row.generation === input.generation && row.formulatedFy === input.formulatedFy && row.firstFy === input.firstFy && row.lastFy === input.lastFy,
+    apply: (tx, row) =>
+      tx
+        .update(plans)
+        .set({ ...input, version: row.version + 1 })
+        .where(eq(plans.id, row.id))
+        .returning()
+        .get(),
+  });
+}
+
+/** Deletes a plan entered by mistake (audited). */
+export function deletePlan(db: Db, change: PlanChange): RegisterWriteResult<PlanRow> {
+  return changeRegisterEntry(db, {
+    ...change,
+    entity: 'plan',
+    action: 'delete',
+    notFoundMessage: PLAN_NOT_FOUND,
+    find: getPlan,
+    apply: (tx, row) => {
+      tx.delete(plans).where(eq(plans.id, row.id)).run();
+      return null;
+    },
   });
 }

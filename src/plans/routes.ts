@@ -1,4 +1,127 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { currentFiscalYear } from '../domain/fiscalYear.js';
+import type { DistrictWithWard } from '../districts/repository.js';
+import { conflictRows, formVersion, type ConflictRow, type FormValues } from '../registers/form.js';
+import { canWriteDistrict, districtOfRequest, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
+import { createPlan, deletePlan, getPlan, listPlans, PLAN_NOT_FOUND, updatePlan, type PlanRow } from './repository.js';
+import { GENERATION_CHOICES, generationLabel, parsePlanForm, PLAN_LABELS, planDisplay, planFormValues } from './form.js';
 
-/** Routes of this feature (being written). */
-export async function planRoutes(_app: FastifyInstance): Promise<void> {}
+interface FormPage {
+  district: DistrictWithWard;
+  plan: PlanRow | null;
+  values: FormValues;
+  errors?: Record<string, string>;
+  version?: number;
+  conflict?: ConflictRow[];
+  notice?: string;
+}
+
+/** Where a plan stands in the current fiscal year. */
+function planStatus(plan: PlanRow, fy: number): 'current' | 'past' | 'future' {
+  if (plan.lastFy < fy) return 'past';
+  if (plan.firstFy > fy) return 'future';
+  return 'current';
+}
+
+/** 活動計画: the district's small-area welfare activity plans — list, add, change, delete. */
+export async function planRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.database;
+
+  const listUrl = (d: DistrictWithWard) => `${districtPath(d)}/plans`;
+
+  /** The URL's plan, which must belong to the URL's district (else 404). */
+  function planOf(request: FastifyRequest, district: DistrictWithWard): PlanRow {
+    return entryOfRequest(request, district, (id) => getPlan(db, id), PLAN_NOT_FOUND);
+  }
+
+  function renderForm(reply: FastifyReply, page: FormPage, status = 200) {
+    const { district, plan } = page;
+    // A stored generation beyond the usual choices (from a CSV import) stays selectable.
+    const stored = Number(page.values.generation);
+    const generations: number[] = [...GENERATION_CHOICES];
+    if (Number.isInteger(stored) && stored > 0 && !generations.includes(stored)) generations.push(stored);
+    return renderRegisterPage(
+      reply,
+      'plans/form',
+      {
+        title: `${plan ? '活動計画の変更' : '活動計画の登録'}（${district.name}）`,
+        district,
+        plan,
+        action: plan ? `${listUrl(district)}/${plan.id}/edit` : `${listUrl(district)}/new`,
+        listUrl: listUrl(district),
+        labels: PLAN_LABELS,
+        generations: generations.map((n) => ({ value: n, label: generationLabel(n) })),
+        planName: plan ? `${generationLabel(plan.generation)}計画` : '',
+        values: page.values,
+        errors: page.errors ?? {},
+        version: page.version ?? plan?.version ?? 0,
+        conflict: page.conflict ?? null,
+        notice: page.notice ?? null,
+      },
+      status,
+    );
+  }
+
+  app.get('/districts/:code/plans', async (request, reply) => {
+    const district = districtOfRequest(db, request, 'read');
+    const fy = currentFiscalYear();
+    const plans = listPlans(db, district.id).map((p) => ({ ...p, name: `${generationLabel(p.generation)}計画`, status: planStatus(p, fy) }));
+    return renderRegisterPage(reply, 'plans/index', {
+      title: `小地域福祉活動計画（${district.name}）`,
+      district,
+      plans,
+      currentFy: fy,
+      listUrl: listUrl(district),
+      canWrite: canWriteDistrict(request, district),
+    });
+  });
+
+  app.get('/districts/:code/plans/new', async (request, reply) => {
+    const district = districtOfRequest(db, request, 'write');
+    // Usually the next plan after the ones already registered.
+    const next = Math.max(0, ...listPlans(db, district.id).map((p) => p.generation)) + 1;
+    return renderForm(reply, { district, plan: null, values: { generation: String(next) } });
+  });
+
+  app.post('/districts/:code/plans/new', async (request, reply) => {
+    const district = districtOfRequest(db, request, 'write');
+    const form = parsePlanForm(request.body);
+    if (!form.ok) return renderForm(reply, { district, plan: null, values: form.values, errors: form.errors }, 422);
+    const plan = createPlan(db, district.id, form.data, request.user!.id);
+    request.session.flash = `${generationLabel(plan.generation)}計画を登録しました。`;
+    return reply.redirect(listUrl(district), 303);
+  });
+
+  app.get('/districts/:code/plans/:id/edit', async (request, reply) => {
+    const district = districtOfRequest(db, request, 'write');
+    const plan = planOf(request, district);
+    return renderForm(reply, { district, plan, values: planFormValues(plan) });
+  });
+
+  app.post('/districts/:code/plans/:id/edit', async (request, reply) => {
+    const district = districtOfRequest(db, request, 'write');
+    const plan = planOf(request, district);
+    const version = formVersion(request.body);
+    const form = parsePlanForm(request.body);
+    if (!form.ok) return renderForm(reply, { district, plan, values: form.values, errors: form.errors, version }, 422);
+    const result = updatePlan(db, { districtId: district.id, id: plan.id, expectedVersion: version, input: form.data, userId: request.user!.id });
+    if (result.status === 'conflict') {
+      const conflict = conflictRows(PLAN_LABELS, planDisplay(result.stored), planDisplay(form.data));
+      return renderForm(reply, { district, plan: result.stored, values: form.values, version: result.stored.version, conflict }, 409);
+    }
+    request.session.flash = result.status === 'unchanged' ? '変更はありませんでした。' : `${generationLabel(result.row.generation)}計画の変更を保存しました。`;
+    return reply.redirect(listUrl(district), 303);
+  });
+
+  app.post('/districts/:code/plans/:id/delete', async (request, reply) => {
+    const district = districtOfRequest(db, request, 'write');
+    const plan = planOf(request, district);
+    const result = deletePlan(db, { districtId: district.id, id: plan.id, expectedVersion: formVersion(request.body), userId: request.user!.id });
+    if (result.status === 'conflict') {
+      const notice = '削除する前に、ほかの方がこの計画の内容を変更しました。いま保存されている内容を表示しています。確かめてから、もう一度削除してください。';
+      return renderForm(reply, { district, plan: result.stored, values: planFormValues(result.stored), notice }, 409);
+    }
+    request.session.flash = `${generationLabel(plan.generation)}計画を削除しました。`;
+    return reply.redirect(listUrl(district), 303);
+  });
+}

@@ -80,3 +80,11 @@ export function deletePublishedFigure(db: Db, id: number, userId: number): boole
     return true;
   });
 }
+
+/** The published figure of one (item, FY, scope) cell, or undefined when the rollup shows. */
+export function getPublishedFigure(
+  db: Pick<Db, 'select'>,
+  key: Pick<PublishedFigureInput, 'item' | 'fiscalYear' | 'scopeType' | 'scopeId'>,
+): PublishedFigureRow | undefined {
+  return findFigure(db, key);
+}

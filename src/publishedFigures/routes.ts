@@ -1,4 +1,212 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { authorize } from '../auth/access.js';
+import { NotFoundError, ConflictError } from '../errors.js';
+import { parseCount } from '../domain/numbers.js';
+import { warekiLong, warekiShort } from '../domain/fiscalYear.js';
+import { HOUSEHOLD_ROWS, ITEMS, isHouseholdRowKey } from '../domain/items.js';
+import { parseTrendQuery, scopeChoices } from '../trends/routes.js';
+import { loadTrendTable, resolveScope, type Scope } from '../trends/repository.js';
+import type { TableKind } from '../trends/table.js';
+import { fiscalYearParam, formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
+import { usersByIds } from '../users/repository.js';
+import { deletePublishedFigure, getPublishedFigure, upsertPublishedFigure, type PublishedFigureRow } from './repository.js';
 
-/** Routes of this feature (being written). */
-export async function publishedFigureRoutes(_app: FastifyInstance): Promise<void> {}
+const NOTE_MAX = 100;
+
+/** Item keys a published figure may have: '1'…'7' and the household rows. */
+function isFigureItem(s: string): boolean {
+  return /^[1-7]$/.test(s) || isHouseholdRowKey(s);
+}
+
+/** How an item is named on screen: ① ふれあい… or 見守り世帯の内訳：高齢者世帯. */
+function itemTitle(item: string): string {
+  const def = ITEMS.find((d) => String(d.item) === item);
+  if (def) return `${def.circled} ${def.title}`;
+  return `見守り世帯の内訳：${HOUSEHOLD_ROWS.find((r) => r.key === item)?.title ?? item}`;
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const cellQuery = z.object({
+  item: z
+    .string()
+    .max(40)
+    .refine(isFigureItem, { message: '項目の指定が正しくありません。' }),
+  fy: fiscalYearParam,
+  scope: z.string().min(1).max(120),
+  // Where to return to: the window of the grid the user came from.
+  from: z.preprocess(blankToUndefined, fiscalYearParam.optional()),
+  to: z.preprocess(blankToUndefined, fiscalYearParam.optional()),
+});
+type CellQuery = z.infer<typeof cellQuery>;
+
+const editBody = z.object({
+  action: z.enum(['save', 'delete']).default('save'),
+  kind: z.string().max(40).default(''),
+  value: z.string().max(100).default(''),
+  note: z.string().max(2000).default(''),
+  /** updatedAt of the figure the user saw ('' when there was none), to notice someone else's change. */
+  expected: z.string().max(40).default(''),
+});
+
+interface EditForm {
+  kind: string;
+  value: string;
+  note: string;
+}
+
+function listUrl(q: Pick<CellQuery, 'scope' | 'from' | 'to'>): string {
+  const p = new URLSearchParams({ scope: q.scope });
+  if (q.from !== undefined) p.set('from', String(q.from));
+  if (q.to !== undefined) p.set('to', String(q.to));
+  return `/published-figures?${p.toString()}`;
+}
+
+function editUrl(q: CellQuery): string {
+  const p = new URLSearchParams({ item: q.item, fy: String(q.fy), scope: q.scope });
+  if (q.from !== undefined) p.set('from', String(q.from));
+  if (q.to !== undefined) p.set('to', String(q.to));
+  return `/published-figures/edit?${p.toString()}`;
+}
+
+function formOf(figure: PublishedFigureRow | undefined): EditForm {
+  if (!figure) return { kind: '', value: '', note: '' };
+  return figure.value === null ? { kind: 'not_available', value: '', note: figure.note ?? '' } : { kind: 'value', value: String(figure.value), note: '' };
+}
+
+/** Checks the edit form; returns what to store, or a message per field. */
+export function validateFigureForm(form: EditForm): { ok: true; value: number | null; note: string | null } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  if (form.kind === 'value') {
+    const parsed = parseCount(form.value);
+    if (!parsed.ok) errors.value = parsed.message;
+    else if (parsed.value === null) errors.value = '公表値を入力してください（例：125,407 または １２５４０７）。';
+    else return { ok: true, value: parsed.value, note: null };
+  } else if (form.kind === 'not_available') {
+    // The reason is printed in the table cell, so it must be there and short.
+    const note = form.note.replace(/\r\n?/g, '\n').trim();
+    if (note === '') errors.note = '表に表示する理由を入力してください（例：コロナ禍で正確な統計不可）。';
+    else if ([...note].length > NOTE_MAX) errors.note = `理由は${NOTE_MAX}文字以内で入力してください。`;
+    else if (note.includes('\n')) errors.note = '理由は1行で入力してください。';
+    else return { ok: true, value: null, note };
+  } else {
+    errors.kind = '「数値を入力する」か「公表値なし」のどちらかを選んでください。';
+  }
+  return { ok: false, errors };
+}
+
+/** 公表値: published and historical figures that win over the rollup (DESIGN §4). */
+export async function publishedFigureRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.database;
+  const cityOnly = { config: { roles: ['city'] as const } };
+
+  app.get('/published-figures', cityOnly, async (request, reply) => {
+    const user = request.user!;
+    authorize(user, 'admin', { kind: 'city' });
+    const q = parseTrendQuery(db, user, request.query);
+    const tables = (['items', 'households'] as TableKind[]).map((kind) =>
+      loadTrendTable(db, q.scope, { kind, fromFy: q.fromFy, toFy: q.toFy, basis: q.basis, thresholds: q.thresholds }),
+    );
+    const cellUrl = (item: string, fy: number) => editUrl({ item, fy, scope: q.scope.key, from: q.fromFy, to: q.toFy });
+    return reply.viewAsync('publishedFigures/index', {
+      title: `公表値（${q.scope.label}）`,
+      styles: ['admin.css'],
+      mainClass: 'wide',
+      query: q,
+      tables,
+      scopes: scopeChoices(db, user),
+      editUrl: cellUrl,
+    });
+  });
+
+  async function renderEdit(
+    reply: FastifyReply,
+    q: CellQuery,
+    scope: Scope,
+    figure: PublishedFigureRow | undefined,
+    form: EditForm,
+    errors: Record<string, string>,
+    conflict = false,
+  ) {
+    const kind: TableKind = /^[1-7]$/.test(q.item) ? 'items' : 'households';
+    const table = loadTrendTable(db, scope, { kind, fromFy: q.fy, toFy: q.fy, basis: 'yoy' });
+    const cell = table.rows.find((r) => r.key === q.item)!.values[0];
+    const updater = figure?.updatedBy ? usersByIds(db, [figure.updatedBy]).get(figure.updatedBy) : undefined;
+    return reply.viewAsync('publishedFigures/edit', {
+      title: `公表値の入力（${itemTitle(q.item)}・${warekiShort(q.fy)}）`,
+      styles: ['admin.css'],
+      q,
+      scope,
+      itemTitle: itemTitle(q.item),
+      fyLabel: `${warekiLong(q.fy)}（${q.fy}年度）`,
+      figure,
+      updatedBy: updater ? `${updater.displayName}（${updater.login}）` : '',
+      updatedAt: formatJapanDateTime(figure?.updatedAt),
+      rollup: { value: cell.rollupValue, districtsReported: cell.districtsReported, districts: table.districtCounts.get(q.fy) ?? 0 },
+      form,
+      errors,
+      conflict,
+      expected: figure?.updatedAt ?? '',
+      action: editUrl(q),
+      backUrl: listUrl(q),
+      noteMax: NOTE_MAX,
+    });
+  }
+
+  /** Reads the cell named in the query string and checks the user may edit it. */
+  function cellOf(request: FastifyRequest) {
+    const q = parseOr422(cellQuery, request.query);
+    const scope = resolveScope(db, q.scope);
+    if (!scope) throw new NotFoundError('指定された区・校(地)区が見つかりません。');
+    authorize(request.user, 'admin', scope.target);
+    const figure = getPublishedFigure(db, { item: q.item, fiscalYear: q.fy, scopeType: scope.type, scopeId: scope.id });
+    return { q, scope, figure };
+  }
+
+  app.get('/published-figures/edit', cityOnly, async (request, reply) => {
+    const { q, scope, figure } = cellOf(request);
+    return renderEdit(reply, q, scope, figure, formOf(figure), {});
+  });
+
+  app.post('/published-figures/edit', cityOnly, async (request, reply) => {
+    const { q, scope, figure } = cellOf(request);
+    const body = parseOr422(editBody, request.body);
+    const user = request.user!;
+    const form: EditForm = { kind: body.kind, value: body.value, note: body.note };
+    const cellName = `${warekiShort(q.fy)}・${itemTitle(q.item)}（${scope.label}）`;
+
+    if (body.action === 'delete') {
+      if (!figure) throw new ConflictError('この公表値はすでに削除されています。集計値が表示されます。');
+      if (figure.updatedAt !== body.expected) {
+        reply.code(409);
+        return renderEdit(reply, q, scope, figure, form, {}, true);
+      }
+      deletePublishedFigure(db, figure.id, user.id);
+      request.session.flash = `${cellName}の公表値を削除しました。集計値を表示します。`;
+      return reply.redirect(listUrl(q), 303);
+    }
+
+    const checked = validateFigureForm(form);
+    if (!checked.ok) {
+      reply.code(422);
+      return renderEdit(reply, q, scope, figure, form, checked.errors);
+    }
+    // Someone changed the cell since the form was opened: show theirs beside what was typed.
+    if ((figure?.updatedAt ?? '') !== body.expected) {
+      reply.code(409);
+      return renderEdit(reply, q, scope, figure, form, {}, true);
+    }
+    if (figure && figure.value === checked.value && (figure.note ?? null) === checked.note) {
+      request.session.flash = `${cellName}は変更されていません。`;
+      return reply.redirect(listUrl(q), 303);
+    }
+    upsertPublishedFigure(
+      db,
+      { item: q.item, fiscalYear: q.fy, scopeType: scope.type, scopeId: scope.id, value: checked.value, note: checked.note },
+      user.id,
+    );
+    request.session.flash = `${cellName}の公表値を保存しました。`;
+    return reply.redirect(listUrl(q), 303);
+  });
+}

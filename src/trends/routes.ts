@@ -9,6 +9,7 @@ import { currentFiscalYear, parseFiscalYear } from '../domain/fiscalYear.js';
 import { DEFAULT_THRESHOLDS, parseBasis, type TrendBasis, type TrendThresholds } from '../domain/trend.js';
 import { defaultScopeKey, defaultWindow, loadTrendTable, resolveScope, type Scope, type TrendTable } from './repository.js';
 import type { TableKind } from './table.js';
+import { chartHref, rowSparkline, trendQueryString } from '../charts/links.js';
 
 const MAX_WINDOW = 15;
 
@@ -124,6 +125,12 @@ async function trendPage(app: FastifyInstance, request: FastifyRequest, kind: Ta
     query: q,
     scopes: scopeChoices(db, user),
     showRollupDiff: user.role === 'city',
+    // Screen-only extras: a sparkline and a chart link per row, and the download links.
+    styles: ['agenda-chart.css'],
+    sparklines: table.rows.map((r) => rowSparkline(r)),
+    chartLinks: table.rows.map((r) => chartHref(q, String(r.key))),
+    exportHref: `${kind === 'items' ? '/trends' : '/trends/households'}/export`,
+    exportQuery: trendQueryString(q),
   };
 }
 

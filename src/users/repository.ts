@@ -109,7 +109,7 @@ export function setUserDisabled(db: Db, id: number, disabled: boolean, actorUser
     const before = getUserById(tx, id);
     if (!before || before.disabled === disabled) return false;
     const after = tx.update(users).set({ disabled }).where(eq(users.id, id)).returning().get();
-    if (disabled) endSessionsOfUser(tx as unknown as Db, id);
+    if (disabled) endSessionsOfUser(tx, id);
     recordAudit(tx, {
       userId: actorUserId,
       action: disabled ? 'disable' : 'enable',
@@ -132,7 +132,7 @@ export function resetUserPassword(db: Db, id: number, passwordHash: string, acto
     if (!before) return;
     const changedAt = new Date().toISOString();
     tx.update(users).set({ passwordHash, passwordChangedAt: changedAt }).where(eq(users.id, id)).run();
-    endSessionsOfUser(tx as unknown as Db, id);
+    endSessionsOfUser(tx, id);
     recordAudit(tx, {
       userId: actorUserId,
       action: 'password_reset',

@@ -1,4 +1,200 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { authorize } from '../auth/access.js';
+import { hashPassword, passwordProblem, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
+import { ROLES, type Role } from '../db/schema.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { toHalfWidth } from '../domain/numbers.js';
+import { listDistricts, listWards } from '../districts/repository.js';
+import { formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
+import { createUser, getUserById, isLoginTaken, listUsers, resetUserPassword, setUserDisabled, type UserRow } from './repository.js';
 
-/** Routes of this feature (being written). */
-export async function userRoutes(_app: FastifyInstance): Promise<void> {}
+const LOGIN_RE = /^[A-Za-z0-9._@-]{3,50}$/;
+const DISPLAY_NAME_MAX = 50;
+
+const ROLE_LABELS: Record<Role, string> = { city: '市社協', ward: '区社協', district: '校(地)区社協' };
+
+const FIELD_LABELS = {
+  login: 'ログインID',
+  display_name: '表示名',
+  role: '役割',
+  ward_id: '区',
+  district_id: '校(地)区',
+  password: '最初のパスワード',
+  password_confirm: '最初のパスワード（確認）',
+};
+
+const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+
+const newUserBody = z.object({
+  login: z.string().max(200).default(''),
+  display_name: z.string().max(500).default(''),
+  role: z.string().max(20).default(''),
+  ward_id: z.string().max(20).default(''),
+  district_id: z.string().max(20).default(''),
+  password: z.string().max(1000).default(''),
+  password_confirm: z.string().max(1000).default(''),
+});
+type NewUserForm = z.infer<typeof newUserBody>;
+
+const passwordBody = z.object({
+  password: z.string().max(1000).default(''),
+  password_confirm: z.string().max(1000).default(''),
+});
+
+/** Japanese messages for a new password typed twice, by field. */
+function passwordErrors(password: string, confirm: string): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const problem = passwordProblem(password);
+  if (password === '') errors.password = 'パスワードを入力してください。';
+  else if (problem) errors.password = problem;
+  if (!errors.password && password !== confirm) errors.password_confirm = '確認用のパスワードが一致しません。同じパスワードを2回入力してください。';
+  return errors;
+}
+
+function scopeText(u: { role: Role; wardName: string | null; districtName: string | null }): string {
+  if (u.role === 'city') return '全市';
+  if (u.role === 'ward') return u.wardName ?? '';
+  return `${u.wardName ?? ''} ${u.districtName ?? ''}`.trim();
+}
+
+/** 利用者: city staff add users, disable and re-enable them, and reset passwords. */
+export async function userRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.database;
+  const cityOnly = { config: { roles: ['city'] as const } };
+
+  function userOr404(params: unknown): UserRow {
+    const { id } = parseOr422(idParams, params);
+    const user = getUserById(db, id);
+    if (!user) throw new NotFoundError('その利用者は見つかりません。');
+    return user;
+  }
+
+  app.get('/users', cityOnly, async (request, reply) => {
+    authorize(request.user, 'admin', { kind: 'city' });
+    const rows = listUsers(db).map((u) => ({
+      ...u,
+      roleLabel: ROLE_LABELS[u.role],
+      scope: scopeText(u),
+      createdAt: formatJapanDateTime(u.createdAt),
+      passwordChangedAt: formatJapanDateTime(u.passwordChangedAt),
+      isSelf: u.id === request.user!.id,
+    }));
+    return reply.viewAsync('users/index', { title: '利用者', styles: ['admin.css'], rows, activeCount: rows.filter((r) => !r.disabled).length });
+  });
+
+  function renderNew(reply: FastifyReply, form: Omit<NewUserForm, 'password' | 'password_confirm'>, errors: Record<string, string>) {
+    return reply.viewAsync('users/new', {
+      title: '利用者の追加',
+      styles: ['admin.css'],
+      form,
+      errors,
+      labels: FIELD_LABELS,
+      wards: listWards(db),
+      districts: listDistricts(db),
+      roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
+      minLength: PASSWORD_MIN_LENGTH,
+    });
+  }
+
+  app.get('/users/new', cityOnly, async (request, reply) => {
+    authorize(request.user, 'admin', { kind: 'city' });
+    return renderNew(reply, { login: '', display_name: '', role: '', ward_id: '', district_id: '' }, {});
+  });
+
+  app.post('/users/new', cityOnly, async (request, reply) => {
+    authorize(request.user, 'admin', { kind: 'city' });
+    const body = parseOr422(newUserBody, request.body);
+    // Passwords are never sent back into the form.
+    const kept = { login: body.login, display_name: body.display_name, role: body.role, ward_id: body.ward_id, district_id: body.district_id };
+    const errors: Record<string, string> = {};
+
+    const login = toHalfWidth(body.login).trim();
+    if (login === '') errors.login = 'ログインIDを入力してください。';
+    else if (!LOGIN_RE.test(login)) errors.login = 'ログインIDは、半角の英字・数字と「. _ - @」で、3〜50文字にしてください。';
+    else if (isLoginTaken(db, login)) errors.login = 'このログインIDはすでに使われています。別のIDにしてください。';
+
+    const displayName = body.display_name.trim();
+    if (displayName === '') errors.display_name = '表示名を入力してください（例：東区社協 山田）。';
+    else if ([...displayName].length > DISPLAY_NAME_MAX) errors.display_name = `表示名は${DISPLAY_NAME_MAX}文字以内にしてください。`;
+    else if (/[\u0000-\u001f\u007f]/.test(displayName)) errors.display_name = '表示名に使えない文字が含まれています。';
+
+    const role = (ROLES as readonly string[]).includes(body.role) ? (body.role as Role) : null;
+    if (!role) errors.role = '役割を選んでください。';
+    let wardId: number | null = null;
+    let districtId: number | null = null;
+    if (role === 'ward') {
+      wardId = listWards(db).find((w) => String(w.id) === body.ward_id)?.id ?? null;
+      if (wardId === null) errors.ward_id = '区社協の利用者は、担当の区を選んでください。';
+    } else if (role === 'district') {
+      districtId = listDistricts(db).find((d) => String(d.id) === body.district_id)?.id ?? null;
+      if (districtId === null) errors.district_id = '校(地)区社協の利用者は、担当の校(地)区を選んでください。';
+    }
+    Object.assign(errors, passwordErrors(body.password, body.password_confirm));
+
+    if (Object.keys(errors).length > 0 || !role) {
+      reply.code(422);
+      return renderNew(reply, kept, errors);
+    }
+    const passwordHash = await hashPassword(body.password, app.passwordParams);
+    // Another city user may have taken the login while the hash was computed.
+    if (isLoginTaken(db, login)) {
+      reply.code(422);
+      return renderNew(reply, kept, { login: 'このログインIDはすでに使われています。別のIDにしてください。' });
+    }
+    createUser(db, { login, displayName, role, wardId, districtId, passwordHash }, request.user.id);
+    request.session.flash = `利用者「${displayName}」（${login}）を追加しました。最初のパスワードを本人に伝えてください。`;
+    return reply.redirect('/users', 303);
+  });
+
+  app.post('/users/:id/disable', cityOnly, async (request, reply) => {
+    authorize(request.user, 'admin', { kind: 'city' });
+    const target = userOr404(request.params);
+    if (target.id === request.user.id) throw new ConflictError('ご自身を停止することはできません。ほかの市社協の利用者に依頼してください。');
+    if (!setUserDisabled(db, target.id, true, request.user.id)) throw new ConflictError(`「${target.displayName}」はすでに停止されています。`);
+    request.session.flash = `「${target.displayName}」（${target.login}）を停止しました。この利用者はログインできなくなり、ログイン中の画面も使えなくなりました。`;
+    return reply.redirect('/users', 303);
+  });
+
+  app.post('/users/:id/enable', cityOnly, async (request, reply) => {
+    authorize(request.user, 'admin', { kind: 'city' });
+    const target = userOr404(request.params);
+    if (!setUserDisabled(db, target.id, false, request.user.id)) throw new ConflictError(`「${target.displayName}」は停止されていません。`);
+    request.session.flash = `「${target.displayName}」（${target.login}）を再び使えるようにしました。`;
+    return reply.redirect('/users', 303);
+  });
+
+  function renderPassword(reply: FastifyReply, target: UserRow, errors: Record<string, string>) {
+    return reply.viewAsync('users/password', {
+      title: 'パスワードの再設定',
+      styles: ['admin.css'],
+      target: { id: target.id, login: target.login, displayName: target.displayName, roleLabel: ROLE_LABELS[target.role], disabled: target.disabled },
+      errors,
+      labels: { password: '新しいパスワード', password_confirm: '新しいパスワード（確認）' },
+      minLength: PASSWORD_MIN_LENGTH,
+    });
+  }
+
+  app.get('/users/:id/password', cityOnly, async (request, reply) => {
+    authorize(request.user, 'admin', { kind: 'city' });
+    const target = userOr404(request.params);
+    // One's own password is changed with the current one, on the account page.
+    if (target.id === request.user.id) return reply.redirect('/account/password', 303);
+    return renderPassword(reply, target, {});
+  });
+
+  app.post('/users/:id/password', cityOnly, async (request, reply) => {
+    authorize(request.user, 'admin', { kind: 'city' });
+    const target = userOr404(request.params);
+    if (target.id === request.user.id) throw new ConflictError('ご自身のパスワードは「パスワード変更」の画面で変更してください。');
+    const body = parseOr422(passwordBody, request.body);
+    const errors = passwordErrors(body.password, body.password_confirm);
+    if (Object.keys(errors).length > 0) {
+      reply.code(422);
+      return renderPassword(reply, target, errors);
+    }
+    resetUserPassword(db, target.id, await hashPassword(body.password, app.passwordParams), request.user.id);
+    request.session.flash = `「${target.displayName}」（${target.login}）のパスワードを再設定しました。新しいパスワードを本人に伝えてください。`;
+    return reply.redirect('/users', 303);
+  });
+}

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, asc, count, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { openDatabase, type Database$ } from '../../src/db/index.js';
-import { auditEvents, caseStudies, districts, monthlyReports, plans, publishedFigures, salons, users, wards } from '../../src/db/schema.js';
+import { agendaSheets, auditEvents, caseStudies, districts, monthlyReports, plans, publishedFigures, salons, users, wards } from '../../src/db/schema.js';
 import { DEMO_PASSWORD, ensureDemoCity, lastDueMonth } from '../../src/demo/demoCity.js';
 import { loadTrendTable, resolveScope } from '../../src/trends/repository.js';
 import { Client, createTestApp, TEST_PASSWORD, TEST_SCRYPT, type TestContext } from '../support/app.js';
@@ -73,7 +73,7 @@ describe('the demo city: geography and users', () => {
     expect(started[0]!.activeFrom).toBe(Math.max(...ended.map((d) => d.activeTo!)) + 1);
   });
 
-  it('returns the three demo users with a description, and records one audit event', async () => {
+  it('returns the three demo users with a description, and audits the demo city and its agenda sheet', async () => {
     const result = await makeDemo();
     expect(result!.users.map((u) => u.login)).toEqual(['demo-city', 'demo-ward', 'demo-district']);
     for (const u of result!.users) expect(u.description).toMatch(/[ぁ-んァ-ヶ一-龠]/);
@@ -84,8 +84,13 @@ describe('the demo city: geography and users', () => {
     expect(stored[1]!.wardId).toBe(moji.id);
     expect(stored[2]!.districtId).toBe(tanoura.id);
     const events = database.db.select().from(auditEvents).all();
-    expect(events).toHaveLength(1);
+    expect(events.filter((e) => e.entity === 'demo_city')).toHaveLength(1);
     expect(events[0]).toMatchObject({ action: 'create', entity: 'demo_city' });
+    // The rest is the finalised seed-000 agenda sheet, composed by demo-city.
+    const others = events.filter((e) => e.entity !== 'demo_city');
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((e) => e.entity === 'agenda_sheet' && e.userId === stored[0]!.id)).toBe(true);
+    expect(database.db.select().from(agendaSheets).all().map((s) => s.finalizedAt !== null)).toEqual([true]);
   });
 
   it('creates nothing the second time, nor on a database that already has a ward', async () => {

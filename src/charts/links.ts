@@ -1,0 +1,49 @@
+// Links between trend pages, charts and exports, and the per-row sparkline.
+// Kept apart from the routes so the trend pages can use them without an import cycle.
+import { isHouseholdRowKey, ITEMS } from '../domain/items.js';
+import { warekiShort } from '../domain/fiscalYear.js';
+import type { TrendQuery } from '../trends/routes.js';
+import type { TableKind, TrendRow } from '../trends/table.js';
+import { sparkline } from './svg.js';
+
+const HOUSEHOLD_UNITS: Record<string, string> = { welfare_cooperators: '人' };
+
+/** The unit of a row, for the axis: 世帯, 件, 校(地)区 … */
+export function unitOf(key: string): string {
+  if (isHouseholdRowKey(key)) return HOUSEHOLD_UNITS[key] ?? '世帯';
+  return ITEMS.find((d) => String(d.item) === key)?.unit ?? '';
+}
+
+/** The table kind a row key belongs to. */
+export function kindOfRow(key: string): TableKind {
+  return isHouseholdRowKey(key) ? 'households' : 'items';
+}
+
+/** Query string of a trend request, for links between trend pages, charts and exports. */
+export function trendQueryString(q: TrendQuery, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams({
+    scope: q.scope.key,
+    from: String(q.fromFy),
+    to: String(q.toFy),
+    basis: q.basis,
+    flat: String(q.thresholds.flat),
+    strong: String(q.thresholds.strong),
+    ...extra,
+  });
+  return params.toString();
+}
+
+/** Link to the chart page of a row. */
+export function chartHref(q: TrendQuery, rowKey: string): string {
+  return `/charts/trend?${trendQueryString(q, { item: rowKey })}`;
+}
+
+/** A small sparkline of a trend row (screen only). */
+export function rowSparkline(row: TrendRow): string {
+  const label = `${row.title}の推移：${row.values.map((c) => `${warekiShort(c.fiscalYear)} ${c.value === null ? 'なし' : c.value.toLocaleString('en-US')}`).join('、')}`;
+  return sparkline(
+    row.values.map((c) => c.value),
+    { label, width: 72, height: 26 },
+  );
+}
+

@@ -1,0 +1,124 @@
+// Pure: which district-months have been reported, and what is missing (DESIGN §7).
+import { isMonthOver, isOverdue, dueDate } from '../domain/due.js';
+import { isDistrictActive, type DistrictSpan } from '../domain/rollup.js';
+import { monthsOfFiscalYear } from '../domain/fiscalYear.js';
+
+/**
+ * reported: a report with at least one count; overdue: not reported after the due day;
+ * awaiting: the month is over but its due day has not passed; upcoming: the month is not over;
+ * inactive: the district did not exist in that fiscal year (merged or not yet formed).
+ */
+export type ReportStatus = 'reported' | 'overdue' | 'awaiting' | 'upcoming' | 'inactive';
+
+/** The status of one district-month on day `today` ('YYYY-MM-DD'). */
+export function reportStatus(input: { reported: boolean; month: string; today: string; dueDay: number; active: boolean }): ReportStatus {
+  if (!input.active) return 'inactive';
+  if (input.reported) return 'reported';
+  if (isOverdue(input.month, input.today, input.dueDay)) return 'overdue';
+  if (isMonthOver(input.month, input.today)) return 'awaiting';
+  return 'upcoming';
+}
+
+/** Key of a district-month in the set of reported ones. */
+export function reportKey(districtId: number, month: string): string {
+  return `${districtId}:${month}`;
+}
+
+export interface GridDistrict extends DistrictSpan {
+  code: string;
+  name: string;
+  wardId: number;
+}
+
+export interface GridWard {
+  id: number;
+  name: string;
+}
+
+export interface GridMonth {
+  month: string;
+  /** 'YYYY-MM-DD' the month's report is due. */
+  dueDate: string;
+  /** True once the month has ended, so a report can be expected. */
+  over: boolean;
+}
+
+export interface MonthCount {
+  reported: number;
+  /** Districts existing in the fiscal year (the denominator). */
+  districts: number;
+  /** reported / districts; null when there are no districts. */
+  share: number | null;
+}
+
+export interface GridRow {
+  district: GridDistrict;
+  statuses: ReportStatus[];
+  reportedCount: number;
+  overdueCount: number;
+}
+
+export interface GridWardBlock {
+  ward: GridWard;
+  rows: GridRow[];
+  counts: MonthCount[];
+}
+
+export interface CompletenessGrid {
+  fiscalYear: number;
+  months: GridMonth[];
+  wards: GridWardBlock[];
+  /** Counts over every ward shown (the whole city for city staff). */
+  total: MonthCount[];
+}
+
+function count(reported: number, districts: number): MonthCount {
+  return { reported, districts, share: districts > 0 ? reported / districts : null };
+}
+
+/**
+ * Builds the districts × months grid of one fiscal year. `districts` come in
+ * display order; districts that did not exist in the year are left out.
+ */
+export function buildCompletenessGrid(input: {
+  fiscalYear: number;
+  wards: readonly GridWard[];
+  districts: readonly GridDistrict[];
+  reported: ReadonlySet<string>;
+  today: string;
+  dueDay: number;
+}): CompletenessGrid {
+  const fy = input.fiscalYear;
+  const months: GridMonth[] = monthsOfFiscalYear(fy).map((month) => ({
+    month,
+    dueDate: dueDate(month, input.dueDay),
+    over: isMonthOver(month, input.today),
+  }));
+  const active = input.districts.filter((d) => isDistrictActive(d, fy));
+  const wards: GridWardBlock[] = [];
+  for (const ward of input.wards) {
+    const rows: GridRow[] = active
+      .filter((d) => d.wardId === ward.id)
+      .map((district) => {
+        const statuses = months.map((m) =>
+          reportStatus({ reported: input.reported.has(reportKey(district.id, m.month)), month: m.month, today: input.today, dueDay: input.dueDay, active: true }),
+        );
+        return {
+          district,
+          statuses,
+          reportedCount: statuses.filter((s) => s === 'reported').length,
+          overdueCount: statuses.filter((s) => s === 'overdue').length,
+        };
+      });
+    const counts = months.map((_, i) => count(rows.filter((r) => r.statuses[i] === 'reported').length, rows.length));
+    wards.push({ ward, rows, counts });
+  }
+  const total = months.map((_, i) =>
+    count(
+      wards.reduce((n, w) => n + w.counts[i].reported, 0),
+      wards.reduce((n, w) => n + w.rows.length, 0),
+    ),
+  );
+  return { fiscalYear: fy, months, wards, total };
+}
+

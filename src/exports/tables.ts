@@ -1,0 +1,162 @@
+// Pure: the rows of every download (trend tables, agenda tables, a district's year of
+// monthly reports) as plain grids, which files.ts writes as CSV or .xlsx.
+import { monthLabelLong, warekiLong, warekiShort } from '../domain/fiscalYear.js';
+import type { TrendTable } from '../trends/repository.js';
+import type { TrendRow } from '../trends/table.js';
+import type { PrintModel } from '../agendas/content.js';
+
+/** A cell of a download: numbers stay numbers; a blank is null. */
+export type Cell = string | number | null;
+
+/** One grid: an optional title above it, a header row, data rows, notes below. */
+export interface Grid {
+  /** Worksheet name in .xlsx (≤ 31 characters, no []:*?/\). */
+  name: string;
+  title?: string;
+  header: string[];
+  rows: Cell[][];
+  /** Lines printed under the grid (footnotes). */
+  notes?: string[];
+  /** Column widths in characters, for .xlsx. */
+  widths: number[];
+}
+
+function rowTitle(row: Pick<TrendRow, 'circled' | 'title'>): string {
+  return row.circled ? `${row.circled} ${row.title}` : row.title;
+}
+
+function trendText(arrow: string, text: string): string {
+  return arrow && arrow !== '—' ? `${arrow} ${text}` : text;
+}
+
+/** Percent with one decimal as a number (7.0 for +7 %), or null. */
+function percentNumber(change: number | null): number | null {
+  return change === null || !Number.isFinite(change) ? null : Math.round(change * 1000) / 10;
+}
+
+/** A year cell as exported: the figure, the not-available reason, or blank. */
+function figure(value: number | null, note: string | null): Cell {
+  if (value !== null) return value;
+  return note && note.trim() !== '' ? note : null;
+}
+
+/** Where each figure came from, as one line: 公表値: R1・R2／集計値: R3（報告 2/3）. */
+function originNote(table: TrendTable, row: TrendRow): string {
+  const published = row.values.filter((c) => c.origin === 'published').map((c) => warekiShort(c.fiscalYear));
+  const rollup = row.values
+    .filter((c) => c.origin === 'rollup')
+    .map((c) => `${warekiShort(c.fiscalYear)}（報告 ${c.districtsReported}/${table.districtCounts.get(c.fiscalYear) ?? 0}）`);
+  const parts: string[] = [];
+  if (published.length > 0) parts.push(`公表値: ${published.join('・')}`);
+  if (rollup.length > 0) parts.push(`集計値: ${rollup.join('・')}`);
+  return parts.join('／');
+}
+
+// 0.05 → 5 without float noise (5.000000000000001).
+const percentOf = (fraction: number) => Number((fraction * 100).toFixed(4));
+
+const BASIS_LABELS: Record<string, string> = { yoy: '前年度比', span: '最初の年度と最後の年度', slope: '全年度の傾き' };
+
+/**
+ * A trend table as on the page: 項目 | R1 … R5 | 傾向 | 変化率(%) | 出典,
+ * and a second grid with the origin of every cell.
+ */
+export function trendTableGrids(table: TrendTable): Grid[] {
+  const years = table.fiscalYears.map((fy) => warekiShort(fy));
+  const main: Grid = {
+    name: table.kind === 'items' ? '推移表' : '見守り世帯の内訳',
+    header: ['項目', ...years, '傾向', '変化率(%)', '出典'],
+    rows: table.rows.map((row) => [
+      rowTitle(row),
+      ...row.values.map((c) => figure(c.value, c.note)),
+      trendText(row.trend.arrow, row.trend.text),
+      percentNumber(row.trend.change),
+      originNote(table, row),
+    ]),
+    notes: [
+      `範囲：${table.scope.label}　期間：${warekiLong(table.fiscalYears[0]!)}〜${warekiLong(table.fiscalYears[table.fiscalYears.length - 1]!)}`,
+      `傾向の基準：${BASIS_LABELS[table.basis] ?? table.basis}、ほぼ横ばい ${percentOf(table.thresholds.flat)}% 未満、増加・減少 ${percentOf(table.thresholds.strong)}% 以上`,
+    ],
+    widths: [44, ...years.map(() => 12), 14, 11, 40],
+  };
+  const origins: Grid = {
+    name: '出典',
+    header: ['項目', '年度', '値', '出典', '集計値', '報告した校(地)区数', '校(地)区数', '注記'],
+    rows: table.rows.flatMap((row) =>
+      row.values.map((c) => [
+        rowTitle(row),
+        warekiShort(c.fiscalYear),
+        c.value,
+        c.origin === 'published' ? '公表値' : c.origin === 'rollup' ? '集計値' : 'なし',
+        c.rollupValue,
+        c.districtsReported,
+        table.districtCounts.get(c.fiscalYear) ?? 0,
+        c.note,
+      ]),
+    ),
+    widths: [44, 8, 12, 8, 12, 18, 12, 30],
+  };
+  return [main, origins];
+}
+
+/** The agenda sheet's tables exactly as printed (frozen figures once finalised). */
+export function agendaGrids(model: PrintModel): Grid[] {
+  return model.tables.map((t, i) => {
+    const header = [t.kind === 'items' ? '項目' : '年度', ...t.columns.map((c) => c.label), ...(t.showTrend ? ['傾向'] : [])];
+    return {
+      name: `表${i + 1}`,
+      title: `${t.number} ${t.heading}${t.scopeKey === 'city' ? '' : `（${t.scopeLabel}）`}`,
+      header,
+      rows: t.rows.map((r) => [
+        r.group ? `${r.group} ${r.title}` : rowTitle(r),
+        ...r.cells.map((c) => figure(c.value, c.note)),
+        ...(t.showTrend ? [trendText(r.label.arrow, r.label.text) + (r.label.footnoteMarker ? `(${r.label.footnoteMarker})` : '')] : []),
+      ]),
+      notes: [...t.footnotes.map((f) => `${f.marker} ${f.text}`), ...(t.note ? t.note.split('\n') : [])],
+      widths: [44, ...t.columns.map((c) => Math.max(12, c.label.length * 2 + 2)), ...(t.showTrend ? [16] : [])],
+    };
+  });
+}
+
+/** The monthly CSV columns (DESIGN §8), in order. */
+export const MONTHLY_COLUMNS = [
+  'watched_elderly',
+  'watched_disability',
+  'watched_single_parent',
+  'watched_other',
+  'welfare_cooperators',
+  'mutual_aid_cases',
+  'coordination_meetings',
+  'well_club_participants',
+  'note',
+] as const;
+export type MonthlyColumn = (typeof MONTHLY_COLUMNS)[number];
+
+/** A month's values by column; undefined = no report that month. */
+export type MonthValues = Partial<Record<MonthlyColumn, number | string | null>>;
+
+/**
+ * Twelve months of one district: 月 (wareki) | district_code | month | the
+ * monthly columns. A blank is "not reported", as in the import format.
+ * `headerLabels` replaces the machine column names (the .xlsx uses Japanese ones).
+ */
+export function monthlyGrid(
+  district: { code: string; name: string },
+  fiscalYear: number,
+  months: readonly string[],
+  reports: ReadonlyMap<string, MonthValues>,
+  headerLabels?: Record<MonthlyColumn, string>,
+): Grid {
+  const columns = MONTHLY_COLUMNS.map((c) => headerLabels?.[c] ?? c);
+  return {
+    name: warekiLong(fiscalYear),
+    title: headerLabels ? `${district.name}（${district.code}） ${warekiLong(fiscalYear)}の月次報告` : undefined,
+    header: headerLabels ? ['月', '校(地)区コード', '年月', ...columns] : ['月', 'district_code', 'month', ...columns],
+    rows: months.map((month) => {
+      const r = reports.get(month);
+      return [monthLabelLong(month), district.code, month, ...MONTHLY_COLUMNS.map((c) => (r ? (r[c] ?? null) : null))];
+    }),
+    notes: headerLabels ? ['空欄は「報告なし」です（0 ではありません）。'] : undefined,
+    widths: [14, 14, 10, ...MONTHLY_COLUMNS.map((c) => (c === 'note' ? 40 : 16))],
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The one shape of a change to an existing register entry (salon, plan, case
+ * study): find the district's entry, refuse a stale version, apply the change
+ * and write its audit event, all in one transaction.
+ */
+import type { Db } from '../db/index.js';
+import { recordAudit } from '../audit/repository.js';
+import { NotFoundError } from '../errors.js';
+
+/** A write transaction as Drizzle hands it to `db.transaction`. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Register entities as the audit log names them. */
+export type RegisterEntity = 'salon' | 'plan' | 'case_study';
+
+interface VersionedEntry {
+  id: number;
+  districtId: number;
+  version: number;
+}
+
+/** What became of a change: saved, nothing to save, or refused because someone else changed the entry first. */
+export type RegisterWriteResult<Row> = { status: 'saved'; row: Row } | { status: 'unchanged'; row: Row } | { status: 'conflict'; stored: Row };
+
+export interface RegisterChange<Row extends VersionedEntry> {
+  entity: RegisterEntity;
+  action: 'update' | 'close' | 'delete';
+  districtId: number;
+  id: number;
+  /** The version the user edited; any other stored version is a conflict. */
+  expectedVersion: number;
+  userId: number;
+  /** Message of the 404 when the entry does not exist in this district. */
+  notFoundMessage: string;
+  find(tx: Tx, id: number): Row | undefined;
+  /** True when the change would store what is already stored (no write, no audit event). */
+  isUnchanged?(existing: Row): boolean;
+  /** Writes the change; returns the new row, or null when the entry was deleted. */
+  apply(tx: Tx, existing: Row): Row | null;
+}
+
+/**
+ * Changes an existing entry of a district. An entry of another district is
+ * treated as missing (404), so ids never reveal other districts' registers.
+ */
+export function changeRegisterEntry<Row extends VersionedEntry>(db: Db, change: RegisterChange<Row>): RegisterWriteResult<Row> {
+  return db.transaction((tx) => {
+    const existing = change.find(tx, change.id);
+    if (!existing || existing.districtId !== change.districtId) throw new NotFoundError(change.notFoundMessage);
+    if (existing.version !== change.expectedVersion) return { status: 'conflict', stored: existing } as const;
+    if (change.isUnchanged?.(existing)) return { status: 'unchanged', row: existing } as const;
+    const after = change.apply(tx, existing);
+    recordAudit(tx, {
+      userId: change.userId,
+      action: change.action,
+      entity: change.entity,
+      entityId: existing.id,
+      districtId: existing.districtId,
+      before: existing,
+      after,
+    });
+    return { status: 'saved', row: after ?? existing } as const;
+  });
+}

@@ -1,0 +1,48 @@
+import type { Db } from '../../src/db/index.js';
+import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
+import type { MonthlyValues } from '../../src/monthlyReports/repository.js';
+
+/** Seed 000's table (R1–R5 = FY2019–2023), item by item; null = not available. */
+export const SEED_000: Record<string, (number | null)[]> = {
+  '1': [125407, 136262, 135812, 132844, 133382],
+  '2': [721850, 603869, 614417, 655875, 701956],
+  '3': [130, null, 127, 131, 126],
+  '4': [5, 3, 13, 63, 28],
+  '5': [1393, 689, 788, 1192, 1766],
+  '6': [417, 431, 599, 548, 630],
+  '7': [49, 51, 59, 95, 123],
+};
+
+/** Seed 000's printed labels, in row order. */
+export const SEED_000_LABELS = ['ほぼ横ばい', '増加', 'ほぼ横ばい', '減少(※)', '増加', 'やや増加', '増加'];
+
+export const NOT_AVAILABLE = 'コロナ禍で正確な統計不可';
+
+/** Loads seed 000's citywide figures as published figures, as the demo city does. */
+export function loadSeed000(db: Db): void {
+  for (const [item, values] of Object.entries(SEED_000)) {
+    values.forEach((value, i) => {
+      upsertPublishedFigure(
+        db,
+        { item, fiscalYear: 2019 + i, scopeType: 'city', scopeId: 0, value, note: value === null ? NOT_AVAILABLE : null },
+        null,
+      );
+    });
+  }
+}
+
+/** Monthly values with everything not reported except what is given. */
+export function monthly(partial: Partial<MonthlyValues>): MonthlyValues {
+  return {
+    watched_elderly: null,
+    watched_disability: null,
+    watched_single_parent: null,
+    watched_other: null,
+    welfare_cooperators: null,
+    mutual_aid_cases: null,
+    coordination_meetings: null,
+    well_club_participants: null,
+    note: null,
+    ...partial,
+  };
+}
