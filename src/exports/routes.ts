@@ -4,7 +4,7 @@ import { authorize } from '../auth/access.js';
 import { NotFoundError } from '../errors.js';
 import { monthsOfFiscalYear, parseFiscalYear, warekiShort } from '../domain/fiscalYear.js';
 import { districtTarget, getDistrictByCode } from '../districts/repository.js';
-import { FIELD_COLUMNS, FIELD_LABELS, listMonthlyReports } from '../monthlyReports/repository.js';
+import { FIELD_LABELS, listMonthlyReports, valuesOf } from '../monthlyReports/repository.js';
 import { loadTrendTable } from '../trends/repository.js';
 import { parseTrendQuery } from '../trends/routes.js';
 import type { TableKind } from '../trends/table.js';
@@ -68,11 +68,7 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
       if (fy === null) throw new NotFoundError('年度は 2024 または R6 のように指定してください。');
       const months = monthsOfFiscalYear(fy);
       const reports = new Map<string, MonthValues>(
-        listMonthlyReports(db, district.id, months).map((r) => {
-          const values: MonthValues = { note: r.note };
-          for (const c of MONTHLY_COLUMNS) if (c !== 'note') values[c] = r[FIELD_COLUMNS[c]];
-          return [r.month, values];
-        }),
+        listMonthlyReports(db, district.id, months).map((r) => [r.month, valuesOf(r)]),
       );
       const labels = Object.fromEntries(MONTHLY_COLUMNS.map((c) => [c, FIELD_LABELS[c]])) as Record<MonthlyColumn, string>;
       // CSV keeps the import's column names (it can go back in through the CSV import); the workbook uses Japanese headers.

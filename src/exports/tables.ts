@@ -1,6 +1,7 @@
 // Pure: the rows of every download (trend tables, agenda tables, a district's year of
 // monthly reports) as plain grids, which files.ts writes as CSV or .xlsx.
 import { monthLabelLong, warekiLong, warekiShort } from '../domain/fiscalYear.js';
+import { COUNT_FIELDS } from '../monthlyReports/repository.js';
 import type { TrendTable } from '../trends/repository.js';
 import type { TrendRow } from '../trends/table.js';
 import type { PrintModel } from '../agendas/content.js';
@@ -119,17 +120,7 @@ export function agendaGrids(model: PrintModel): Grid[] {
 }
 
 /** The monthly CSV columns (DESIGN §8), in order. */
-export const MONTHLY_COLUMNS = [
-  'watched_elderly',
-  'watched_disability',
-  'watched_single_parent',
-  'watched_other',
-  'welfare_cooperators',
-  'mutual_aid_cases',
-  'coordination_meetings',
-  'well_club_participants',
-  'note',
-] as const;
+export const MONTHLY_COLUMNS = [...COUNT_FIELDS, 'note'] as const;
 export type MonthlyColumn = (typeof MONTHLY_COLUMNS)[number];
 
 /** A month's values by column; undefined = no report that month. */

@@ -7,7 +7,7 @@ import type { ScopeType } from '../db/schema.js';
 import { COUNT_FIELDS, getMonthlyReport, saveMonthlyReport, valuesOf, type CountField, type MonthlyValues } from '../monthlyReports/repository.js';
 import { createSalon } from '../salons/repository.js';
 import { createPlan } from '../plans/repository.js';
-import { upsertPublishedFigure } from '../publishedFigures/repository.js';
+import { getPublishedFigure, upsertPublishedFigure } from '../publishedFigures/repository.js';
 import { fiscalYearOfMonth, warekiLong } from '../domain/fiscalYear.js';
 import { toHalfWidth } from '../domain/numbers.js';
 import {
@@ -25,7 +25,6 @@ import {
 } from './cells.js';
 import {
   findPlan,
-  findPublishedFigure,
   findSalon,
   upsertDistrict,
   type DistrictRef,
@@ -299,7 +298,7 @@ const publishedKind: KindDefinition = {
       key: `${item}|${fiscalYear}|${scope.scopeType}|${scope.scopeId}`,
       keyColumn: 'item',
       apply(tx, userId) {
-        const existing = findPublishedFigure(tx, input);
+        const existing = getPublishedFigure(tx, input);
         if (existing && existing.value === input.value && existing.note === input.note) return 'unchanged';
         upsertPublishedFigure(tx, input, userId);
         return existing ? 'updated' : 'created';

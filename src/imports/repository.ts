@@ -93,18 +93,3 @@ export function findPlan(db: Reader, districtId: number, generation: number) {
     .get();
 }
 
-/** The published figure of one (item, FY, scope) cell. */
-export function findPublishedFigure(db: Reader, key: { item: string; fiscalYear: number; scopeType: ScopeType; scopeId: number }) {
-  return db
-    .select()
-    .from(publishedFigures)
-    .where(
-      and(
-        eq(publishedFigures.item, key.item),
-        eq(publishedFigures.fiscalYear, key.fiscalYear),
-        eq(publishedFigures.scopeType, key.scopeType),
-        eq(publishedFigures.scopeId, key.scopeId),
-      ),
-    )
-    .get();
-}

@@ -17,7 +17,11 @@ export interface PublishedFigureInput {
   note: string | null;
 }
 
-function findFigure(db: Pick<Db, 'select'>, key: Pick<PublishedFigureInput, 'item' | 'fiscalYear' | 'scopeType' | 'scopeId'>) {
+/** The published figure of one (item, FY, scope) cell, or undefined when the rollup shows. */
+export function getPublishedFigure(
+  db: Pick<Db, 'select'>,
+  key: Pick<PublishedFigureInput, 'item' | 'fiscalYear' | 'scopeType' | 'scopeId'>,
+): PublishedFigureRow | undefined {
   return db
     .select()
     .from(publishedFigures)
@@ -35,7 +39,7 @@ function findFigure(db: Pick<Db, 'select'>, key: Pick<PublishedFigureInput, 'ite
 /** Enters or changes the published figure of one (item, FY, scope) cell (audited). */
 export function upsertPublishedFigure(db: Db, input: PublishedFigureInput, userId: number | null): PublishedFigureRow {
   return db.transaction((tx) => {
-    const existing = findFigure(tx, input);
+    const existing = getPublishedFigure(tx, input);
     const now = new Date().toISOString();
     const row = existing
       ? tx
@@ -81,10 +85,3 @@ export function deletePublishedFigure(db: Db, id: number, userId: number): boole
   });
 }
 
-/** The published figure of one (item, FY, scope) cell, or undefined when the rollup shows. */
-export function getPublishedFigure(
-  db: Pick<Db, 'select'>,
-  key: Pick<PublishedFigureInput, 'item' | 'fiscalYear' | 'scopeType' | 'scopeId'>,
-): PublishedFigureRow | undefined {
-  return findFigure(db, key);
-}

@@ -1,3 +1,4 @@
+import { monthlyValues } from '../support/app.js';
 import { and, eq } from 'drizzle-orm';
 import type { Database$ } from '../../src/db/index.js';
 import { auditEvents } from '../../src/db/schema.js';
@@ -5,18 +6,7 @@ import type { MonthlyValues } from '../../src/monthlyReports/repository.js';
 
 /** Monthly values with everything not reported except what is given. */
 export function values(partial: Partial<MonthlyValues>): MonthlyValues {
-  return {
-    watched_elderly: null,
-    watched_disability: null,
-    watched_single_parent: null,
-    watched_other: null,
-    welfare_cooperators: null,
-    mutual_aid_cases: null,
-    coordination_meetings: null,
-    well_club_participants: null,
-    note: null,
-    ...partial,
-  };
+  return monthlyValues(partial);
 }
 
 /** Audit events of one entity kind, oldest first. */

@@ -1,3 +1,4 @@
+import { monthlyValues } from '../support/app.js';
 import type { Db } from '../../src/db/index.js';
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
 import type { MonthlyValues } from '../../src/monthlyReports/repository.js';
@@ -33,16 +34,5 @@ export function loadSeed000(db: Db): void {
 
 /** Monthly values with everything not reported except what is given. */
 export function monthly(partial: Partial<MonthlyValues>): MonthlyValues {
-  return {
-    watched_elderly: null,
-    watched_disability: null,
-    watched_single_parent: null,
-    watched_other: null,
-    welfare_cooperators: null,
-    mutual_aid_cases: null,
-    coordination_meetings: null,
-    well_club_participants: null,
-    note: null,
-    ...partial,
-  };
+  return monthlyValues(partial);
 }

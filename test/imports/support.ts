@@ -1,3 +1,4 @@
+import { monthlyValues } from '../support/app.js';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database$ } from '../../src/db/index.js';
 import type { MonthlyValues } from '../../src/monthlyReports/repository.js';
@@ -40,15 +41,5 @@ export function auditCount(database: Database$, entity?: string): number {
 
 /** Monthly values with nothing reported, to fill in per test. */
 export function emptyValues(): MonthlyValues {
-  return {
-    watched_elderly: null,
-    watched_disability: null,
-    watched_single_parent: null,
-    watched_other: null,
-    welfare_cooperators: null,
-    mutual_aid_cases: null,
-    coordination_meetings: null,
-    well_club_participants: null,
-    note: null,
-  };
+  return monthlyValues();
 }

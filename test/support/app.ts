@@ -4,6 +4,7 @@ import { configSchema } from '../../src/config.js';
 import { openDatabase, type Database$ } from '../../src/db/index.js';
 import { districts, users, wards, type Role } from '../../src/db/schema.js';
 import { hashPassword, type ScryptParams } from '../../src/auth/passwords.js';
+import { COUNT_FIELDS, type MonthlyValues } from '../../src/monthlyReports/repository.js';
 
 /** Cheap scrypt cost for tests only; the app's default (OWASP) is tested in test/auth. */
 export const TEST_SCRYPT: ScryptParams = { N: 1024, r: 8, p: 1 };
@@ -136,4 +137,11 @@ export async function signedIn(app: FastifyInstance, login: string): Promise<Cli
   const res = await client.signIn(login);
   if (res.statusCode !== 303) throw new Error(`sign-in as ${login} failed: ${res.statusCode}`);
   return client;
+}
+
+/** Monthly values with everything not reported except what is given. */
+export function monthlyValues(partial: Partial<MonthlyValues> = {}): MonthlyValues {
+  const values = { note: null } as MonthlyValues;
+  for (const f of COUNT_FIELDS) values[f] = null;
+  return { ...values, ...partial };
 }

@@ -1,25 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, createTestApp, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
-import { saveMonthlyReport, type MonthlyValues } from '../../src/monthlyReports/repository.js';
+import { Client, createTestApp, monthlyValues, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
+import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
 
 let ctx: TestContext;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
 
-function values(partial: Partial<MonthlyValues>): MonthlyValues {
-  return {
-    watched_elderly: null,
-    watched_disability: null,
-    watched_single_parent: null,
-    watched_other: null,
-    welfare_cooperators: null,
-    mutual_aid_cases: null,
-    coordination_meetings: null,
-    well_club_participants: null,
-    note: null,
-    ...partial,
-  };
-}
+const values = monthlyValues;
 
 beforeEach(async () => {
   ctx = await createTestApp();
