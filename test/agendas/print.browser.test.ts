@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer } from '../support/browser.js';
+import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer, signInOnPage } from '../support/browser.js';
 import { addDistrict, seedSmallCity, TEST_PASSWORD } from '../support/app.js';
 import { caseStudies } from '../../src/db/schema.js';
 import { createDemoAgendaSheet, SEED_CASE_STUDIES, SEED_FOOTNOTE } from '../../src/agendas/demo.js';
@@ -77,11 +77,7 @@ describe.skipIf(!browserAvailable)('agenda sheet printed from Chromium', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
     page = await context.newPage();
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('ログインID').fill('city');
-    await page.getByLabel('パスワード').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'ログインする' }).click();
-    await page.waitForURL(`${server.baseUrl}/`);
+    await signInOnPage(page, server.baseUrl, 'city', TEST_PASSWORD);
   }, 180_000);
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer } from '../support/browser.js';
+import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer, signInOnPage } from '../support/browser.js';
 import { seedSmallCity, TEST_PASSWORD } from '../support/app.js';
 
 /* The sign-in and password pages as people see them, at office-PC and tablet sizes. */
@@ -65,11 +65,7 @@ describe.skipIf(!browserAvailable)('sign-in and password pages in Chromium', () 
     for (const size of SIZES) {
       const context = await browser.newContext({ viewport: size.viewport, locale: 'ja-JP' });
       const page = await context.newPage();
-      await page.goto(`${server.baseUrl}/login`);
-      await page.locator('#login').fill('ward-east');
-      await page.locator('#password').fill(size.name === 'desktop' ? TEST_PASSWORD : 'とても ながい あいことば');
-      await page.locator('main form button[type="submit"]').click();
-      await page.waitForURL(`${server.baseUrl}/`);
+      await signInOnPage(page, server.baseUrl, 'ward-east', size.name === 'desktop' ? TEST_PASSWORD : 'とても ながい あいことば');
       await page.getByRole('link', { name: 'パスワード変更' }).click();
       await page.waitForURL(`${server.baseUrl}/account/password`);
       await page.screenshot({ path: join(SCREENSHOT_DIR, `account-password-${size.name}.png`), fullPage: true });

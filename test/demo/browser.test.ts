@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer } from '../support/browser.js';
+import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer, signInOnPage } from '../support/browser.js';
 import { DEMO_PASSWORD } from '../../src/demo/demoCity.js';
 import { currentFiscalYear, warekiShort } from '../../src/domain/fiscalYear.js';
 
@@ -22,11 +22,7 @@ describe.skipIf(!browserAvailable)('the demo city in Chromium, as demo-city', ()
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const context = await browser.newContext({ viewport: VIEWPORTS[0], locale: 'ja-JP' });
     page = await context.newPage();
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('ログインID').fill('demo-city');
-    await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'ログインする' }).click();
-    await page.waitForURL(`${server.baseUrl}/`);
+    await signInOnPage(page, server.baseUrl, 'demo-city', DEMO_PASSWORD);
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer } from '../support/browser.js';
+import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer, signInOnPage } from '../support/browser.js';
 import { seedSmallCity, TEST_PASSWORD } from '../support/app.js';
 import { addMonths, fiscalYearOfMonth, monthLabelLong } from '../../src/domain/fiscalYear.js';
 import { getMonthlyReport } from '../../src/monthlyReports/repository.js';
@@ -40,11 +40,7 @@ describe.skipIf(!browserAvailable)('monthly reports in Chromium', () => {
     const context = await browser.newContext({ viewport, locale: 'ja-JP' });
     contexts.push(context);
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('ログインID').fill(login);
-    await page.getByLabel('パスワード').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'ログインする' }).click();
-    await page.waitForURL(`${server.baseUrl}/`);
+    await signInOnPage(page, server.baseUrl, login, TEST_PASSWORD);
     return page;
   }
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer } from '../support/browser.js';
+import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer, signInOnPage } from '../support/browser.js';
 import { seedSmallCity, TEST_PASSWORD } from '../support/app.js';
 import { createPlan } from '../../src/plans/repository.js';
 import { createCaseStudy } from '../../src/caseStudies/repository.js';
@@ -33,11 +33,7 @@ describe.skipIf(!browserAvailable)('district registers in Chromium', () => {
   async function signIn(login: string, viewport: { width: number; height: number }) {
     const context = await browser.newContext({ viewport, locale: 'ja-JP' });
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('ログインID').fill(login);
-    await page.getByLabel('パスワード').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'ログインする' }).click();
-    await page.waitForURL(`${server.baseUrl}/`);
+    await signInOnPage(page, server.baseUrl, login, TEST_PASSWORD);
     return { context, page };
   }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { desc } from 'drizzle-orm';
 import { caseStudies, salons } from '../../src/db/schema.js';
-import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer } from '../support/browser.js';
+import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer, signInOnPage } from '../support/browser.js';
 import { seedSmallCity, TEST_PASSWORD } from '../support/app.js';
 
 /*
@@ -45,11 +45,7 @@ describe.skipIf(!browserAvailable)('stored payloads never execute (Chromium)', (
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
     });
-    await page.goto(`${server.baseUrl}/login`);
-    await page.locator('#login').fill(login);
-    await page.locator('#password').fill(TEST_PASSWORD);
-    await page.locator('main form button[type="submit"]').click();
-    await page.waitForURL(`${server.baseUrl}/`);
+    await signInOnPage(page, server.baseUrl, login, TEST_PASSWORD);
     return { context, page };
   }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { configSchema } from '../../src/config.js';
@@ -69,3 +69,12 @@ export async function startServer(options: { demo?: boolean } = {}): Promise<Run
 
 /** Where tests save screenshots and PDFs for people to look at (git-ignored). */
 export const SCREENSHOT_DIR = join(process.cwd(), '.screens');
+
+/** Signs in through the real sign-in page, as a person would, and waits for the home page. */
+export async function signInOnPage(page: Page, baseUrl: string, login: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('ログインID').fill(login);
+  await page.getByLabel('パスワード').fill(password);
+  await page.getByRole('button', { name: 'ログインする' }).click();
+  await page.waitForURL(`${baseUrl}/`);
+}

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer } from '../support/browser.js';
+import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer, signInOnPage } from '../support/browser.js';
 
 describe.skipIf(!browserAvailable)('trend table in Chromium, as each demo user', () => {
   let server: RunningServer;
@@ -21,11 +21,7 @@ describe.skipIf(!browserAvailable)('trend table in Chromium, as each demo user',
   async function signIn(login: string) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('ログインID').fill(login);
-    await page.getByLabel('パスワード').fill('mimamori-demo');
-    await page.getByRole('button', { name: 'ログインする' }).click();
-    await page.waitForURL(`${server.baseUrl}/`);
+    await signInOnPage(page, server.baseUrl, login, 'mimamori-demo');
     return { context, page };
   }
 
