@@ -115,14 +115,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Our own plugins.
   await app.register(authPlugin, { db: database.db });
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD') {
-      reply.locals = { ...(reply.locals ?? {}), csrfToken: reply.generateCsrf() };
-      return;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      await new Promise<void>((resolveCheck, reject) => {
+        app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolveCheck()));
+      });
     }
-    await new Promise<void>((resolveCheck, reject) => {
-      app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolveCheck()));
-    });
-    // Hardening: a form re-rendered after a POST (422, wrong password) needs a token too, or the next try fails.
+    // Every page gets a token, including a form re-rendered after a POST (422, 409, wrong password).
     reply.locals = { ...(reply.locals ?? {}), csrfToken: reply.generateCsrf() };
   });
   setErrorPages(app);

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { districts, users, wards, type Role } from '../db/schema.js';
 import { ForbiddenError } from '../errors.js';
@@ -53,25 +53,25 @@ export function wantsJson(request: FastifyRequest): boolean {
 
 /** Loads the signed-in user for a session, or null if the user is gone or disabled. */
 export function loadCurrentUser(db: Db, userId: number): CurrentUser | null {
+  // One query on every request: a district user's ward is the district's ward,
+  // so ward-level checks need no second lookup.
   const row = db
-    .select({ user: users, districtCode: districts.code, districtWardId: districts.wardId })
+    .select({ user: users, districtCode: districts.code, wardId: wards.id, wardName: wards.name })
     .from(users)
     .leftJoin(districts, eq(districts.id, users.districtId))
+    .leftJoin(wards, eq(wards.id, sql`coalesce(${districts.wardId}, ${users.wardId})`))
     .where(eq(users.id, userId))
     .get();
   if (!row || row.user.disabled) return null;
   const { user } = row;
-  // A district user's ward is the district's ward, so ward-level checks need no second lookup.
-  const wardId = user.role === 'district' ? row.districtWardId : user.wardId;
-  const ward = wardId === null ? undefined : db.select({ name: wards.name }).from(wards).where(eq(wards.id, wardId)).get();
   return {
     id: user.id,
     login: user.login,
     displayName: user.displayName,
     role: user.role,
-    wardId,
+    wardId: row.wardId,
     districtId: user.districtId,
-    wardName: ward?.name ?? null,
+    wardName: row.wardName,
     districtCode: row.districtCode,
   };
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { districts, monthlyReports, plans, publishedFigures, salons, wards, type ScopeType } from '../db/schema.js';
 import type { Target } from '../auth/access.js';
-import { rollupHouseholds, rollupYear, type CellValue, type RollupInput } from '../domain/rollup.js';
+import { isDistrictActive, rollupHouseholds, rollupYear, type CellValue, type RollupInput } from '../domain/rollup.js';
 import { fiscalYearOfMonth } from '../domain/fiscalYear.js';
 import { DEFAULT_THRESHOLDS, type TrendBasis, type TrendThresholds } from '../domain/trend.js';
 import { getSettings } from '../settings/repository.js';
@@ -152,7 +152,7 @@ export function loadTrendTable(db: Db, scope: Scope, request: TrendTableRequest)
   const districtCounts = new Map<number, number>();
   for (const fy of fiscalYears) {
     rollups.set(fy, request.kind === 'items' ? rollupYear(fy, input) : rollupHouseholds(fy, input));
-    districtCounts.set(fy, input.districts.filter((d) => (d.activeFrom ?? -Infinity) <= fy && fy <= (d.activeTo ?? Infinity)).length);
+    districtCounts.set(fy, input.districts.filter((d) => isDistrictActive(d, fy)).length);
   }
   const reporting = new Map<number, Set<number>>();
   for (const r of input.reports) {

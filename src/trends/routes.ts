@@ -59,8 +59,8 @@ export function parseTrendQuery(db: Db, user: CurrentUser, query: unknown): Tren
   const scope = resolveScope(db, q.scope?.trim() || defaultScopeKey(user));
   if (!scope) throw new NotFoundError('指定された区・校(地)区が見つかりません。');
   authorize(user, 'read', scope.target);
-  const window = defaultWindow(db, scope, currentFiscalYear());
-  const toFy = q.to ?? (q.from !== undefined ? q.from + 4 : window.toFy);
+  // The default window scans the scope's data: only when no year was given.
+  const toFy = q.to ?? (q.from !== undefined ? q.from + 4 : defaultWindow(db, scope, currentFiscalYear()).toFy);
   const fromFy = q.from ?? toFy - 4;
   if (fromFy > toFy) throw new ValidationError({ from: '開始年度は終了年度より前にしてください。' }, '開始年度は終了年度より前にしてください。');
   if (toFy - fromFy + 1 > MAX_WINDOW) throw new ValidationError({ to: `表示できるのは${MAX_WINDOW}年度分までです。` }, `表示できるのは${MAX_WINDOW}年度分までです。`);
