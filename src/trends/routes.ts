@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { asc } from 'drizzle-orm';
 import { z } from 'zod';
 import { authorize, can, type CurrentUser } from '../auth/access.js';
-import { districts, wards } from '../db/schema.js';
+import { districtTarget, listDistricts, listWards } from '../districts/repository.js';
 import type { Db } from '../db/index.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { currentFiscalYear, parseFiscalYear } from '../domain/fiscalYear.js';
@@ -76,16 +75,11 @@ export function parseTrendQuery(db: Db, user: CurrentUser, query: unknown): Tren
 export function scopeChoices(db: Db, user: CurrentUser): { key: string; label: string }[] {
   const choices: { key: string; label: string }[] = [];
   if (can(user, 'read', { kind: 'city' })) choices.push({ key: 'city', label: '全市' });
-  const allWards = db.select().from(wards).orderBy(asc(wards.sortOrder), asc(wards.kana)).all();
-  for (const w of allWards) {
+  for (const w of listWards(db)) {
     if (can(user, 'read', { kind: 'ward', wardId: w.id })) choices.push({ key: `ward:${w.name}`, label: w.name });
   }
-  const allDistricts = db.select().from(districts).orderBy(asc(districts.kana)).all();
-  const wardNames = new Map(allWards.map((w) => [w.id, w.name]));
-  for (const d of allDistricts) {
-    if (can(user, 'read', { kind: 'district', districtId: d.id, wardId: d.wardId })) {
-      choices.push({ key: `district:${d.code}`, label: `${wardNames.get(d.wardId) ?? ''} ${d.name}` });
-    }
+  for (const d of listDistricts(db)) {
+    if (can(user, 'read', districtTarget(d))) choices.push({ key: `district:${d.code}`, label: `${d.wardName} ${d.name}` });
   }
   return choices;
 }
