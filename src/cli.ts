@@ -11,7 +11,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { loadConfig, type Config } from './config.js';
 import { backupDatabase, openDatabase, pendingMigrationCount, type Database$ } from './db/index.js';
-import { districts, ROLES, wards, type Role } from './db/schema.js';
+import { districts, ROLES, wards } from './db/schema.js';
 import { AppError } from './errors.js';
 import { hashPassword, passwordProblem } from './auth/passwords.js';
 import { createUser, isLoginTaken } from './users/repository.js';
@@ -21,11 +21,10 @@ import { decodeCsv } from './imports/decode.js';
 import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS } from './imports/formats.js';
 import { importCsv } from './imports/importCsv.js';
 import { formatImportSummary } from './imports/summary.js';
+import { viewHelpers } from './views.js';
 
 /** A mistake of the person running the command: printed as is, exit code 1. */
 class UserError extends Error {}
-
-const ROLE_LABELS: Record<Role, string> = { city: '市社協', ward: '区社協', district: '校(地)区社協' };
 
 const HELP = `みまもり コマンドライン
 
@@ -266,7 +265,7 @@ async function userCommand(positionals: string[], values: Record<string, string 
     if (problem) throw new UserError(problem);
     const passwordHash = await hashPassword(password);
     createUser(db, { login, displayName, role, wardId, districtId, passwordHash }, null);
-    out(`利用者「${login}」（${ROLE_LABELS[role]}・${scopeLabel}）を追加しました。`);
+    out(`利用者「${login}」（${viewHelpers.roleLabel(role)}・${scopeLabel}）を追加しました。`);
   });
 }
 

@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../audit/repository.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.js';
+import { fieldsOf, postedText } from '../auth/routes.js';
+import { holdBack, waitText } from '../auth/throttle.js';
 import { changeOwnPassword, getPasswordHash } from './repository.js';
 
-// Non-strings (a repeated field arrives as an array) read as empty; very long input is cut, then refused by the length rule.
-const passwordText = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string()).transform((s) => s.slice(0, 1000));
+// Very long input is cut, then refused by the length rule.
+const passwordText = postedText(1000);
 
 const changePasswordSchema = z.object({
   current_password: passwordText,
@@ -15,13 +17,11 @@ const changePasswordSchema = z.object({
 
 type PasswordField = keyof z.infer<typeof changePasswordSchema>;
 
-export const PASSWORD_FIELD_LABELS: Record<PasswordField, string> = {
+const PASSWORD_FIELD_LABELS: Record<PasswordField, string> = {
   current_password: '今のパスワード',
   new_password: '新しいパスワード',
   new_password_confirm: '新しいパスワード（確認）',
 };
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** パスワード変更: each user changes their own password. */
 export async function accountRoutes(app: FastifyInstance): Promise<void> {
@@ -38,15 +38,14 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/account/password', async (request, reply) => {
     const user = request.user!;
-    const input = changePasswordSchema.parse(typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body) ? request.body : {});
+    const input = changePasswordSchema.parse(fieldsOf(request.body));
 
     // Guessing the current password here counts like guessing it at sign-in.
     const decision = throttle.check(user.login, request.ip);
     if (!decision.allowed) {
       reply.header('retry-after', String(Math.ceil(decision.retryAfterMs / 1000)));
       recordAudit(db, { userId: user.id, action: 'password_change_throttled', entity: 'user', entityId: user.id, detail: `ip=${request.ip}` });
-      const minutes = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
-      return page(reply, 429, {}, `パスワードの誤りが続いたため、しばらく変更を受け付けません。約${minutes}分後にもう一度お試しください。`);
+      return page(reply, 429, {}, `パスワードの誤りが続いたため、しばらく変更を受け付けません。${waitText(decision.retryAfterMs)}にもう一度お試しください。`);
     }
 
     const errors: Partial<Record<PasswordField, string>> = {};
@@ -60,9 +59,9 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       errors.current_password = '今のパスワードを入力してください。';
     } else if (!stored || !(await verifyPassword(input.current_password, stored))) {
       errors.current_password = '今のパスワードが違います。';
-      const holdBack = throttle.recordFailure(user.login, request.ip);
+      const delay = throttle.recordFailure(user.login, request.ip);
       recordAudit(db, { userId: user.id, action: 'password_change_failed', entity: 'user', entityId: user.id, detail: `ip=${request.ip}` });
-      if (holdBack > 0) await sleep(holdBack);
+      if (delay > 0) await holdBack(delay);
     } else if (!errors.new_password && input.new_password === input.current_password) {
       errors.new_password = '今のパスワードとは違うものにしてください。';
     }

@@ -1,4 +1,4 @@
-import { asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { agendaSheets, caseStudies, districts, users, wards } from '../db/schema.js';
 import { recordAudit } from '../audit/repository.js';
@@ -237,10 +237,9 @@ export function findCaseStudyByDistrictName(db: Db, districtName: string, fiscal
     .select({ id: caseStudies.id, districtName: districts.name, fiscalYear: caseStudies.fiscalYear, title: caseStudies.title, body: caseStudies.body })
     .from(caseStudies)
     .innerJoin(districts, eq(districts.id, caseStudies.districtId))
-    .where(eq(districts.name, districtName))
+    .where(and(eq(districts.name, districtName), eq(caseStudies.fiscalYear, fiscalYear)))
     .orderBy(asc(caseStudies.id))
-    .all()
-    .find((c) => c.fiscalYear === fiscalYear);
+    .get();
 }
 
 /** What a sheet would print with today's data: every figure through loadTrendTable, as on the trend pages. */

@@ -25,9 +25,10 @@ import {
   updateAgendaSheet,
   userDisplayName,
   type AgendaSheetRow,
+  type CaseStudyChoice,
 } from './repository.js';
 import { authorizeCompose, authorizeSheetRead } from './access.js';
-import { buildPrintTable, compareModels, paragraphs, parenthesised, titleSegments } from './sheet.js';
+import { buildPrintTable, cellKey, compareModels, fullWidthNumber, paragraphs, parenthesised, titleSegments } from './sheet.js';
 
 const EDITOR_STYLES = ['agenda-editor.css'];
 const PRINT_STYLES = ['agenda-print.css'];
@@ -73,7 +74,7 @@ const CONFLICT_MESSAGE = 'ほかの方がこのシートを先に変更しまし
  * The settings a draft table shows its computed labels with: what was typed
  * where it is valid, else the usual values, so a half-typed form still shows figures.
  */
-function previewSpec(draftTable: Draft['tables'][number], db: Db): AgendaTable {
+function previewSpec(draftTable: Draft['tables'][number], scopeKey: string): AgendaTable {
   const pct = (s: string, fallback: number) => {
     const n = Number(s.normalize('NFKC').replace(/[%\s]/g, ''));
     return s.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 1000 ? n / 100 : fallback;
@@ -83,7 +84,7 @@ function previewSpec(draftTable: Draft['tables'][number], db: Db): AgendaTable {
   if (flat > strong) [flat, strong] = [DEFAULT_THRESHOLDS.flat, DEFAULT_THRESHOLDS.strong];
   return {
     kind: draftTable.kind,
-    scope: resolveScope(db, draftTable.scope) ? draftTable.scope : 'city',
+    scope: scopeKey,
     heading: draftTable.heading,
     // Every row of the kind, so the computed label shows beside rows not yet chosen too.
     rows: draftTable.rows.map((r) => ({
@@ -110,8 +111,8 @@ function previewWindow(draft: Draft, fallback: { fromFy: number; toFy: number })
 function previewTables(db: Db, draft: Draft, fallback: { fromFy: number; toFy: number }): PrintTable[] {
   const window = previewWindow(draft, fallback);
   return draft.tables.map((t, i) => {
-    const spec = previewSpec(t, db);
-    const scope = resolveScope(db, spec.scope)!;
+    const scope = resolveScope(db, t.scope) ?? resolveScope(db, 'city')!;
+    const spec = previewSpec(t, scope.key);
     const table = loadTrendTable(db, scope, { kind: spec.kind, fromFy: window.fromFy, toFy: window.toFy, basis: spec.basis, thresholds: spec.thresholds });
     return buildPrintTable(i + 1, spec, table);
   });
@@ -124,13 +125,14 @@ interface EditorState {
   labels?: Record<string, string>;
   notice?: string;
   conflict?: { updatedAt: string; heading: string } | null;
+  /** Already loaded when a form was posted. */
+  caseStudies?: CaseStudyChoice[];
 }
 
 async function renderEditor(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, state: EditorState, status = 200) {
   const { db } = app.database;
   const user = request.user!;
   const fallback = state.sheet ? { fromFy: state.sheet.fromFy, toFy: state.sheet.toFy } : defaultWindow(db, resolveScope(db, 'city')!, currentFiscalYear());
-  const caseStudies = listCaseStudyChoices(db);
   reply.code(status);
   return reply.viewAsync('agendas/edit', {
     title: state.sheet ? `議題シートの編集：${state.sheet.heading}` : '議題シートの作成',
@@ -144,24 +146,24 @@ async function renderEditor(app: FastifyInstance, request: FastifyRequest, reply
     conflict: state.conflict ?? null,
     previews: previewTables(db, state.draft, fallback),
     scopes: scopeChoices(db, user),
-    caseStudies,
+    caseStudies: state.caseStudies ?? listCaseStudyChoices(db),
     rowKeysOf,
-    csrfToken: reply.generateCsrf(),
+    fullWidthNumber,
   });
 }
 
-/** Reads the editor form; returns the draft and which button was pressed. */
-function readEditorForm(app: FastifyInstance, request: FastifyRequest): { draft: Draft; op: string } {
+/** Reads the editor form; returns the draft, which button was pressed and the case studies it was read against. */
+function readEditorForm(app: FastifyInstance, request: FastifyRequest): { draft: Draft; op: string; caseStudies: CaseStudyChoice[] } {
   const body = (request.body ?? {}) as Record<string, unknown>;
-  const ids = listCaseStudyChoices(app.database.db).map((c) => c.id);
+  const caseStudies = listCaseStudyChoices(app.database.db);
   const opRaw = Array.isArray(body.op) ? body.op[0] : body.op;
   const op = opSchema.safeParse(typeof opRaw === 'string' ? opRaw : 'save');
-  return { draft: draftFromBody(body, ids), op: op.success ? op.data : 'save' };
+  return { draft: draftFromBody(body, caseStudies.map((c) => c.id)), op: op.success ? op.data : 'save', caseStudies };
 }
 
-function validate(app: FastifyInstance, user: CurrentUser, draft: Draft) {
+function validate(app: FastifyInstance, user: CurrentUser, draft: Draft, caseStudies: readonly CaseStudyChoice[]) {
   const { db } = app.database;
-  const known = new Set(listCaseStudyChoices(db).map((c) => c.id));
+  const known = new Set(caseStudies.map((c) => c.id));
   return validateDraft(draft, {
     scopeOk: (key) => {
       const scope = resolveScope(db, key);
@@ -211,10 +213,10 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/agendas/new', { config: composers }, async (request, reply) => {
     authorizeCompose(request.user);
-    const { draft, op } = readEditorForm(app, request);
-    if (op !== 'save') return renderEditor(app, request, reply, { sheet: null, draft: applyOp(draft, op), notice: STRUCTURE_NOTICE });
-    const result = validate(app, request.user, draft);
-    if (!result.input) return renderEditor(app, request, reply, { sheet: null, draft, errors: result.errors, labels: result.labels }, 422);
+    const { draft, op, caseStudies } = readEditorForm(app, request);
+    if (op !== 'save') return renderEditor(app, request, reply, { sheet: null, draft: applyOp(draft, op), notice: STRUCTURE_NOTICE, caseStudies });
+    const result = validate(app, request.user, draft, caseStudies);
+    if (!result.input) return renderEditor(app, request, reply, { sheet: null, draft, errors: result.errors, labels: result.labels, caseStudies }, 422);
     const sheet = createAgendaSheet(db, result.input, request.user.id);
     flash(request, '議題シートを作成しました。');
     return reply.redirect(`/agendas/${sheet.id}/edit`, 303);
@@ -230,11 +232,11 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
   app.post('/agendas/:id/edit', { config: composers }, async (request, reply) => {
     authorizeCompose(request.user);
     const sheet = getAgendaSheet(db, sheetId(request));
-    const { draft, op } = readEditorForm(app, request);
+    const { draft, op, caseStudies } = readEditorForm(app, request);
     if (sheet.frozen !== null) throw new ConflictError('このシートは確定済みのため変更できません。変更するには、先に確定を解除してください。');
-    if (op !== 'save') return renderEditor(app, request, reply, { sheet, draft: applyOp(draft, op), notice: STRUCTURE_NOTICE });
-    const result = validate(app, request.user, draft);
-    if (!result.input) return renderEditor(app, request, reply, { sheet, draft, errors: result.errors, labels: result.labels }, 422);
+    if (op !== 'save') return renderEditor(app, request, reply, { sheet, draft: applyOp(draft, op), notice: STRUCTURE_NOTICE, caseStudies });
+    const result = validate(app, request.user, draft, caseStudies);
+    if (!result.input) return renderEditor(app, request, reply, { sheet, draft, errors: result.errors, labels: result.labels, caseStudies }, 422);
     const expected = /^\d{1,9}$/.test(draft.version) ? Number(draft.version) : -1;
     const saved = updateAgendaSheet(db, sheet.id, result.input, expected, request.user.id);
     if (saved.status === 'conflict') {
@@ -247,6 +249,7 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
           sheet: saved.stored,
           draft: { ...draft, version: String(saved.stored.version) },
           conflict: { updatedAt: formatJapanTimestamp(saved.stored.updatedAt), heading: saved.stored.heading },
+          caseStudies,
         },
         409,
       );
@@ -333,6 +336,7 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
       model: frozen,
       subheading: parenthesised(frozen.subheading),
       drift,
+      cellKey,
       liveError,
       finalizedAt: formatJapanTimestamp(sheet.finalizedAt),
       finalizedBy: userDisplayName(db, sheet.finalizedBy),

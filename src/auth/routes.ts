@@ -5,35 +5,29 @@ import { users } from '../db/schema.js';
 import { recordAudit } from '../audit/repository.js';
 import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { endSessionsOfUser } from './sessionStore.js';
+import { holdBack, waitText } from './throttle.js';
 
-// Anything that is not a short string (e.g. a repeated field, which formbody turns into an array) reads as empty.
-const text = (max: number) => z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string()).transform((s) => s.slice(0, max));
+/** A posted text field: anything that is not a string (e.g. a repeated field, which formbody turns into an array) reads as empty; cut to `max`. */
+export const postedText = (max: number) => z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string()).transform((s) => s.slice(0, max));
 
 const signInSchema = z.object({
-  login: text(100).transform((s) => s.trim()),
+  login: postedText(100).transform((s) => s.trim()),
   // Long enough for any allowed password (128 characters, up to 4 bytes each); longer input is simply wrong.
-  password: text(1000),
-  next: text(2000),
+  password: postedText(1000),
+  next: postedText(2000),
 });
 
-const loginPageQuery = z.object({ next: text(2000) });
+const loginPageQuery = z.object({ next: postedText(2000) });
 
 /** Request bodies and queries as objects; anything else (a JSON array, a bare string) reads as empty. */
-function fieldsOf(input: unknown): Record<string, unknown> {
+export function fieldsOf(input: unknown): Record<string, unknown> {
   return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
 }
 
 /** Only same-site paths may be the target after sign-in (no open redirect). */
-export function safeNext(next: string | undefined): string {
+function safeNext(next: string | undefined): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }
-
-/** 「約3分後」: a wait in whole minutes (at least one), as people read it. */
-function waitText(ms: number): string {
-  return `約${Math.max(1, Math.ceil(ms / 60_000))}分後`;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // A real hash to compare against when the login does not exist, so both paths take as long.
 const dummyHashes = new Map<string, Promise<string>>();
@@ -99,9 +93,9 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       const user = input.login ? db.select().from(users).where(eq(users.login, input.login)).get() : undefined;
       const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
       if (!user || !ok || user.disabled) {
-        const holdBack = throttle.recordFailure(input.login, request.ip);
+        const delay = throttle.recordFailure(input.login, request.ip);
         recordAudit(db, { userId: user?.id ?? null, action: 'sign_in_failed', entity: 'session', detail: `login=${input.login} ip=${request.ip}` });
-        if (holdBack > 0) await sleep(holdBack);
+        if (delay > 0) await holdBack(delay);
         return loginPage(reply, 401, input.login, input.next, 'ログインIDまたはパスワードが違います。');
       }
 

@@ -38,6 +38,14 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
 
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterMs: number; reason: 'login' | 'address' };
 
+/** 「約3分後」: a wait in whole minutes (at least one), as people read it. */
+export function waitText(ms: number): string {
+  return `約${Math.max(1, Math.ceil(ms / 60_000))}分後`;
+}
+
+/** Holds a failed answer back for the time `recordFailure` asked for. */
+export const holdBack = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Logins are compared as people type them: ignoring case, width and surrounding spaces. */
 export function loginKey(login: string): string {
   return login.normalize('NFKC').trim().toLowerCase();

@@ -1,8 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { caseStudies } from '../db/schema.js';
-import { recordAudit } from '../audit/repository.js';
-import { changeRegisterEntry, type RegisterWriteResult } from '../registers/repository.js';
+import { changeRegisterEntry, createRegisterEntry, type RegisterEntryRef, type RegisterWriteResult } from '../registers/repository.js';
 
 export type CaseStudyRow = typeof caseStudies.$inferSelect;
 export interface CaseStudyInput {
@@ -31,27 +30,22 @@ export function getCaseStudy(db: Pick<Db, 'select'>, id: number): CaseStudyRow |
 
 /** Records a case study (audited). */
 export function createCaseStudy(db: Db, districtId: number, input: CaseStudyInput, userId: number | null): CaseStudyRow {
-  return db.transaction((tx) => {
-    const now = new Date().toISOString();
-    const row = tx
-      .insert(caseStudies)
-      .values({ districtId, ...input, createdAt: now, updatedAt: now })
-      .returning()
-      .get();
-    recordAudit(tx, { userId, action: 'create', entity: 'case_study', entityId: row.id, districtId, before: null, after: row });
-    return row;
+  const now = new Date().toISOString();
+  return createRegisterEntry(db, {
+    entity: 'case_study',
+    districtId,
+    userId,
+    insert: (tx) =>
+      tx
+        .insert(caseStudies)
+        .values({ districtId, ...input, createdAt: now, updatedAt: now })
+        .returning()
+        .get(),
   });
 }
 
-interface CaseStudyChange {
-  districtId: number;
-  id: number;
-  expectedVersion: number;
-  userId: number;
-}
-
 /** Changes a case study (audited); a stale version is a conflict. */
-export function updateCaseStudy(db: Db, change: CaseStudyChange & { input: CaseStudyInput }): RegisterWriteResult<CaseStudyRow> {
+export function updateCaseStudy(db: Db, change: RegisterEntryRef & { input: CaseStudyInput }): RegisterWriteResult<CaseStudyRow> {
   const { input } = change;
   return changeRegisterEntry(db, {
     ...change,
@@ -71,7 +65,7 @@ export function updateCaseStudy(db: Db, change: CaseStudyChange & { input: CaseS
 }
 
 /** Deletes a case study (audited). */
-export function deleteCaseStudy(db: Db, change: CaseStudyChange): RegisterWriteResult<CaseStudyRow> {
+export function deleteCaseStudy(db: Db, change: RegisterEntryRef): RegisterWriteResult<CaseStudyRow> {
   return changeRegisterEntry(db, {
     ...change,
     entity: 'case_study',

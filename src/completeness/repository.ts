@@ -1,19 +1,11 @@
 import { and, asc, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { monthlyReports } from '../db/schema.js';
+import { COUNT_FIELDS, FIELD_COLUMNS } from '../monthlyReports/repository.js';
 import { reportKey } from './status.js';
 
 // A saved row whose counts are all blank (a note only) is not a report of figures.
-const hasAnyCount = or(
-  isNotNull(monthlyReports.watchedElderly),
-  isNotNull(monthlyReports.watchedDisability),
-  isNotNull(monthlyReports.watchedSingleParent),
-  isNotNull(monthlyReports.watchedOther),
-  isNotNull(monthlyReports.welfareCooperators),
-  isNotNull(monthlyReports.mutualAidCases),
-  isNotNull(monthlyReports.coordinationMeetings),
-  isNotNull(monthlyReports.wellClubParticipants),
-);
+const hasAnyCount = or(...COUNT_FIELDS.map((f) => isNotNull(monthlyReports[FIELD_COLUMNS[f]])));
 
 /**
  * District-months from `fromMonth` to `toMonth` (inclusive, 'YYYY-MM') with a

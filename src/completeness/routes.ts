@@ -6,11 +6,9 @@ import { currentFiscalYear, monthsOfFiscalYear, warekiLong } from '../domain/fis
 import { todayInJapan } from '../domain/due.js';
 import { getSettings } from '../settings/repository.js';
 import { listDistricts, listWards } from '../districts/repository.js';
-import { fiscalYearParam, parseOr422 } from '../fiscalYears/routes.js';
+import { blankToUndefined, fiscalYearParam, parseOr422 } from '../fiscalYears/routes.js';
 import { buildCompletenessGrid } from './status.js';
 import { reportCountsByFiscalYear, reportedDistrictMonths } from './repository.js';
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const query = z.object({
   fy: z.preprocess(blankToUndefined, fiscalYearParam.optional()),

@@ -46,6 +46,8 @@ export const users = sqliteTable(
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
     createdAt: text('created_at').notNull(),
     passwordChangedAt: text('password_changed_at'),
+    /** Sessions begun before this time (ms since epoch) are dead: set by sign-out everywhere, password change or reset, disabling. */
+    sessionsValidAfter: integer('sessions_valid_after').notNull().default(0),
   },
   (t) => [
     check('users_scope_check', sql`(role = 'city') OR (role = 'ward' AND ward_id IS NOT NULL) OR (role = 'district' AND district_id IS NOT NULL)`),

@@ -7,6 +7,7 @@
  */
 import type { monthlyReports, plans, salons } from '../db/schema.js';
 import { addMonths, fiscalYearOfMonth } from '../domain/fiscalYear.js';
+import { isDistrictActive } from '../domain/rollup.js';
 import { placeName } from './geography.js';
 import { seedItemValue } from './publishedFigures.js';
 import { Random } from './random.js';
@@ -74,10 +75,6 @@ const NOTES = [
   '年末の安否確認訪問を行いました。',
   '地域包括支援センターと情報交換をしました。',
 ];
-
-function isActive(d: GeneratorDistrict, fy: number): boolean {
-  return (d.activeFrom === null || d.activeFrom <= fy) && (d.activeTo === null || d.activeTo >= fy);
-}
 
 function monthsBetween(first: string, last: string): string[] {
   const out: string[] = [];
@@ -155,13 +152,13 @@ export function generateMonthlyReports(districts: GeneratorDistrict[], clock: Ge
   const random = new Random(20240401);
   const months = monthsBetween(FIRST_REPORT_MONTH, clock.lastReportMonth);
   if (months.length === 0) return [];
-  const reporting = districts.filter((d) => months.some((m) => isActive(d, fiscalYearOfMonth(m))));
+  const reporting = districts.filter((d) => months.some((m) => isDistrictActive(d, fiscalYearOfMonth(m))));
   const people = profiles(random, reporting);
 
   // Gaps: some districts are late with the last due month (田野浦校区 among them, so its
   // demo user finds a month to enter); a couple skipped one month a little earlier.
   const skipped = new Set<string>();
-  const dueNow = reporting.filter((d) => isActive(d, fiscalYearOfMonth(clock.lastReportMonth)));
+  const dueNow = reporting.filter((d) => isDistrictActive(d, fiscalYearOfMonth(clock.lastReportMonth)));
   const others = random.shuffle(dueNow.filter((d) => d.code !== '101'));
   const late = [...dueNow.filter((d) => d.code === '101'), ...others].slice(0, LATE_DISTRICTS);
   for (const d of late) skipped.add(`${d.id}:${clock.lastReportMonth}`);
@@ -188,7 +185,7 @@ export function generateMonthlyReports(districts: GeneratorDistrict[], clock: Ge
       } else if (random.chance(0.15)) {
         cooperators += random.int(-1, 1);
       }
-      if (skipped.has(`${p.district.id}:${month}`) || !isActive(p.district, fiscalYearOfMonth(month))) return;
+      if (skipped.has(`${p.district.id}:${month}`) || !isDistrictActive(p.district, fiscalYearOfMonth(month))) return;
       const [elderly, disability, singleParent, other] = p.shares.map((s) => nonNegative(watched * s * (1 + 0.01 * random.gauss())));
       const season = AID_SEASON[(Number(calendarMonth) + 8) % 12]!;
       const aid = nonNegative((p.aidPerYear / 12) * season * (1 + p.aidDrift * (t / 12)) * (1 + 0.06 * random.gauss()));
@@ -330,7 +327,7 @@ export function generateSalons(districts: GeneratorDistrict[], clock: GeneratorC
     for (const s of [...ending, ...rest].slice(0, Math.max(closures, ending.length))) s.closedOn = dayIn(random, fy, clock, s.openedOn);
 
     // No new salons in a district's last years before it merges.
-    const eligible = districts.filter((d) => isActive(d, fy) && (d.activeTo === null || d.activeTo - 3 > fy));
+    const eligible = districts.filter((d) => isDistrictActive(d, fy) && (d.activeTo === null || d.activeTo - 3 > fy));
     const weights = eligible.map((d) => affinity.get(d.id)!);
     const subsidised = new Set<number>();
     for (let i = 0; i < openings; i++) {

@@ -8,11 +8,8 @@ import { isDistrictActive } from '../domain/rollup.js';
 import { getSettings } from '../settings/repository.js';
 import { reportedDistrictMonths } from '../completeness/repository.js';
 import { reportKey, reportStatus, type ReportStatus } from '../completeness/status.js';
-import { parseOr422 } from '../fiscalYears/routes.js';
+import { blankToUndefined, parseOr422 } from '../fiscalYears/routes.js';
 import { listDistricts, listWards, type DistrictWithWard } from './repository.js';
-
-// An empty <select> or search box sends '', which means "no filter".
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const listQuery = z.object({
   ward: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(1_000_000_000).optional()),

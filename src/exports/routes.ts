@@ -11,7 +11,7 @@ import type { TableKind } from '../trends/table.js';
 import { getAgendaSheet, printedModel } from '../agendas/repository.js';
 import { authorizeSheetRead } from '../agendas/access.js';
 import { CSV_TYPE, XLSX_TYPE, contentDisposition, toCsv, toXlsx } from './files.js';
-import { MONTHLY_COLUMNS, agendaGrids, monthlyGrid, trendTableGrids, type Grid, type MonthValues, type MonthlyColumn } from './tables.js';
+import { agendaGrids, monthlyGrid, trendTableGrids, type Grid, type MonthValues } from './tables.js';
 
 type Format = 'csv' | 'xlsx';
 
@@ -70,9 +70,8 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
       const reports = new Map<string, MonthValues>(
         listMonthlyReports(db, district.id, months).map((r) => [r.month, valuesOf(r)]),
       );
-      const labels = Object.fromEntries(MONTHLY_COLUMNS.map((c) => [c, FIELD_LABELS[c]])) as Record<MonthlyColumn, string>;
       // CSV keeps the import's column names (it can go back in through the CSV import); the workbook uses Japanese headers.
-      const grid = format === 'csv' ? monthlyGrid(district, fy, months, reports) : monthlyGrid(district, fy, months, reports, labels);
+      const grid = format === 'csv' ? monthlyGrid(district, fy, months, reports) : monthlyGrid(district, fy, months, reports, FIELD_LABELS);
       return sendGrids(reply, format, [grid], { ja: `月次報告_${district.name}_${warekiShort(fy)}`, ascii: `monthly_${district.code}_${fy}` });
     });
   }

@@ -5,6 +5,7 @@ import { COUNT_FIELDS } from '../monthlyReports/repository.js';
 import type { TrendTable } from '../trends/repository.js';
 import type { TrendRow } from '../trends/table.js';
 import type { PrintModel } from '../agendas/content.js';
+import { percentText } from '../agendas/form.js';
 
 /** A cell of a download: numbers stay numbers; a blank is null. */
 export type Cell = string | number | null;
@@ -53,9 +54,6 @@ function originNote(table: TrendTable, row: TrendRow): string {
   return parts.join('／');
 }
 
-// 0.05 → 5 without float noise (5.000000000000001).
-const percentOf = (fraction: number) => Number((fraction * 100).toFixed(4));
-
 const BASIS_LABELS: Record<string, string> = { yoy: '前年度比', span: '最初の年度と最後の年度', slope: '全年度の傾き' };
 
 /**
@@ -76,7 +74,7 @@ export function trendTableGrids(table: TrendTable): Grid[] {
     ]),
     notes: [
       `範囲：${table.scope.label}　期間：${warekiLong(table.fiscalYears[0]!)}〜${warekiLong(table.fiscalYears[table.fiscalYears.length - 1]!)}`,
-      `傾向の基準：${BASIS_LABELS[table.basis] ?? table.basis}、ほぼ横ばい ${percentOf(table.thresholds.flat)}% 未満、増加・減少 ${percentOf(table.thresholds.strong)}% 以上`,
+      `傾向の基準：${BASIS_LABELS[table.basis] ?? table.basis}、ほぼ横ばい ${percentText(table.thresholds.flat)}% 未満、増加・減少 ${percentText(table.thresholds.strong)}% 以上`,
     ],
     widths: [44, ...years.map(() => 12), 14, 11, 40],
   };

@@ -3,12 +3,14 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { authorize } from '../auth/access.js';
 import { currentFiscalYear, parseFiscalYear, warekiLong } from '../domain/fiscalYear.js';
-import { formatDateLong } from '../domain/dates.js';
-import { todayInJapan } from '../domain/due.js';
+import { formatJapanDateTime as formatTimestamp } from '../monthlyReports/history.js';
 import { closeFiscalYear, listClosedFiscalYears, reopenFiscalYear } from './repository.js';
 import { reportCountsByFiscalYear } from '../completeness/repository.js';
 import { usersByIds } from '../users/repository.js';
 import { fiscalYearsWithData, resolveScope } from '../trends/repository.js';
+
+/** An empty <select> or search box sends '', which means "no filter". */
+export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** A fiscal year typed as 2024, R6 or 令和6年度 (query strings and URL params). */
 export const fiscalYearParam = z
@@ -33,13 +35,9 @@ export function parseOr422<T>(schema: z.ZodType<T>, input: unknown): T {
   throw new ValidationError(fieldErrors, Object.values(fieldErrors).join(' '));
 }
 
-/** An ISO timestamp as people in Japan read it: 令和6年5月1日 10:23 (Japan time). */
+/** An ISO timestamp as people in Japan read it (令和6年5月1日 10:23, Japan time); '' when there is none. */
 export function formatJapanDateTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return '';
-  const time = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-  return `${formatDateLong(todayInJapan(at))} ${time}`;
+  return iso ? formatTimestamp(iso) : '';
 }
 
 const fyRoute = z.object({ fy: fiscalYearParam });

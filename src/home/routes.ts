@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/index.js';
 import type { CurrentUser } from '../auth/access.js';
 import { getDistrictByCode } from '../districts/repository.js';
-import { currentFiscalYear, currentMonth, fiscalYearOfMonth, monthsOfFiscalYear } from '../domain/fiscalYear.js';
+import { currentMonth, fiscalYearOfMonth, monthsOfFiscalYear } from '../domain/fiscalYear.js';
 import { todayInJapan } from '../domain/due.js';
 import { isDistrictActive } from '../domain/rollup.js';
 import { isFiscalYearClosed } from '../fiscalYears/repository.js';
 import { getSettings } from '../settings/repository.js';
+import { districtPath } from '../registers/routing.js';
 import { hasReportedCounts, listMonthlyReports } from '../monthlyReports/repository.js';
 import { monthsStillDue } from '../monthlyReports/status.js';
 
@@ -16,18 +17,18 @@ import { monthsStillDue } from '../monthlyReports/status.js';
  */
 function districtHome(db: Db, user: CurrentUser) {
   const district = getDistrictByCode(db, user.districtCode ?? '');
-  const fy = currentFiscalYear();
+  const month = currentMonth();
+  const fy = fiscalYearOfMonth(month);
   const years = [fy - 1, fy].filter((y) => isDistrictActive(district, y) && !isFiscalYearClosed(db, y));
   const months = years.flatMap(monthsOfFiscalYear);
   const reported = new Set(listMonthlyReports(db, district.id, months).filter(hasReportedCounts).map((r) => r.month));
-  const month = currentMonth();
-  const base = `/districts/${encodeURIComponent(district.code)}`;
+  const base = districtPath(district);
   return {
     district,
     due: monthsStillDue(months, reported, todayInJapan(), getSettings(db).reportDueDay).map((d) => ({ ...d, url: `${base}/reports/${d.month}` })),
     currentMonth: month,
     currentMonthUrl: `${base}/reports/${month}`,
-    currentMonthOpen: isDistrictActive(district, fiscalYearOfMonth(month)) && !isFiscalYearClosed(db, fiscalYearOfMonth(month)),
+    currentMonthOpen: years.includes(fy),
     yearUrl: `${base}/years/${fy}`,
   };
 }

@@ -23,8 +23,3 @@ export const IMPORT_KIND_LABELS: Record<ImportKind, string> = {
   plans: '小地域福祉活動計画',
   published: '公表値',
 };
-
-/** True if `s` names a kind of import. */
-export function isImportKind(s: string): s is ImportKind {
-  return (IMPORT_KINDS as readonly string[]).includes(s);
-}

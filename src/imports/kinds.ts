@@ -4,12 +4,13 @@
  */
 import type { Db } from '../db/index.js';
 import type { ScopeType } from '../db/schema.js';
-import { COUNT_FIELDS, getMonthlyReport, saveMonthlyReport, valuesOf, type CountField, type MonthlyValues } from '../monthlyReports/repository.js';
+import { COUNT_FIELDS, flaggedFieldsOf, getMonthlyReport, saveMonthlyReport, valuesOf, type CountField, type MonthlyValues } from '../monthlyReports/repository.js';
 import { createSalon } from '../salons/repository.js';
 import { createPlan } from '../plans/repository.js';
 import { getPublishedFigure, upsertPublishedFigure } from '../publishedFigures/repository.js';
 import { fiscalYearOfMonth, warekiLong } from '../domain/fiscalYear.js';
 import { toHalfWidth } from '../domain/numbers.js';
+import { isDistrictActive } from '../domain/rollup.js';
 import {
   readBoolean,
   readCount,
@@ -114,10 +115,6 @@ const requiredDate = (cell: string): CellResult<string> => {
   return r.ok ? { ok: true, value: r.value ?? '' } : r;
 };
 
-function isActiveIn(d: DistrictRef, fy: number): boolean {
-  return (d.activeFrom === null || d.activeFrom <= fy) && (d.activeTo === null || fy <= d.activeTo);
-}
-
 /** The district named by the row's district_code, which must already exist. */
 function districtOf(row: RowReader, ctx: KindContext): DistrictRef | undefined {
   const code = row.take('district_code', readDistrictCode);
@@ -148,10 +145,9 @@ const districtsKind: KindDefinition = {
 /** Keeps a plausibility flag only on fields whose value the file leaves as it was. */
 function keptFlags(tx: Db, districtId: number, month: string, values: MonthlyValues): CountField[] {
   const existing = getMonthlyReport(tx, districtId, month);
-  if (!existing?.flaggedFields) return [];
-  const flagged = JSON.parse(existing.flaggedFields) as CountField[];
+  if (!existing) return [];
   const stored = valuesOf(existing);
-  return flagged.filter((f) => stored[f] === values[f]);
+  return flaggedFieldsOf(existing).filter((f) => stored[f] === values[f]);
 }
 
 const monthlyKind: KindDefinition = {
@@ -169,7 +165,7 @@ const monthlyKind: KindDefinition = {
       return null;
     }
     const fy = fiscalYearOfMonth(month);
-    if (!isActiveIn(district, fy)) {
+    if (!isDistrictActive(district, fy)) {
       row.error('month', `${district.name}は${warekiLong(fy)}には活動していない校(地)区です（集計に入りません）。`);
       return null;
     }

@@ -3,12 +3,11 @@ import { z } from 'zod';
 import { isMonth, parseFiscalYear } from '../domain/fiscalYear.js';
 import { formatCount, parseCount } from '../domain/numbers.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { characterCount } from '../registers/form.js';
 import { COUNT_FIELDS, FIELD_LABELS, type CountField, type MonthlyValues } from './repository.js';
 
 /** Longest note people may keep (characters as people count them, so an emoji is one). */
 export const NOTE_MAX_LENGTH = 2000;
-/** Largest count accepted; far above any district's figures, so bigger ones are typos. */
-export const COUNT_MAX = 9_999_999;
 
 export type FormField = CountField | 'note';
 /** What the user typed, field by field, exactly as sent (so a failed form can show it again). */
@@ -107,11 +106,11 @@ export function parseMonthlyForm(body: unknown): MonthlyForm {
   const errors: Partial<Record<FormField, string>> = {};
   for (const f of COUNT_FIELDS) {
     typed[f] = body$[f];
-    const result = parseCount(body$[f], { max: COUNT_MAX });
+    const result = parseCount(body$[f]);
     if (result.ok) values[f] = result.value;
     else errors[f] = result.message;
   }
-  const noteLength = [...typed.note].length;
+  const noteLength = characterCount(typed.note);
   if (noteLength > NOTE_MAX_LENGTH) {
     errors.note = `備考は${formatCount(NOTE_MAX_LENGTH)}文字以内で入力してください（いま${formatCount(noteLength)}文字です）。`;
   }

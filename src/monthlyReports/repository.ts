@@ -4,7 +4,6 @@ import { monthlyReports, users } from '../db/schema.js';
 import { recordAudit } from '../audit/repository.js';
 import { assertMonthOpen } from '../fiscalYears/repository.js';
 import { addMonths } from '../domain/fiscalYear.js';
-import { NotFoundError } from '../errors.js';
 
 /** The monthly counts as named in forms and CSV (DESIGN §8), in form order. */
 export const COUNT_FIELDS = [
@@ -177,28 +176,6 @@ export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthly
       detail: input.correctedByWard ? 'corrected_by_ward' : null,
     });
     return { status: 'saved', report, created: true } as const;
-  });
-}
-
-/** Deletes a district-month's report (audited), refusing closed years and stale versions. */
-export function deleteMonthlyReport(db: Db, districtId: number, month: string, expectedVersion: number, userId: number): SaveMonthlyResult {
-  return db.transaction((tx) => {
-    assertMonthOpen(tx, month);
-    const existing = getMonthlyReport(tx, districtId, month);
-    if (!existing) throw new NotFoundError('この月の報告はありません。');
-    if (existing.version !== expectedVersion) return { status: 'conflict', stored: existing } as const;
-    tx.delete(monthlyReports).where(eq(monthlyReports.id, existing.id)).run();
-    recordAudit(tx, {
-      userId,
-      action: 'delete',
-      entity: 'monthly_report',
-      entityId: existing.id,
-      districtId,
-      month,
-      before: valuesOf(existing),
-      after: null,
-    });
-    return { status: 'saved', report: existing, created: false } as const;
   });
 }
 

@@ -2,14 +2,15 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authorize, type CurrentUser } from '../auth/access.js';
 import type { Db } from '../db/index.js';
 import { districtTarget, getDistrictByCode, type DistrictWithWard } from '../districts/repository.js';
-import { currentFiscalYear, fiscalYearOfMonth, isMonth, monthLabelLong, monthsOfFiscalYear, warekiLong } from '../domain/fiscalYear.js';
+import { addMonths, currentFiscalYear, fiscalYearOfMonth, isMonth, monthLabelLong, monthsOfFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import { todayInJapan } from '../domain/due.js';
 import { isDistrictActive, rollupDistrictYear } from '../domain/rollup.js';
-import { toHalfWidth } from '../domain/numbers.js';
+import { formatCount, toHalfWidth } from '../domain/numbers.js';
 import { ITEMS } from '../domain/items.js';
 import { assertMonthOpen, isFiscalYearClosed } from '../fiscalYears/repository.js';
 import { listDistrictHistory } from '../audit/repository.js';
 import { getSettings } from '../settings/repository.js';
+import { districtPath } from '../registers/routing.js';
 import { loadRollupInput, resolveScope } from '../trends/repository.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import {
@@ -47,10 +48,6 @@ import { describeEvent, formatJapanDateTime } from './history.js';
 
 const STYLES = ['monthly.css'];
 const WATCHED = ['watched_elderly', 'watched_disability', 'watched_single_parent', 'watched_other'] as const;
-
-function districtPath(district: DistrictWithWard): string {
-  return `/districts/${encodeURIComponent(district.code)}`;
-}
 
 function yearPath(district: DistrictWithWard, fy: number): string {
   return `${districtPath(district)}/years/${fy}`;
@@ -97,18 +94,17 @@ interface FormState {
 }
 
 /** Everything the form page shows around the fields: neighbours, last year, stored row, refusal. */
-function formView(db: Db, district: DistrictWithWard, month: string, state: FormState) {
+function formView(db: Db, district: DistrictWithWard, month: string, stored: MonthlyReportRow | undefined, state: FormState) {
   const settings = getSettings(db);
   const today = todayInJapan();
-  const stored = getMonthlyReport(db, district.id, month);
   const { previous, next } = neighbours(month);
-  const previousRow = getMonthlyReport(db, district.id, previous);
-  const lastYearRow = getMonthlyReport(db, district.id, `${Number(month.slice(0, 4)) - 1}${month.slice(4)}`);
-  const previousValues = previousRow ? valuesOf(previousRow) : null;
-  const lastYearValues = lastYearRow ? valuesOf(lastYearRow) : null;
+  const lastYear = addMonths(month, -12);
+  const around = new Map(listMonthlyReports(db, district.id, [lastYear, previous]).map((r) => [r.month, valuesOf(r)]));
+  const previousValues = around.get(previous) ?? null;
+  const lastYearValues = around.get(lastYear) ?? null;
   const refusal = entryRefusal(db, district, month, today);
   const flagged = new Set(flaggedFieldsOf(stored));
-  const recentWords = (r: RecentRange) => (r.min === r.max ? fmt(r.min) : `${fmt(r.min)}〜${fmt(r.max)}`);
+  const recentWords = (r: RecentRange) => (r.min === r.max ? formatCount(r.min) : `${formatCount(r.min)}〜${formatCount(r.max)}`);
   const warnings: Partial<Record<CountField, string>> = {};
   for (const [f, r] of state.unusual) {
     warnings[f] = `いつもの値（最近${settings.plausibilityMonths}か月: ${recentWords(r)}）と大きく違います。正しければ「この値で保存する」にチェックしてください。`;
@@ -147,12 +143,8 @@ function formView(db: Db, district: DistrictWithWard, month: string, state: Form
   };
 }
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
 function fmtReported(n: number | null | undefined): string {
-  return n === null || n === undefined ? '未報告' : fmt(n);
+  return n === null || n === undefined ? '未報告' : formatCount(n);
 }
 
 /** The watched total of what was typed, for the page without JavaScript; '—' when it cannot be added up. */
@@ -166,7 +158,7 @@ function typedWatchedTotal(typed: TypedValues): string {
     total += Number(s);
     any = true;
   }
-  return any ? fmt(total) : '—';
+  return any ? formatCount(total) : '—';
 }
 
 function loadDistrict(db: Db, user: CurrentUser | null, code: string, action: 'read' | 'write'): DistrictWithWard {
@@ -246,7 +238,7 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
     const stored = getMonthlyReport(db, district.id, month);
     return reply.viewAsync(
       'monthlyReports/form',
-      formView(db, district, month, {
+      formView(db, district, month, stored, {
         typed: typedFromValues(stored ? valuesOf(stored) : null),
         values: null,
         version: stored?.version ?? 0,
@@ -266,13 +258,13 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
     assertMonthOpen(db, month);
     const refusal = entryRefusal(db, district, month, todayInJapan());
     if (refusal) throw new ValidationError({ month: refusal.message }, refusal.message);
-    if (!form.values) return renderForm(reply, 422, db, district, month, form, new Map());
-
     const stored = getMonthlyReport(db, district.id, month);
+    if (!form.values) return renderForm(reply, 422, db, district, month, stored, form, new Map());
+
     if ((stored?.version ?? 0) !== form.version) return renderConflict(reply, db, district, month, form, stored);
 
     const flaggedFields = plausibilityFlags(db, district.id, month, form, form.values, stored);
-    if (flaggedFields.unconfirmed.size > 0) return renderForm(reply, 422, db, district, month, form, flaggedFields.warn);
+    if (flaggedFields.unconfirmed.size > 0) return renderForm(reply, 422, db, district, month, stored, form, flaggedFields.warn);
 
     const result = saveMonthlyReport(db, {
       districtId: district.id,
@@ -333,28 +325,20 @@ function plausibilityFlags(db: Db, districtId: number, month: string, form: Mont
   return { warn, unconfirmed, flagged };
 }
 
-/**
- * app.ts makes a CSRF token only for GET requests, so a page rendered in answer
- * to a POST (422, 409) needs its own, or the corrected form could not be sent.
- */
-function ensureCsrfToken(reply: FastifyReply): void {
-  reply.locals = { ...(reply.locals ?? {}), csrfToken: reply.generateCsrf() };
-}
-
 async function renderForm(
   reply: FastifyReply,
   status: number,
   db: Db,
   district: DistrictWithWard,
   month: string,
+  stored: MonthlyReportRow | undefined,
   form: MonthlyForm,
   unusual: Map<CountField, RecentRange>,
 ) {
   reply.code(status);
-  ensureCsrfToken(reply);
   return reply.viewAsync(
     'monthlyReports/form',
-    formView(db, district, month, { typed: form.typed, values: form.values, version: form.version, errors: form.errors, unusual, confirmUnusual: false }),
+    formView(db, district, month, stored, { typed: form.typed, values: form.values, version: form.version, errors: form.errors, unusual, confirmUnusual: false }),
   );
 }
 
@@ -364,7 +348,6 @@ async function renderConflict(reply: FastifyReply, db: Db, district: DistrictWit
   const typedValues = form.values!;
   const fields = [...COUNT_FIELDS, 'note'] as const;
   reply.code(409);
-  ensureCsrfToken(reply);
   return reply.viewAsync('monthlyReports/conflict', {
     title: `${monthLabelLong(month)}の報告：ほかの人が先に保存しました`,
     styles: STYLES,
@@ -395,5 +378,5 @@ async function renderConflict(reply: FastifyReply, db: Db, district: DistrictWit
 
 function display(field: FormField, value: number | string | null): string {
   if (value === null) return field === 'note' ? '（なし）' : '未報告';
-  return typeof value === 'number' ? fmt(value) : value;
+  return typeof value === 'number' ? formatCount(value) : value;
 }

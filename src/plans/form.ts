@@ -68,7 +68,7 @@ export function planFormValues(row: PlanRow): FormValues {
 }
 
 /** A fiscal year as 令和6年度（2024年度）. */
-export function fiscalYearText(fy: number): string {
+function fiscalYearText(fy: number): string {
   return `${warekiLong(fy)}（${fy}年度）`;
 }
 

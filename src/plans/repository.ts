@@ -1,8 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { plans } from '../db/schema.js';
-import { recordAudit } from '../audit/repository.js';
-import { changeRegisterEntry, type RegisterWriteResult } from '../registers/repository.js';
+import { changeRegisterEntry, createRegisterEntry, type RegisterEntryRef, type RegisterWriteResult } from '../registers/repository.js';
 
 export type PlanRow = typeof plans.$inferSelect;
 export interface PlanInput {
@@ -26,22 +25,11 @@ export function getPlan(db: Pick<Db, 'select'>, id: number): PlanRow | undefined
 
 /** Registers a plan (audited). */
 export function createPlan(db: Db, districtId: number, input: PlanInput, userId: number | null): PlanRow {
-  return db.transaction((tx) => {
-    const row = tx.insert(plans).values({ districtId, ...input }).returning().get();
-    recordAudit(tx, { userId, action: 'create', entity: 'plan', entityId: row.id, districtId, before: null, after: row });
-    return row;
-  });
-}
-
-interface PlanChange {
-  districtId: number;
-  id: number;
-  expectedVersion: number;
-  userId: number;
+  return createRegisterEntry(db, { entity: 'plan', districtId, userId, insert: (tx) => tx.insert(plans).values({ districtId, ...input }).returning().get() });
 }
 
 /** Changes a plan (audited); a stale version is a conflict. */
-export function updatePlan(db: Db, change: PlanChange & { input: PlanInput }): RegisterWriteResult<PlanRow> {
+export function updatePlan(db: Db, change: RegisterEntryRef & { input: PlanInput }): RegisterWriteResult<PlanRow> {
   const { input } = change;
   return changeRegisterEntry(db, {
     ...change,
@@ -62,7 +50,7 @@ export function updatePlan(db: Db, change: PlanChange & { input: PlanInput }): R
 }
 
 /** Deletes a plan entered by mistake (audited). */
-export function deletePlan(db: Db, change: PlanChange): RegisterWriteResult<PlanRow> {
+export function deletePlan(db: Db, change: RegisterEntryRef): RegisterWriteResult<PlanRow> {
   return changeRegisterEntry(db, {
     ...change,
     entity: 'plan',

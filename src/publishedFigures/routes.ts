@@ -8,7 +8,7 @@ import { HOUSEHOLD_ROWS, ITEMS, isHouseholdRowKey } from '../domain/items.js';
 import { parseTrendQuery, scopeChoices } from '../trends/routes.js';
 import { loadTrendTable, resolveScope, type Scope } from '../trends/repository.js';
 import type { TableKind } from '../trends/table.js';
-import { fiscalYearParam, formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
+import { blankToUndefined, fiscalYearParam, formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
 import { usersByIds } from '../users/repository.js';
 import { deletePublishedFigure, getPublishedFigure, upsertPublishedFigure, type PublishedFigureRow } from './repository.js';
 
@@ -25,8 +25,6 @@ function itemTitle(item: string): string {
   if (def) return `${def.circled} ${def.title}`;
   return `見守り世帯の内訳：${HOUSEHOLD_ROWS.find((r) => r.key === item)?.title ?? item}`;
 }
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const cellQuery = z.object({
   item: z

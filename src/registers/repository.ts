@@ -1,7 +1,7 @@
 /**
- * The one shape of a change to an existing register entry (salon, plan, case
- * study): find the district's entry, refuse a stale version, apply the change
- * and write its audit event, all in one transaction.
+ * The one shape of a write to a register (salon, plan, case study): a new
+ * entry, or a change to an existing one (find the district's entry, refuse a
+ * stale version, apply the change), each with its audit event in one transaction.
  */
 import type { Db } from '../db/index.js';
 import { recordAudit } from '../audit/repository.js';
@@ -22,14 +22,18 @@ interface VersionedEntry {
 /** What became of a change: saved, nothing to save, or refused because someone else changed the entry first. */
 export type RegisterWriteResult<Row> = { status: 'saved'; row: Row } | { status: 'unchanged'; row: Row } | { status: 'conflict'; stored: Row };
 
-export interface RegisterChange<Row extends VersionedEntry> {
-  entity: RegisterEntity;
-  action: 'update' | 'close' | 'delete';
+/** Which entry a change is for, and who makes it. */
+export interface RegisterEntryRef {
   districtId: number;
   id: number;
   /** The version the user edited; any other stored version is a conflict. */
   expectedVersion: number;
   userId: number;
+}
+
+interface RegisterChange<Row extends VersionedEntry> extends RegisterEntryRef {
+  entity: RegisterEntity;
+  action: 'update' | 'close' | 'delete';
   /** Message of the 404 when the entry does not exist in this district. */
   notFoundMessage: string;
   find(tx: Tx, id: number): Row | undefined;
@@ -37,6 +41,18 @@ export interface RegisterChange<Row extends VersionedEntry> {
   isUnchanged?(existing: Row): boolean;
   /** Writes the change; returns the new row, or null when the entry was deleted. */
   apply(tx: Tx, existing: Row): Row | null;
+}
+
+/** Adds an entry to a district's register; `insert` writes the row, the audit event follows. */
+export function createRegisterEntry<Row extends { id: number }>(
+  db: Db,
+  entry: { entity: RegisterEntity; districtId: number; userId: number | null; insert(tx: Tx): Row },
+): Row {
+  return db.transaction((tx) => {
+    const row = entry.insert(tx);
+    recordAudit(tx, { userId: entry.userId, action: 'create', entity: entry.entity, entityId: row.id, districtId: entry.districtId, before: null, after: row });
+    return row;
+  });
 }
 
 /**

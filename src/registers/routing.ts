@@ -50,14 +50,10 @@ export function districtPath(district: Pick<DistrictWithWard, 'code'>): string {
 }
 
 /** Stylesheets of the register pages. */
-export const REGISTER_STYLES = ['registers.css'];
+const REGISTER_STYLES = ['registers.css'];
 
-/**
- * Renders a register page with a status. The CSRF token is made here too:
- * the app only adds one to GET pages, and a form shown again after a failed
- * POST must still be sendable.
- */
+/** Renders a register page with a status (the app puts the CSRF token into every page). */
 export function renderRegisterPage(reply: FastifyReply, view: string, data: Record<string, unknown>, status = 200) {
   reply.code(status);
-  return reply.viewAsync(view, { styles: REGISTER_STYLES, ...data, csrfToken: reply.generateCsrf() });
+  return reply.viewAsync(view, { styles: REGISTER_STYLES, ...data });
 }

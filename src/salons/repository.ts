@@ -1,8 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { salons } from '../db/schema.js';
-import { recordAudit } from '../audit/repository.js';
-import { changeRegisterEntry, type RegisterWriteResult, type Tx } from '../registers/repository.js';
+import { changeRegisterEntry, createRegisterEntry, type RegisterEntryRef, type RegisterWriteResult, type Tx } from '../registers/repository.js';
 
 export type SalonRow = typeof salons.$inferSelect;
 export interface SalonInput {
@@ -32,18 +31,7 @@ export function getSalon(db: Pick<Db, 'select'>, id: number): SalonRow | undefin
 
 /** Registers a salon (audited). */
 export function createSalon(db: Db, districtId: number, input: SalonInput, userId: number | null): SalonRow {
-  return db.transaction((tx) => {
-    const row = tx.insert(salons).values({ districtId, ...input }).returning().get();
-    recordAudit(tx, { userId, action: 'create', entity: 'salon', entityId: row.id, districtId, before: null, after: row });
-    return row;
-  });
-}
-
-interface SalonChange {
-  districtId: number;
-  id: number;
-  expectedVersion: number;
-  userId: number;
+  return createRegisterEntry(db, { entity: 'salon', districtId, userId, insert: (tx) => tx.insert(salons).values({ districtId, ...input }).returning().get() });
 }
 
 function writeSalon(tx: Tx, existing: SalonRow, values: Partial<SalonInput>): SalonRow {
@@ -59,7 +47,7 @@ const sameSalon = (row: SalonRow, input: SalonInput): boolean =>
   row.name === input.name && row.venue === input.venue && row.openedOn === input.openedOn && row.closedOn === input.closedOn && row.subsidyApplied === input.subsidyApplied;
 
 /** Changes a salon's entry (audited); a stale version is a conflict. */
-export function updateSalon(db: Db, change: SalonChange & { input: SalonInput }): RegisterWriteResult<SalonRow> {
+export function updateSalon(db: Db, change: RegisterEntryRef & { input: SalonInput }): RegisterWriteResult<SalonRow> {
   return changeRegisterEntry(db, {
     ...change,
     entity: 'salon',
@@ -72,7 +60,7 @@ export function updateSalon(db: Db, change: SalonChange & { input: SalonInput })
 }
 
 /** Records that a salon closed (閉鎖) on `closedOn` (audited as 'close'). */
-export function closeSalon(db: Db, change: SalonChange & { closedOn: string }): RegisterWriteResult<SalonRow> {
+export function closeSalon(db: Db, change: RegisterEntryRef & { closedOn: string }): RegisterWriteResult<SalonRow> {
   return changeRegisterEntry(db, {
     ...change,
     entity: 'salon',
@@ -85,7 +73,7 @@ export function closeSalon(db: Db, change: SalonChange & { closedOn: string }): 
 }
 
 /** Deletes a salon entered by mistake (audited); a closed salon should be closed, not deleted. */
-export function deleteSalon(db: Db, change: SalonChange): RegisterWriteResult<SalonRow> {
+export function deleteSalon(db: Db, change: RegisterEntryRef): RegisterWriteResult<SalonRow> {
   return changeRegisterEntry(db, {
     ...change,
     entity: 'salon',

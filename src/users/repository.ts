@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { districts, users, wards, type Role } from '../db/schema.js';
 import { recordAudit } from '../audit/repository.js';
@@ -55,38 +55,36 @@ export function listUsers(db: Db): UserListRow[] {
   const rows = db
     .select({
       user: users,
-      userWardName: wards.name,
+      wardName: wards.name,
+      wardSortOrder: wards.sortOrder,
       districtName: districts.name,
       districtCode: districts.code,
-      districtWardId: districts.wardId,
     })
     .from(users)
     .leftJoin(districts, eq(districts.id, users.districtId))
-    .leftJoin(wards, eq(wards.id, users.wardId))
-    .orderBy(asc(users.login))
+    // A district user's ward is their district's; a ward user's is their own.
+    .leftJoin(wards, eq(wards.id, sql`coalesce(${districts.wardId}, ${users.wardId})`))
     .all();
-  const allWards = db.select().from(wards).all();
-  const wardById = new Map(allWards.map((w) => [w.id, w]));
   const roleOrder: Record<Role, number> = { city: 0, ward: 1, district: 2 };
   return rows
-    .map((r) => {
-      const ward = wardById.get(r.user.role === 'district' ? (r.districtWardId ?? -1) : (r.user.wardId ?? -1));
-      return {
-        id: r.user.id,
-        login: r.user.login,
-        displayName: r.user.displayName,
-        role: r.user.role,
-        disabled: r.user.disabled,
-        createdAt: r.user.createdAt,
-        passwordChangedAt: r.user.passwordChangedAt,
-        wardName: ward?.name ?? r.userWardName ?? null,
-        districtName: r.districtName,
-        districtCode: r.districtCode,
-        sortWard: ward?.sortOrder ?? -1,
-      };
-    })
-    .sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || a.sortWard - b.sortWard || a.login.localeCompare(b.login))
-    .map(({ sortWard: _sortWard, ...row }) => row);
+    .sort(
+      (a, b) =>
+        roleOrder[a.user.role] - roleOrder[b.user.role] ||
+        (a.wardSortOrder ?? -1) - (b.wardSortOrder ?? -1) ||
+        a.user.login.localeCompare(b.user.login),
+    )
+    .map((r) => ({
+      id: r.user.id,
+      login: r.user.login,
+      displayName: r.user.displayName,
+      role: r.user.role,
+      disabled: r.user.disabled,
+      createdAt: r.user.createdAt,
+      passwordChangedAt: r.user.passwordChangedAt,
+      wardName: r.wardName,
+      districtName: r.districtName,
+      districtCode: r.districtCode,
+    }));
 }
 
 /** One user by id, or undefined. */

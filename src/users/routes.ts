@@ -6,13 +6,12 @@ import { ROLES, type Role } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { toHalfWidth } from '../domain/numbers.js';
 import { listDistricts, listWards } from '../districts/repository.js';
+import { viewHelpers } from '../views.js';
 import { formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
 import { createUser, getUserById, isLoginTaken, listUsers, resetUserPassword, setUserDisabled, type UserRow } from './repository.js';
 
 const LOGIN_RE = /^[A-Za-z0-9._@-]{3,50}$/;
 const DISPLAY_NAME_MAX = 50;
-
-const ROLE_LABELS: Record<Role, string> = { city: '市社協', ward: '区社協', district: '校(地)区社協' };
 
 const FIELD_LABELS = {
   login: 'ログインID',
@@ -74,7 +73,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     authorize(request.user, 'admin', { kind: 'city' });
     const rows = listUsers(db).map((u) => ({
       ...u,
-      roleLabel: ROLE_LABELS[u.role],
+      roleLabel: viewHelpers.roleLabel(u.role),
       scope: scopeText(u),
       createdAt: formatJapanDateTime(u.createdAt),
       passwordChangedAt: formatJapanDateTime(u.passwordChangedAt),
@@ -92,7 +91,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       labels: FIELD_LABELS,
       wards: listWards(db),
       districts: listDistricts(db),
-      roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
+      roles: ROLES.map((r) => ({ value: r, label: viewHelpers.roleLabel(r) })),
       minLength: PASSWORD_MIN_LENGTH,
     });
   }
@@ -168,7 +167,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     return reply.viewAsync('users/password', {
       title: 'パスワードの再設定',
       styles: ['admin.css'],
-      target: { id: target.id, login: target.login, displayName: target.displayName, roleLabel: ROLE_LABELS[target.role], disabled: target.disabled },
+      target: { id: target.id, login: target.login, displayName: target.displayName, roleLabel: viewHelpers.roleLabel(target.role), disabled: target.disabled },
       errors,
       labels: { password: '新しいパスワード', password_confirm: '新しいパスワード（確認）' },
       minLength: PASSWORD_MIN_LENGTH,

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { Client, createTestApp, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
+import { Client, createTestApp, monthlyValues, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
 import { agendaSheets, auditEvents, caseStudies } from '../../src/db/schema.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
 import { createDemoAgendaSheet } from '../../src/agendas/demo.js';
 import { contentOf, getAgendaSheet } from '../../src/agendas/repository.js';
 import { parseFrozen } from '../../src/agendas/content.js';
-import { loadSeed000, monthly, NOT_AVAILABLE, SEED_000 } from './support.js';
+import { loadSeed000, NOT_AVAILABLE, SEED_000 } from './support.js';
 
 let ctx: TestContext;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
@@ -346,7 +346,7 @@ describe('finalising (確定)', () => {
     const { db } = ctx.database;
     const city = await signedIn(ctx.app, 'city');
     // Table 1: the city (published figures). Table 2: district E01, rolled up from monthly reports.
-    saveMonthlyReport(db, { districtId: ids.d1, month: '2023-05', values: monthly({ mutual_aid_cases: 10 }), userId: null });
+    saveMonthlyReport(db, { districtId: ids.d1, month: '2023-05', values: monthlyValues({ mutual_aid_cases: 10 }), userId: null });
     const id = await createSheet(city, {
       tableCount: '2',
       't1.kind': 'items',
@@ -367,7 +367,7 @@ describe('finalising (確定)', () => {
     expect(frozen.tables[0]!.rows[0]!.cells.map((c) => c.value)).toEqual(SEED_000['1']);
 
     // A district corrects a month, and the city corrects a published figure.
-    const r = saveMonthlyReport(db, { districtId: ids.d1, month: '2023-05', values: monthly({ mutual_aid_cases: 18 }), userId: null });
+    const r = saveMonthlyReport(db, { districtId: ids.d1, month: '2023-05', values: monthlyValues({ mutual_aid_cases: 18 }), userId: null });
     expect(r.status).toBe('saved');
     upsertPublishedFigure(db, { item: '1', fiscalYear: 2023, scopeType: 'city', scopeId: 0, value: 133390, note: null }, null);
     upsertPublishedFigure(db, { item: '3', fiscalYear: 2020, scopeType: 'city', scopeId: 0, value: 128, note: null }, null);

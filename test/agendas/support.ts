@@ -1,7 +1,5 @@
-import { monthlyValues } from '../support/app.js';
 import type { Db } from '../../src/db/index.js';
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
-import type { MonthlyValues } from '../../src/monthlyReports/repository.js';
 
 /** Seed 000's table (R1–R5 = FY2019–2023), item by item; null = not available. */
 export const SEED_000: Record<string, (number | null)[]> = {
@@ -30,9 +28,4 @@ export function loadSeed000(db: Db): void {
       );
     });
   }
-}
-
-/** Monthly values with everything not reported except what is given. */
-export function monthly(partial: Partial<MonthlyValues>): MonthlyValues {
-  return monthlyValues(partial);
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
+import { createTestApp, monthlyValues, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
-import { loadSeed000, monthly, NOT_AVAILABLE } from '../agendas/support.js';
+import { loadSeed000, NOT_AVAILABLE } from '../agendas/support.js';
 
 let ctx: TestContext;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
@@ -10,7 +10,7 @@ beforeEach(async () => {
   ctx = await createTestApp();
   ids = await seedSmallCity(ctx.database);
   loadSeed000(ctx.database.db);
-  saveMonthlyReport(ctx.database.db, { districtId: ids.d1, month: '2023-06', values: monthly({ mutual_aid_cases: 41 }), userId: null });
+  saveMonthlyReport(ctx.database.db, { districtId: ids.d1, month: '2023-06', values: monthlyValues({ mutual_aid_cases: 41 }), userId: null });
 });
 afterEach(async () => ctx.close());
 

@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
-import { createTestApp, seedSmallCity, signedIn, type Client, type TestContext } from '../support/app.js';
+import { createTestApp, monthlyValues, seedSmallCity, signedIn, type Client, type TestContext } from '../support/app.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
 import { createDemoAgendaSheet } from '../../src/agendas/demo.js';
 import { contentDisposition, guardText, toCsv } from '../../src/exports/files.js';
-import { loadSeed000, monthly, NOT_AVAILABLE, SEED_000 } from '../agendas/support.js';
+import { loadSeed000, NOT_AVAILABLE, SEED_000 } from '../agendas/support.js';
 
 let ctx: TestContext;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
@@ -18,10 +18,10 @@ beforeEach(async () => {
   const { db } = ctx.database;
   loadSeed000(db);
   // FY2023–2024 for the districts: rollups beside the published figures.
-  saveMonthlyReport(db, { districtId: ids.d1, month: '2023-04', values: monthly({ watched_elderly: 90, welfare_cooperators: 7, mutual_aid_cases: 4 }), userId: null });
-  saveMonthlyReport(db, { districtId: ids.d1, month: '2024-03', values: monthly({ watched_elderly: 95, watched_other: 5, mutual_aid_cases: 6, note: '=SUM(A1)' }), userId: null });
-  saveMonthlyReport(db, { districtId: ids.d3, month: '2023-09', values: monthly({ watched_elderly: 50, coordination_meetings: 1 }), userId: null });
-  saveMonthlyReport(db, { districtId: ids.d1, month: '2025-02', values: monthly({ watched_elderly: 110, mutual_aid_cases: 12 }), userId: null });
+  saveMonthlyReport(db, { districtId: ids.d1, month: '2023-04', values: monthlyValues({ watched_elderly: 90, welfare_cooperators: 7, mutual_aid_cases: 4 }), userId: null });
+  saveMonthlyReport(db, { districtId: ids.d1, month: '2024-03', values: monthlyValues({ watched_elderly: 95, watched_other: 5, mutual_aid_cases: 6, note: '=SUM(A1)' }), userId: null });
+  saveMonthlyReport(db, { districtId: ids.d3, month: '2023-09', values: monthlyValues({ watched_elderly: 50, coordination_meetings: 1 }), userId: null });
+  saveMonthlyReport(db, { districtId: ids.d1, month: '2025-02', values: monthlyValues({ watched_elderly: 110, mutual_aid_cases: 12 }), userId: null });
 });
 afterEach(async () => ctx.close());
 

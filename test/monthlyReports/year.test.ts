@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, createTestApp, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
+import { Client, createTestApp, monthlyValues, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
 import { addMonths, currentFiscalYear, currentMonth, fiscalYearOfMonth, monthsOfFiscalYear, warekiShort } from '../../src/domain/fiscalYear.js';
 import { isOverdue, todayInJapan } from '../../src/domain/due.js';
 import { closeFiscalYear } from '../../src/fiscalYears/repository.js';
@@ -65,7 +65,7 @@ describe('year view', () => {
     const threeAgo = addMonths(currentMonth(), -3);
     storeReport(ctx.database, ids.d1, threeAgo);
     // A saved form with every count blank is not a report.
-    storeReport(ctx.database, ids.d1, twoAgo, { ...typicalValues(), watched_elderly: null, watched_disability: null, watched_single_parent: null, watched_other: null, welfare_cooperators: null, mutual_aid_cases: null, coordination_meetings: null, well_club_participants: null, note: 'あとで' });
+    storeReport(ctx.database, ids.d1, twoAgo, monthlyValues({ note: 'あとで' }));
     const client = await signedIn(ctx.app, 'district-e01');
     const pages = new Map<number, string>();
     const page = async (m: string) => {
