@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import session from '@fastify/session';
@@ -11,14 +11,19 @@ import { Eta } from 'eta';
 import { z } from 'zod';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from './config.js';
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { fastifyTrustProxy, type Config } from './config.js';
 import type { Database$ } from './db/index.js';
-import { AppError, ForbiddenError } from './errors.js';
+import { AppError, ForbiddenError, UnsupportedMediaTypeError } from './errors.js';
 import { authPlugin, wantsJson } from './auth/plugin.js';
 import { SqliteSessionStore } from './auth/sessionStore.js';
+import { flashPlugin } from './auth/flash.js';
+import { lazyCsrfToken } from './auth/csrfToken.js';
 import { OWASP_SCRYPT, type ScryptParams } from './auth/passwords.js';
 import { recordAudit } from './audit/repository.js';
 import { viewHelpers } from './views.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './requestId.js';
 import { authRoutes } from './auth/routes.js';
 import { homeRoutes } from './home/routes.js';
 import { trendRoutes } from './trends/routes.js';
@@ -61,9 +66,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const production = config.NODE_ENV === 'production';
   const app = Fastify({
-    logger: options.logger ?? false,
-    trustProxy: config.TRUST_PROXY === 'true',
+    logger: options.logger ? { level: config.LOG_LEVEL } : false,
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
+    requestIdHeader: false,
+    genReqId: requestIdFor,
     bodyLimit: 1024 * 1024,
+    // Errors Fastify answers itself get the app's Japanese page too.
+    frameworkErrors: (error, request, reply) => sendFrameworkError(production, error, request, reply),
+    clientErrorHandler: clientErrorHandlerFor(production),
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
   });
   app.decorate('database', database);
   app.decorate('config', config);
@@ -71,7 +84,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // External plugins, in one visible order.
   await app.register(formbody);
+  // Forms post form bodies only: a JSON or plain-text body is refused (415) before any handler runs.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   await app.register(cookie);
+  // Before the session plugin: the one-time message travels in its own cookie, not in the session row.
+  await app.register(flashPlugin, { secret: options.sessionSecret, secure: production });
+  // Nothing but static files may be kept by the browser or a proxy (Back after sign-out must not show a page).
+  app.addHook('onSend', async (request, reply, payload) => {
+    const staticAsset = request.url.startsWith('/static/') && reply.statusCode < 400;
+    if (!staticAsset) reply.header('cache-control', 'no-store');
+    return payload;
+  });
   const store = new SqliteSessionStore(database.db, {
     idleMs: config.SESSION_IDLE_MINUTES * 60_000,
     maxMs: config.SESSION_MAX_HOURS * 3_600_000,
@@ -81,26 +104,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cookieName: production ? '__Host-mimamori' : 'mimamori',
     cookie: { httpOnly: true, sameSite: 'lax', secure: production, path: '/' },
     saveUninitialized: false,
-    rolling: true,
+    // Saved only when it changed; the store moves the idle deadline at most once a minute.
+    rolling: false,
     store,
   });
   await app.register(csrf, { sessionPlugin: '@fastify/session' });
   await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        upgradeInsecureRequests: production ? [] : null,
-      },
-    },
+    // Every directive listed here (no helmet defaults merged in, which would allow https: fonts and inline styles).
+    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(production) },
     hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'same-origin' },
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
   });
   await app.register(rateLimit, { global: false });
   await app.register(async (publicFiles) => {
@@ -113,15 +129,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(view, { engine: { eta }, templates: resolve(root, 'views'), defaultContext: { h: viewHelpers } });
 
   // Our own plugins.
-  await app.register(authPlugin, { db: database.db });
+  await app.register(authPlugin, { db: database.db, secret: options.sessionSecret });
+  app.addHook('onRequest', async (_request, reply) => {
+    // Every page can print a token, including a form re-rendered after a POST (422, 409, wrong password)
+    // and the error page of a refused one; it is made only when a page prints it, so requests that
+    // render no form create no session.
+    reply.locals = { ...(reply.locals ?? {}), csrfToken: lazyCsrfToken(reply) };
+  });
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       await new Promise<void>((resolveCheck, reject) => {
         app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolveCheck()));
       });
     }
-    // Every page gets a token, including a form re-rendered after a POST (422, 409, wrong password).
-    reply.locals = { ...(reply.locals ?? {}), csrfToken: reply.generateCsrf() };
   });
   setErrorPages(app);
 
@@ -150,27 +170,150 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
+/** The Content Security Policy: only this site's own files; no inline script or style, no plugins, no framing. */
+function cspDirectives(production: boolean): Record<string, string[] | null> {
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    scriptSrcAttr: ["'none'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    frameAncestors: ["'none'"],
+    formAction: ["'self'"],
+    upgradeInsecureRequests: production ? [] : null,
+  };
+}
+
+/** Browser features the app never uses, turned off for every page (and for anything that might be injected). */
+const PERMISSIONS_POLICY = [
+  'accelerometer',
+  'autoplay',
+  'browsing-topics',
+  'camera',
+  'display-capture',
+  'encrypted-media',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'interest-cohort',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'serial',
+  'usb',
+  'xr-spatial-tracking',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ');
+
+/** The headers helmet and our hooks add, for the few answers Fastify sends before any hook runs. */
+function bareResponseHeaders(production: boolean): Record<string, string> {
+  const csp = Object.entries(cspDirectives(production))
+    .filter((entry): entry is [string, string[]] => entry[1] !== null)
+    .map(([name, sources]) => [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), ...sources].join(' '))
+    .join(';');
+  return {
+    'content-security-policy': csp,
+    'permissions-policy': PERMISSIONS_POLICY,
+    'referrer-policy': 'same-origin',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'SAMEORIGIN',
+    'cache-control': 'no-store',
+    ...(production ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+}
+
+const ERROR_MESSAGES = {
+  notFound: 'お探しのページは見つかりませんでした。',
+  badUrl: 'ページのアドレスを読み取れませんでした。アドレスを確かめて、もう一度お試しください。',
+  badRequest: '送信された内容を読み取れませんでした。',
+  internal: 'システムの内部でエラーが起きました。しばらくしてからもう一度お試しください。',
+} as const;
+
+/**
+ * Fastify's own errors before routing (bad %-encoding in the path, a path parameter over
+ * 100 characters): the app's Japanese page, or JSON for /api/. No hook runs for these,
+ * so the page carries the security headers itself.
+ */
+async function sendFrameworkError(production: boolean, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const status = tooLong ? 404 : error.code === 'FST_ERR_ASYNC_CONSTRAINT' ? 500 : 400;
+  const message = tooLong ? ERROR_MESSAGES.notFound : status === 500 ? ERROR_MESSAGES.internal : ERROR_MESSAGES.badUrl;
+  request.log.info({ code: error.code }, 'request refused before routing');
+  reply.code(status).headers({ ...bareResponseHeaders(production), [REQUEST_ID_HEADER]: request.id });
+  if (wantsJson(request)) return reply.send({ error: message, requestId: request.id });
+  const title = tooLong ? 'ページが見つかりません' : 'エラー';
+  const html = await request.server.view('error', { title, status, message, requestId: request.id });
+  return reply.type('text/html; charset=utf-8').send(html);
+}
+
+/**
+ * Requests Node cannot even parse (raw UTF-8 or spaces in the request line, oversized headers):
+ * answered on the socket with a short Japanese page and a reference number for the log.
+ */
+function clientErrorHandlerFor(production: boolean) {
+  return function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Duplex): void {
+    answerUnreadableRequest(this, production, error, socket);
+  };
+}
+
+function answerUnreadableRequest(app: FastifyInstance, production: boolean, error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const requestId = randomUUID();
+  app.log.info({ err: error, requestId }, 'unreadable request');
+  const [status, reason] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+  const message =
+    status === 408 ? '時間内に送信が終わりませんでした。もう一度お試しください。' : status === 431 ? '送信されたヘッダーが大きすぎます。' : ERROR_MESSAGES.badUrl;
+  const body = Buffer.from(
+    `<!doctype html>\n<html lang="ja">\n<head><meta charset="utf-8"><title>エラー｜みまもり</title><link rel="stylesheet" href="/static/style.css"></head>\n` +
+      `<body><main id="main"><section class="panel error-page"><h1>エラー</h1><p class="lead">${message}</p>` +
+      `<p class="request-id">問い合わせ番号：${requestId}</p><p><a class="button" href="/">ホームへ戻る</a></p></section></main></body>\n</html>\n`,
+  );
+  const headers = { ...bareResponseHeaders(production), [REQUEST_ID_HEADER]: requestId, 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length), connection: 'close' };
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+    socket.write(body);
+  }
+  socket.destroy();
+}
+
 /** One error handler: domain errors become statuses and a Japanese page; 5xx never shows internals. */
 function setErrorPages(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     let status = error instanceof AppError ? error.statusCode : (error.statusCode ?? 500);
-    // Hardening: an input schema's parse() that throws is a bad request, never a 500.
-    if (error instanceof z.ZodError) status = 400;
     let message: string;
-    if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+    if (error instanceof z.ZodError) {
+      // Hardening: an input schema's parse() that throws is a bad request, never a 500; its
+      // messages are Japanese (the schema's own, or japaneseZodMessage).
+      status = 400;
+      // A message a schema wrote in English (none should) falls back to the general one.
+      const messages = [...new Set(error.issues.map((i) => i.message))].filter((m) => /[^\x00-\x7f]/.test(m));
+      message = messages.length > 0 ? messages.join(' ') : ERROR_MESSAGES.badRequest;
+    } else if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
       status = 403;
       message = '画面の有効期限が切れました。お手数ですが、前の画面に戻って再読み込みしてから、もう一度送信してください。';
     } else if (error instanceof AppError) {
       message = error.message;
     } else if (status === 413) {
       message = '送信された内容が大きすぎます。';
+    } else if (status === 415) {
+      message = new UnsupportedMediaTypeError().message;
     } else if (status === 429) {
-      message = error.message;
+      // The rate limits word their own message; a library's English default never reaches the page.
+      message = /[^\x00-\x7f]/.test(error.message) ? error.message : '操作が多すぎます。しばらく待ってから、もう一度お試しください。';
     } else if (status < 500) {
-      message = '送信された内容を読み取れませんでした。';
+      message = ERROR_MESSAGES.badRequest;
     } else {
       request.log.error(error);
-      message = 'システムの内部でエラーが起きました。しばらくしてからもう一度お試しください。';
+      message = ERROR_MESSAGES.internal;
     }
     if (error instanceof ForbiddenError) {
       recordAudit(app.database.db, {
@@ -181,12 +324,12 @@ function setErrorPages(app: FastifyInstance): void {
       });
     }
     reply.code(status);
-    if (wantsJson(request)) return reply.send({ error: message });
-    return reply.type('text/html; charset=utf-8').viewAsync('error', { title: 'エラー', status, message });
+    if (wantsJson(request)) return reply.send({ error: message, requestId: request.id });
+    return reply.type('text/html; charset=utf-8').viewAsync('error', { title: 'エラー', status, message, requestId: request.id });
   });
   app.setNotFoundHandler(async (request, reply) => {
     reply.code(404);
-    if (wantsJson(request)) return reply.send({ error: '見つかりません。' });
-    return reply.type('text/html; charset=utf-8').viewAsync('error', { title: 'ページが見つかりません', status: 404, message: 'お探しのページは見つかりませんでした。' });
+    if (wantsJson(request)) return reply.send({ error: '見つかりません。', requestId: request.id });
+    return reply.type('text/html; charset=utf-8').viewAsync('error', { title: 'ページが見つかりません', status: 404, message: ERROR_MESSAGES.notFound, requestId: request.id });
   });
 }

@@ -3,14 +3,16 @@
  * Messages are Japanese; exit code 0 on success, 1 when the command or its
  * input is wrong (with a message, never a stack trace), 2 on an unexpected failure.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { loadConfig, type Config } from './config.js';
-import { backupDatabase, openDatabase, pendingMigrationCount, type Database$ } from './db/index.js';
+import { loadConfig, makePrivateDir, restrictFileModes, type Config } from './config.js';
+import { backupDatabase, checkBackup, openDatabase, pendingMigrationCount, restoreDatabase, type Database$ } from './db/index.js';
+import { recordAudit, setProcessActor } from './audit/repository.js';
 import { districts, ROLES, wards } from './db/schema.js';
 import { AppError } from './errors.js';
 import { hashPassword, passwordProblem } from './auth/passwords.js';
@@ -22,6 +24,9 @@ import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS } from './imports/form
 import { importCsv } from './imports/importCsv.js';
 import { formatImportSummary } from './imports/summary.js';
 import { viewHelpers } from './views.js';
+import { normaliseText } from './domain/text.js';
+import { formatRebuild, rebuildFigures } from './figures/rebuild.js';
+import { parseFiscalYear } from './domain/fiscalYear.js';
 
 /** A mistake of the person running the command: printed as is, exit code 1. */
 class UserError extends Error {}
@@ -29,6 +34,7 @@ class UserError extends Error {}
 const HELP = `みまもり コマンドライン
 
 使い方: npm run cli -- <コマンド> [引数] [オプション]
+（ビルドしたものは node dist/cli.js <コマンド> …、同じコマンドが使えます）
 
   migrate
       データベースを開き、まだ適用していないマイグレーションを適用します。
@@ -47,12 +53,22 @@ const HELP = `みまもり コマンドライン
       CSV ファイルを取り込みます。すべての行を確かめ、問題が1つでもあれば何も書き込まず、
       問題を「行・列・理由」で表示します。問題がなければ全部をまとめて書き込みます。
       --dry-run  確かめるだけで、何も書き込みません（新規・更新の件数を表示します）
-      --force    年度確定済みの年度の月次報告も書き込みます
+      --force    年度確定済みの年度の行も書き込みます（その年度の集計値は再開するまで変わりません）
       文字コードは UTF-8（BOM あり・なし）または Shift_JIS（Excel の「CSV（コンマ区切り）」）。
+
+  recompute [--fy <年度>]
+      年度ごとの集計値（校(地)区ごとの①〜⑦と世帯の内訳）を記録から計算し直し、変わった件数を
+      項目ごとに表示します。バックアップから戻したあとや、まとめて書き込んだあとに使います。
+      --fy を付けるとその年度だけ（2024 または R6）。年度確定済みの年度は変えません。
 
   backup <ファイル>
       使用中のデータベースを SQLite のオンラインバックアップで複製します。
       同じ名前のファイルがあるときは上書きしません。
+
+  restore <ファイル>
+      バックアップからデータベースを戻します。先にアプリ（サーバー）を止めてから実行してください
+      （動いているあいだは戻しません）。戻す前の状態を backups/before-restore-… に保存します。
+      バックアップが古い版のものなら、戻したあとマイグレーションを適用します。
 
   help
       この説明を表示します。
@@ -71,6 +87,7 @@ const OPTIONS = {
   name: { type: 'string' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
+  fy: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
@@ -82,6 +99,8 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   user: ['role', 'scope', 'name'],
   import: ['dry-run', 'force'],
   backup: [],
+  restore: [],
+  recompute: ['fy'],
   help: [],
 };
 
@@ -122,7 +141,7 @@ async function withDatabase<T>(work: (database: Database$, path: string) => Prom
 async function migrateCommand(): Promise<void> {
   const path = config().DATABASE_PATH;
   let pending: number;
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:') makePrivateDir(dirname(resolve(path)));
   // Count before opening: openDatabase applies them and does not say how many.
   const probe = new Database(path);
   try {
@@ -140,6 +159,10 @@ async function migrateCommand(): Promise<void> {
 }
 
 async function demoCommand(): Promise<void> {
+  const settings = config();
+  if (settings.NODE_ENV === 'production' && settings.MIMAMORI_DEMO !== 'on') {
+    throw new UserError('NODE_ENV=production ではデモ用の市を作りません（デモ用の利用者のパスワードは公開されています）。デモを動かすときは MIMAMORI_DEMO=on を指定してください。');
+  }
   await withDatabase(async ({ db }, path) => {
     const created = await ensureDemoCity(db);
     if (!created) {
@@ -158,7 +181,15 @@ const loginSchema = z
   .max(100, 'ログインIDは100文字以内にしてください。')
   .regex(/^\S+$/, 'ログインIDに空白は使えません。');
 const roleSchema = z.enum(ROLES, { message: `--role には ${ROLES.join('、')} のどれかを指定してください。` });
-const nameSchema = z.string().trim().min(1, '--name に表示名を指定してください。').max(100, '表示名は100文字以内にしてください。');
+// The same text rules as the users page: NFC, no control, direction-override or zero-width characters.
+const nameSchema = z
+  .string()
+  .transform((s, ctx) => {
+    const checked = normaliseText(s, 'line');
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: `表示名：${checked.message}` });
+    return checked.ok ? checked.value : s;
+  })
+  .pipe(z.string().min(1, '--name に表示名を指定してください。').max(100, '表示名は100文字以内にしてください。'));
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
@@ -309,6 +340,65 @@ async function backupCommand(positionals: string[]): Promise<void> {
   });
 }
 
+/** The stamp in the names of automatic backups: 2026-11-23T01-02-03-456Z. */
+const fileStamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+
+/**
+ * Puts a backup in place of the database. The app must be stopped: SQLite
+ * refuses to leave WAL mode while another process has the database open, which
+ * is how a running server is noticed. The current database is saved first.
+ */
+async function restoreCommand(positionals: string[]): Promise<void> {
+  const [file, ...extra] = positionals;
+  if (!file) throw new UserError('戻すバックアップのファイル名を指定してください（例: restore backups/mimamori-2026-11-23.db）。');
+  if (extra.length > 0) throw new UserError(`余分な引数があります: ${extra.join(' ')}`);
+  if (!existsSync(file)) throw new UserError(`バックアップのファイルが見つかりません: ${file}`);
+  const path = config().DATABASE_PATH;
+  if (path === ':memory:') throw new UserError('DATABASE_PATH が :memory: のときは戻せません。');
+  if (resolve(file) === resolve(path)) throw new UserError('バックアップとデータベースが同じファイルです。');
+  try {
+    checkBackup(file);
+  } catch (e) {
+    throw new UserError(`${(e as Error).message}。何も変えていません。`);
+  }
+  let savedAs: string | null = null;
+  if (existsSync(path)) {
+    const current = new Database(path, { timeout: 0 });
+    try {
+      try {
+        current.pragma('journal_mode = DELETE');
+      } catch {
+        throw new UserError('データベースを使っているプロセスがあります。アプリ（サーバー）を止めてから、もう一度実行してください。何も変えていません。');
+      }
+      savedAs = join(dirname(resolve(path)), 'backups', `before-restore-${fileStamp()}.db`);
+      makePrivateDir(dirname(savedAs), { own: true });
+      await backupDatabase(current, savedAs);
+    } finally {
+      current.close();
+    }
+  }
+  restoreDatabase(file, path);
+  await withDatabase(async ({ db }) => {
+    recordAudit(db, { userId: null, action: 'restore', entity: 'database', detail: `バックアップ ${file} から戻しました` });
+  });
+  if (savedAs) out(`戻す前のデータベースを保存しました: ${savedAs}`);
+  out(`バックアップ ${file} からデータベースを戻しました（データベース: ${path}）。アプリを起動してください。`);
+}
+
+/** `recompute [--fy N]`: rebuilds the stored figures of open years from the records and says what changed. */
+async function recomputeCommand(fyOption: string | boolean | undefined): Promise<void> {
+  let fy: number | undefined;
+  if (typeof fyOption === 'string') {
+    const parsedFy = parseFiscalYear(toHalfWidth(fyOption).trim());
+    if (parsedFy === null) throw new UserError(`--fy の年度「${fyOption}」を読み取れません。2024 または R6 のように書いてください。`);
+    fy = parsedFy;
+  }
+  await withDatabase(async ({ db }) => {
+    const result = rebuildFigures(db, { fy });
+    for (const line of formatRebuild(result)) out(line);
+  });
+}
+
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommandLine(argv);
   const [command, ...rest] = positionals;
@@ -331,8 +421,33 @@ async function run(argv: string[]): Promise<void> {
       return importCommand(rest, values);
     case 'backup':
       return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
+    case 'recompute':
+      if (rest.length > 0) throw new UserError(`余分な引数があります: ${rest.join(' ')}`);
+      return recomputeCommand(values.fy);
   }
 }
+
+/**
+ * The operating-system account running the command, recorded as the actor of
+ * every CLI write (`cli:mimamori`); run through sudo, the person who ran sudo
+ * too (`cli:mimamori (sudo tanaka)`).
+ */
+function cliActor(): string {
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = `uid-${process.getuid?.() ?? 'unknown'}`;
+  }
+  const sudoUser = process.env.SUDO_USER;
+  return sudoUser && sudoUser !== user ? `cli:${user} (sudo ${sudoUser})` : `cli:${user}`;
+}
+
+// Everything the command line creates (database, backups, secret) is for its own account only.
+restrictFileModes();
+setProcessActor(cliActor());
 
 try {
   await run(process.argv.slice(2));

@@ -1,22 +1,35 @@
-import { loadConfig, sessionSecretFor } from './config.js';
+import { loadConfig, restrictFileModes, sessionSecretFor } from './config.js';
 import { openDatabase } from './db/index.js';
 import { buildApp } from './app.js';
-import { ensureDemoCity } from './demo/demoCity.js';
+import { prepareForStart, UnsafeSettingError } from './startup.js';
 
 // Reads config, opens the database, listens, and shuts down gracefully. Nothing else.
-const config = loadConfig();
-if (config.NODE_ENV === 'production' && config.TRUST_PROXY !== 'true') {
-  console.warn('注意: NODE_ENV=production ではセッションの Cookie は HTTPS でのみ送られます。HTTPS の リバースプロキシの後ろで TRUST_PROXY=true として動かしてください。');
+// Everything this process creates (database, its -wal/-shm, backups, session secret) is for its own account only.
+restrictFileModes();
+let config;
+try {
+  config = loadConfig();
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(1);
 }
 const database = await openDatabase(config.DATABASE_PATH);
-if (config.MIMAMORI_DEMO === 'on') {
-  const created = await ensureDemoCity(database.db);
-  if (created) {
+try {
+  const { demo, warnings } = await prepareForStart(config, database.db);
+  for (const w of warnings) console.warn(w);
+  if (demo) {
     console.log('デモ用の市を作成しました。次の利用者でログインできます（パスワードはすべて mimamori-demo）:');
-    for (const u of created.users) console.log(`  ${u.login}  （${u.description}）`);
+    for (const u of demo.users) console.log(`  ${u.login}  （${u.description}）`);
   }
+} catch (e) {
+  database.sqlite.close();
+  if (e instanceof UnsafeSettingError) {
+    console.error(`起動しませんでした: ${e.message}`);
+    process.exit(1);
+  }
+  throw e;
 }
-const app = await buildApp({ config, database, sessionSecret: sessionSecretFor(config), logger: config.NODE_ENV === 'production' });
+const app = await buildApp({ config, database, sessionSecret: sessionSecretFor(config), logger: true });
 await app.listen({ port: config.PORT, host: config.HOST });
 console.log(`みまもり: http://${config.HOST}:${config.PORT}/ で待ち受けています（データベース: ${config.DATABASE_PATH}）`);
 

@@ -13,11 +13,15 @@ export function getPasswordHash(db: Db, userId: number): string | undefined {
  * Stores a user's new password hash, audits it (never the hash itself) and
  * ends the user's other sessions, all in one transaction.
  */
-export function changeOwnPassword(db: Db, input: { userId: number; newHash: string; keepSessionId: string }): { endedSessions: number } {
+export function changeOwnPassword(
+  db: Db,
+  input: { userId: number; newHash: string; keepSessionId: string },
+): { endedSessions: number; signedInAt: number } {
   return db.transaction((tx) => {
-    const changedAt = new Date().toISOString();
+    const now = Date.now();
+    const changedAt = new Date(now).toISOString();
     tx.update(users).set({ passwordHash: input.newHash, passwordChangedAt: changedAt }).where(eq(users.id, input.userId)).run();
-    const endedSessions = endOtherSessionsOfUser(tx, input.userId, input.keepSessionId);
+    const { ended: endedSessions, signedInAt } = endOtherSessionsOfUser(tx, input.userId, input.keepSessionId, now);
     recordAudit(tx, {
       userId: input.userId,
       action: 'update',
@@ -25,6 +29,6 @@ export function changeOwnPassword(db: Db, input: { userId: number; newHash: stri
       entityId: input.userId,
       detail: `password_changed ended_sessions=${endedSessions}`,
     });
-    return { endedSessions };
+    return { endedSessions, signedInAt };
   });
 }

@@ -57,13 +57,16 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     const stored = getPasswordHash(db, user.id);
     if (input.current_password === '') {
       errors.current_password = '今のパスワードを入力してください。';
-    } else if (!stored || !(await verifyPassword(input.current_password, stored))) {
-      errors.current_password = '今のパスワードが違います。';
-      const delay = throttle.recordFailure(user.login, request.ip);
-      recordAudit(db, { userId: user.id, action: 'password_change_failed', entity: 'user', entityId: user.id, detail: `ip=${request.ip}` });
-      if (delay > 0) await holdBack(delay);
-    } else if (!errors.new_password && input.new_password === input.current_password) {
-      errors.new_password = '今のパスワードとは違うものにしてください。';
+    } else {
+      // Like sign-in: a login that failed often lately is checked slowly.
+      if (decision.delayMs > 0) await holdBack(decision.delayMs);
+      if (!stored || !(await verifyPassword(input.current_password, stored))) {
+        errors.current_password = '今のパスワードが違います。';
+        throttle.recordFailure(user.login, request.ip);
+        recordAudit(db, { userId: user.id, action: 'password_change_failed', entity: 'user', entityId: user.id, detail: `ip=${request.ip}` });
+      } else if (!errors.new_password && input.new_password === input.current_password) {
+        errors.new_password = '今のパスワードとは違うものにしてください。';
+      }
     }
     if (Object.keys(errors).length > 0) {
       // In form order, so the summary reads like the form below it.
@@ -72,12 +75,11 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     }
 
     const newHash = await hashPassword(input.new_password, app.passwordParams);
-    changeOwnPassword(db, { userId: user.id, newHash, keepSessionId: request.session.sessionId });
-    // A fresh session id too, keeping the original sign-in time (the absolute lifetime does not restart).
-    const createdAt = request.session.createdAt;
-    await request.session.regenerate();
-    request.session.userId = user.id;
-    request.session.createdAt = createdAt;
+    const { signedInAt } = changeOwnPassword(db, { userId: user.id, newHash, keepSessionId: request.session.sessionId });
+    // A fresh session id too, keeping the original sign-in time (the absolute lifetime does not restart);
+    // this session proved the new password, so it stays valid after the user's other sessions were cut off.
+    await request.session.regenerate(['userId', 'createdAt']);
+    request.session.signedInAt = signedInAt;
     request.session.flash = 'パスワードを変更しました。ほかの端末でのログインは終了しました。';
     return reply.redirect('/', 303);
   });

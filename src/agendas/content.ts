@@ -54,7 +54,7 @@ export type AgendaRow = z.infer<typeof rowSchema>;
 
 const thresholdsSchema = z
   .object({ flat: z.number().min(0).max(10), strong: z.number().min(0).max(10) })
-  .refine((t) => t.flat <= t.strong, { message: 'flat must not exceed strong' });
+  .refine((t) => t.flat <= t.strong, { message: '「ほぼ横ばい」の幅は「増加・減少」のしきい値以下にしてください。' });
 
 export const agendaTableSchema = z
   .object({
@@ -76,8 +76,8 @@ export const agendaTableSchema = z
     const valid = new Set(rowKeysOf(t.kind));
     const seen = new Set<string>();
     for (const [i, r] of t.rows.entries()) {
-      if (!valid.has(r.key)) ctx.addIssue({ code: 'custom', path: ['rows', i, 'key'], message: `unknown row ${r.key}` });
-      if (seen.has(r.key)) ctx.addIssue({ code: 'custom', path: ['rows', i, 'key'], message: `duplicate row ${r.key}` });
+      if (!valid.has(r.key)) ctx.addIssue({ code: 'custom', path: ['rows', i, 'key'], message: `表にない行です（${r.key}）。` });
+      if (seen.has(r.key)) ctx.addIssue({ code: 'custom', path: ['rows', i, 'key'], message: `同じ行が2回あります（${r.key}）。` });
       seen.add(r.key);
     }
   });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseFiscalYear } from '../domain/fiscalYear.js';
 import { parseCount } from '../domain/numbers.js';
 import { parseBasis } from '../domain/trend.js';
+import { normaliseText, type TextKind } from '../domain/text.js';
 import { HOUSEHOLD_ROWS, ITEMS } from '../domain/items.js';
 import {
   ARROWS,
@@ -296,10 +297,17 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
       labels[key] = label;
     }
   };
-  const heading = draft.heading.trim();
+  /** Typed text in NFC; a refused character is reported at its field (the draft keeps what was typed). */
+  const text = (key: string, label: string, raw: string, kind: TextKind): string => {
+    const checked = normaliseText(raw, kind);
+    if (checked.ok) return checked.value;
+    fail(key, label, `${label}に${checked.message}`);
+    return raw;
+  };
+  const heading = text('heading', '見出し', draft.heading, 'line').trim();
   if (heading === '') fail('heading', '見出し', '見出しを入力してください。');
   else if (heading.length > LIMITS.heading) fail('heading', '見出し', `見出しは${LIMITS.heading}文字以内にしてください。`);
-  const subheading = draft.subheading.trim();
+  const subheading = text('subheading', '副題', draft.subheading, 'line').trim();
   if (subheading.length > LIMITS.subheading) fail('subheading', '副題', `副題は${LIMITS.subheading}文字以内にしてください。`);
   const fromFy = parseFiscalYear(draft.from);
   const toFy = parseFiscalYear(draft.to);
@@ -315,7 +323,7 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
     const p = `t${i}.`;
     const name = `表${i + 1}`;
     if (!ctx.scopeOk(t.scope)) fail(`${p}scope`, `${name} 範囲`, '範囲を一覧から選んでください。');
-    const tableHeading = t.heading.trim();
+    const tableHeading = text(`${p}heading`, `${name} 見出し`, t.heading, 'line').trim();
     if (tableHeading === '') fail(`${p}heading`, `${name} 見出し`, '表の見出しを入力してください（例：前年度までの推移）。');
     else if (tableHeading.length > LIMITS.tableHeading) fail(`${p}heading`, `${name} 見出し`, `表の見出しは${LIMITS.tableHeading}文字以内にしてください。`);
     const basis = parseBasis(t.basis);
@@ -329,20 +337,24 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
     }
     const headerStyle = (HEADER_STYLES as readonly string[]).includes(t.headerStyle) ? (t.headerStyle as 'short' | 'long') : null;
     if (!headerStyle) fail(`${p}headerStyle`, `${name} 年度の書き方`, '年度の書き方を選んでください。');
-    if (t.note.length > LIMITS.tableNote) fail(`${p}note`, `${name} 表の下の注記`, `注記は${LIMITS.tableNote}文字以内にしてください。`);
+    const tableNote = text(`${p}note`, `${name} 表の下の注記`, t.note, 'multiline');
+    if (tableNote.length > LIMITS.tableNote) fail(`${p}note`, `${name} 表の下の注記`, `注記は${LIMITS.tableNote}文字以内にしてください。`);
 
     const chosen: { order: number; index: number; row: DraftRow }[] = [];
     t.rows.forEach((r, index) => {
       const rp = `${p}r.${r.key}.`;
       const rowName = `${name} ${ROW_TITLES[r.key] ?? r.key}`;
+      const overrideText = text(`${rp}text`, `${rowName} 傾向の文言`, r.overrideText, 'line').trim();
+      const footnoteMarker = text(`${rp}marker`, `${rowName} 注の記号`, r.footnoteMarker, 'line').trim();
+      const footnote = text(`${rp}footnote`, `${rowName} 注の文`, r.footnote, 'line').trim();
       const order = parseOrder(r.order);
       if (!order.ok) fail(`${rp}order`, `${rowName} 順番`, '順番は 1〜99 の数字で入力してください。載せない行は空欄にします。');
-      else if (order.value !== null) chosen.push({ order: order.value, index, row: r });
-      if (r.overrideText.trim().length > LIMITS.overrideText) fail(`${rp}text`, `${rowName} 傾向の文言`, `傾向の文言は${LIMITS.overrideText}文字以内にしてください。`);
+      else if (order.value !== null) chosen.push({ order: order.value, index, row: { ...r, overrideText, footnoteMarker, footnote } });
+      if (overrideText.length > LIMITS.overrideText) fail(`${rp}text`, `${rowName} 傾向の文言`, `傾向の文言は${LIMITS.overrideText}文字以内にしてください。`);
       if (!(ARROWS as readonly string[]).includes(r.overrideArrow)) fail(`${rp}arrow`, `${rowName} 矢印`, '矢印を一覧から選んでください。');
-      if (r.footnoteMarker.trim().length > LIMITS.footnoteMarker) fail(`${rp}marker`, `${rowName} 注の記号`, `注の記号は${LIMITS.footnoteMarker}文字以内にしてください（例：※）。`);
-      if (r.footnote.trim().length > LIMITS.footnote) fail(`${rp}footnote`, `${rowName} 注の文`, `注の文は${LIMITS.footnote}文字以内にしてください。`);
-      else if (r.footnote.trim() !== '' && r.footnoteMarker.trim() === '') fail(`${rp}marker`, `${rowName} 注の記号`, '注の文に付ける記号を入力してください（例：※）。');
+      if (footnoteMarker.length > LIMITS.footnoteMarker) fail(`${rp}marker`, `${rowName} 注の記号`, `注の記号は${LIMITS.footnoteMarker}文字以内にしてください（例：※）。`);
+      if (footnote.length > LIMITS.footnote) fail(`${rp}footnote`, `${rowName} 注の文`, `注の文は${LIMITS.footnote}文字以内にしてください。`);
+      else if (footnote !== '' && footnoteMarker === '') fail(`${rp}marker`, `${rowName} 注の記号`, '注の文に付ける記号を入力してください（例：※）。');
     });
     if (chosen.length === 0) fail(`${p}rows`, `${name} 行`, '表に載せる行を1つ以上選んでください（「順番」に数字を入力します）。');
     chosen.sort((a, b) => a.order - b.order || a.index - b.index);
@@ -360,7 +372,7 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
       thresholds: { flat: (flat ?? 0) / 100, strong: (strong ?? 0) / 100 },
       headerStyle: headerStyle ?? 'short',
       showTrend: t.showTrend,
-      note: t.note.trim(),
+      note: tableNote.trim(),
     };
   });
   if (draft.tables.length === 0) fail('tables', '表', '表を1つ以上入れてください。');
@@ -368,10 +380,11 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
   const sections = draft.sections.map((s, j) => {
     const p = `s${j}.`;
     const name = `項目${j + 1}`;
-    const sectionHeading = s.heading.trim();
+    const sectionHeading = text(`${p}heading`, `${name} 見出し`, s.heading, 'line').trim();
+    const sectionBody = text(`${p}body`, `${name} 本文`, s.body, 'multiline');
     if (sectionHeading === '') fail(`${p}heading`, `${name} 見出し`, '見出しを入力してください。');
     else if (sectionHeading.length > LIMITS.sectionHeading) fail(`${p}heading`, `${name} 見出し`, `見出しは${LIMITS.sectionHeading}文字以内にしてください。`);
-    if (s.body.length > LIMITS.sectionBody) fail(`${p}body`, `${name} 本文`, `本文は${LIMITS.sectionBody.toLocaleString('en-US')}文字以内にしてください。`);
+    if (sectionBody.length > LIMITS.sectionBody) fail(`${p}body`, `${name} 本文`, `本文は${LIMITS.sectionBody.toLocaleString('en-US')}文字以内にしてください。`);
     const picked: { order: number; seq: number; pick: CaseStudyPick }[] = [];
     let seq = 0;
     for (const [idText, orderText] of Object.entries(s.picks)) {
@@ -382,14 +395,18 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
     s.copies.forEach((c, n) => {
       const order = parseOrder(c.order);
       const fy = Number.parseInt(c.fiscalYear, 10);
+      const copyLabel = `${name} 取組事例の写し`;
+      const districtName = text(`${p}copy.${n}.districtName`, copyLabel, c.districtName, 'line');
+      const title = text(`${p}copy.${n}.title`, copyLabel, c.title, 'line');
+      const body = text(`${p}copy.${n}.body`, copyLabel, c.body, 'multiline');
       if (!order.ok) fail(`${p}copy.${n}.order`, `${name} 取組事例の順番`, '順番は 1〜99 の数字で入力してください。載せない事例は空欄にします。');
       else if (order.value !== null && Number.isInteger(fy)) {
-        picked.push({ order: order.value, seq: seq++, pick: { kind: 'copy', districtName: c.districtName, fiscalYear: fy, title: c.title, body: c.body } });
+        picked.push({ order: order.value, seq: seq++, pick: { kind: 'copy', districtName, fiscalYear: fy, title, body } });
       }
     });
     if (picked.length > MAX_CASE_STUDIES_PER_SECTION) fail(`${p}caseStudies`, `${name} 取組事例`, `1つの項目に載せる取組事例は${MAX_CASE_STUDIES_PER_SECTION}件までにしてください。`);
     picked.sort((a, b) => a.order - b.order || a.seq - b.seq);
-    return { heading: sectionHeading, body: s.body.replace(/\s+$/, ''), caseStudies: picked.map((x) => x.pick) };
+    return { heading: sectionHeading, body: sectionBody.replace(/\s+$/, ''), caseStudies: picked.map((x) => x.pick) };
   });
 
   if (Object.keys(errors).length > 0 || fromFy === null || toFy === null) return { input: null, errors, labels };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authorize, can, type CurrentUser } from '../auth/access.js';
 import type { Db } from '../db/index.js';
 import { ConflictError, NotFoundError } from '../errors.js';
+import { isConfirmed, renderConfirmation, type Confirmation } from '../confirmation.js';
 import { currentFiscalYear, parseFiscalYear } from '../domain/fiscalYear.js';
 import { formatDateLong } from '../domain/dates.js';
 import { DEFAULT_THRESHOLDS, parseBasis } from '../domain/trend.js';
@@ -27,7 +28,7 @@ import {
   type AgendaSheetRow,
   type CaseStudyChoice,
 } from './repository.js';
-import { authorizeCompose, authorizeSheetRead } from './access.js';
+import { authorizeCompose, authorizeSheetRead, canReadSheet } from './access.js';
 import { buildPrintTable, cellKey, compareModels, fullWidthNumber, paragraphs, parenthesised, titleSegments } from './sheet.js';
 
 const EDITOR_STYLES = ['agenda-editor.css'];
@@ -40,6 +41,31 @@ function sheetId(request: FastifyRequest): number {
   const parsed = idParams.safeParse(request.params);
   if (!parsed.success) throw new NotFoundError('その議題シートは見つかりません。');
   return parsed.data.id;
+}
+
+/** The confirmation page of a sheet's irreversible action, carrying the version the user saw. */
+function confirmSheetAction(reply: FastifyReply, request: FastifyRequest, db: Db, action: 'delete' | 'finalize' | 'unfinalize') {
+  const sheet = getAgendaSheet(db, sheetId(request));
+  const name = `「${sheet.heading}」`;
+  const pages: Record<typeof action, Omit<Confirmation, 'action' | 'cancelUrl' | 'hidden'>> = {
+    delete: { heading: `${name}を削除しますか`, lines: ['削除すると、このシートは一覧から消えます。元に戻せません。'], button: '削除する' },
+    finalize: {
+      heading: `${name}を確定しますか`,
+      lines: ['保存されている内容と現在の数字で確定します。確定後は、データが変わっても確定した数字で印刷されます。', '確定を解除すると下書きに戻せます（確定した数字は記録に残ります）。'],
+      button: '確定する',
+    },
+    unfinalize: {
+      heading: `${name}の確定を解除しますか`,
+      lines: ['解除すると、シートは下書きに戻り、現在のデータで表示・印刷されます。確定した数字は記録（履歴）に残ります。'],
+      button: '確定を解除する',
+    },
+  };
+  return renderConfirmation(reply, {
+    ...pages[action],
+    action: `/agendas/${sheet.id}/${action}`,
+    cancelUrl: action === 'delete' ? '/agendas' : `/agendas/${sheet.id}/edit`,
+    hidden: { version: String(postedVersion(request)) },
+  });
 }
 
 function postedVersion(request: FastifyRequest): number {
@@ -185,7 +211,9 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/agendas', { config: readers }, async (request, reply) => {
     authorize(request.user, 'read', { kind: 'city' });
-    const sheets = listAgendaSheets(db).map(({ sheet, finalizedByName }) => ({
+    // Only the sheets this user may open: a ward user never sees the headings of another ward's sheets.
+    const readable = listAgendaSheets(db).filter(({ sheet }) => canReadSheet(db, request.user, sheet));
+    const sheets = readable.map(({ sheet, finalizedByName }) => ({
       id: sheet.id,
       heading: sheet.heading,
       subheading: sheet.subheading,
@@ -267,6 +295,7 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/agendas/:id/delete', { config: composers }, async (request, reply) => {
     authorizeCompose(request.user);
+    if (!isConfirmed(request.body)) return confirmSheetAction(reply, request, db, 'delete');
     const result = deleteAgendaSheet(db, sheetId(request), postedVersion(request), request.user.id);
     if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
     flash(request, `「${result.sheet.heading}」を削除しました。`);
@@ -276,6 +305,7 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
   app.post('/agendas/:id/finalize', { config: composers }, async (request, reply) => {
     authorizeCompose(request.user);
     const id = sheetId(request);
+    if (!isConfirmed(request.body)) return confirmSheetAction(reply, request, db, 'finalize');
     const result = finalizeAgendaSheet(db, id, postedVersion(request), request.user.id);
     if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
     flash(request, '確定しました。このシートは、今後データが変わっても確定した数字で印刷されます。');
@@ -285,6 +315,7 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
   app.post('/agendas/:id/unfinalize', { config: composers }, async (request, reply) => {
     authorizeCompose(request.user);
     const id = sheetId(request);
+    if (!isConfirmed(request.body)) return confirmSheetAction(reply, request, db, 'unfinalize');
     const result = unfinalizeAgendaSheet(db, id, postedVersion(request), request.user.id);
     if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
     flash(request, '確定を解除しました。シートは下書きに戻り、現在のデータで表示されます。');

@@ -12,6 +12,24 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   detail?: string | null;
+  /** Who acted when no signed-in user did (e.g. `cli:tanaka`); defaults to the process's actor. */
+  actor?: string | null;
+}
+
+let processActor: string | null = null;
+
+/**
+ * Sets the actor recorded with every event of this process that has no
+ * signed-in user: the command line sets `cli:<operating-system user>` at
+ * start-up, so every write it makes, now or added later, says who ran it.
+ */
+export function setProcessActor(actor: string | null): void {
+  processActor = actor;
+}
+
+/** The actor to store with an event written without recordAudit (bulk statements): the process's when no user acted. */
+export function auditActorFor(userId: number | null): string | null {
+  return userId === null ? processActor : null;
 }
 
 const asJson = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
@@ -33,6 +51,7 @@ export function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry): void {
       before: asJson(entry.before),
       after: asJson(entry.after),
       detail: entry.detail ?? null,
+      actor: entry.actor ?? auditActorFor(entry.userId),
     })
     .run();
 }

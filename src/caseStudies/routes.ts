@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { currentFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import type { DistrictWithWard } from '../districts/repository.js';
+import { isConfirmed, renderConfirmation } from '../confirmation.js';
+import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { conflictRows, formVersion, type ConflictRow, type FormValues } from '../registers/form.js';
 import { canWriteDistrict, districtOfRequest, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
 import {
@@ -77,6 +79,8 @@ export async function caseStudyRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/districts/:code/case-studies/new', async (request, reply) => {
     const district = districtOfRequest(db, request, 'write');
+    const resumed = resumedFormBody(db, request);
+    if (resumed) return renderForm(reply, { district, caseStudy: null, values: parseCaseStudyForm(resumed).values, notice: RESUMED_MESSAGE });
     return renderForm(reply, { district, caseStudy: null, values: { fiscal_year: warekiLong(currentFiscalYear()) } });
   });
 
@@ -104,6 +108,10 @@ export async function caseStudyRoutes(app: FastifyInstance): Promise<void> {
   app.get('/districts/:code/case-studies/:id/edit', async (request, reply) => {
     const district = districtOfRequest(db, request, 'write');
     const caseStudy = caseStudyOf(request, district);
+    const resumed = resumedFormBody(db, request);
+    if (resumed) {
+      return renderForm(reply, { district, caseStudy, values: parseCaseStudyForm(resumed).values, version: formVersion(resumed), notice: RESUMED_MESSAGE });
+    }
     return renderForm(reply, { district, caseStudy, values: caseStudyFormValues(caseStudy) });
   });
 
@@ -125,6 +133,16 @@ export async function caseStudyRoutes(app: FastifyInstance): Promise<void> {
   app.post('/districts/:code/case-studies/:id/delete', async (request, reply) => {
     const district = districtOfRequest(db, request, 'write');
     const caseStudy = caseStudyOf(request, district);
+    if (!isConfirmed(request.body)) {
+      return renderConfirmation(reply, {
+        heading: `取組事例「${caseStudy.title}」を削除しますか`,
+        lines: ['削除すると、この取組事例は一覧から消え、議題シートにも載せられなくなります。元に戻せません。'],
+        button: '削除する',
+        action: `${listUrl(district)}/${caseStudy.id}/delete`,
+        cancelUrl: `${listUrl(district)}/${caseStudy.id}`,
+        hidden: { version: String(formVersion(request.body)) },
+      });
+    }
     const result = deleteCaseStudy(db, { districtId: district.id, id: caseStudy.id, expectedVersion: formVersion(request.body), userId: request.user!.id });
     if (result.status === 'conflict') {
       const notice = '削除する前に、ほかの方がこの取組事例を変更しました。いま保存されている内容を表示しています。確かめてから、もう一度削除してください。';

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Db } from '../db/index.js';
+import type { Database$ } from '../db/index.js';
 import { ValidationError } from '../errors.js';
 import { HOUSEHOLD_ROWS, ITEMS } from '../domain/items.js';
 import { warekiShort } from '../domain/fiscalYear.js';
-import { loadTrendTable } from '../trends/repository.js';
-import { parseTrendQuery, type TrendQuery } from '../trends/routes.js';
+import { cachedTrendTable, parseTrendQuery, trendCacheKey, type TrendQuery } from '../trends/routes.js';
+import { figuresCache } from '../trends/cache.js';
 import type { TrendRow } from '../trends/table.js';
 import { lineChart } from './svg.js';
 import { kindOfRow, trendQueryString, unitOf } from './links.js';
@@ -20,31 +20,33 @@ interface ChartData {
   svg: string;
 }
 
-function loadChart(db: Db, request: FastifyRequest): ChartData {
+function loadChart(database: Database$, request: FastifyRequest): ChartData {
   // Scope, window and the user's right to see the scope: the same checks as the trend pages.
-  const query = parseTrendQuery(db, request.user!, request.query);
+  const query = parseTrendQuery(database.db, request.user!, request.query);
   const parsed = itemQuery.safeParse(request.query ?? {});
   if (!parsed.success) {
     const message = '項目の指定が正しくありません（1〜7 など）。';
     throw new ValidationError({ item: message }, message);
   }
   const key = parsed.data.item;
-  const table = loadTrendTable(db, query.scope, { kind: kindOfRow(key), fromFy: query.fromFy, toFy: query.toFy, basis: query.basis, thresholds: query.thresholds });
-  const row = table.rows.find((r) => String(r.key) === key)!;
-  const title = `${row.circled ? row.circled + ' ' : ''}${row.title}（${query.scope.label}）`;
-  const svg = lineChart(
-    row.values.map((c) => ({ label: warekiShort(c.fiscalYear), value: c.value, note: c.note })),
-    { title, unit: unitOf(key), idPrefix: `chart-${key}` },
-  );
-  return { query, row, title, svg };
+  // The drawn chart is the same for everyone who may see the scope: cached until the next write.
+  const chart = figuresCache(database.sqlite).get(trendCacheKey(query, 'chart', { item: key }), () => {
+    const table = cachedTrendTable(database, query, kindOfRow(key));
+    const row = table.rows.find((r) => String(r.key) === key)!;
+    const title = `${row.circled ? row.circled + ' ' : ''}${row.title}（${query.scope.label}）`;
+    const svg = lineChart(
+      row.values.map((c) => ({ label: warekiShort(c.fiscalYear), value: c.value, note: c.note })),
+      { title, unit: unitOf(key), idPrefix: `chart-${key}` },
+    );
+    return { row, title, svg };
+  });
+  return { query, ...chart };
 }
 
 /** グラフ: one row of a trend table as a line chart, drawn on the server. */
 export async function chartRoutes(app: FastifyInstance): Promise<void> {
-  const { db } = app.database;
-
   app.get('/charts/trend', async (request, reply) => {
-    const chart = loadChart(db, request);
+    const chart = loadChart(app.database, request);
     const q = chart.query;
     const kind = kindOfRow(String(chart.row.key));
     return reply.viewAsync('charts/trend', {
@@ -57,7 +59,7 @@ export async function chartRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/charts/trend.svg', async (request, reply) => {
-    const chart = loadChart(db, request);
+    const chart = loadChart(app.database, request);
     return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'private, no-store').send(`<?xml version="1.0" encoding="UTF-8"?>\n${chart.svg}\n`);
   });
 }

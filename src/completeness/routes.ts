@@ -7,12 +7,21 @@ import { todayInJapan } from '../domain/due.js';
 import { getSettings } from '../settings/repository.js';
 import { listDistricts, listWards } from '../districts/repository.js';
 import { blankToUndefined, fiscalYearParam, parseOr422 } from '../fiscalYears/routes.js';
-import { buildCompletenessGrid } from './status.js';
-import { reportCountsByFiscalYear, reportedDistrictMonths } from './repository.js';
+import { buildCompletenessGrid, buildWardSummary } from './status.js';
+import { activeDistrictCount, reportedDistrictMonths, wardMonthCounts } from './repository.js';
+import { fiscalYearsOfScope } from '../trends/dataYears.js';
+
+/**
+ * Above this many districts the city's page shows one row per ward (each
+ * linking to its ward's grid) instead of every district; `view=wards` asks
+ * for the ward rows at any size.
+ */
+export const CITY_GRID_MAX_DISTRICTS = 300;
 
 const query = z.object({
   fy: z.preprocess(blankToUndefined, fiscalYearParam.optional()),
   ward: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(1_000_000_000).optional()),
+  view: z.preprocess(blankToUndefined, z.enum(['wards', 'districts']).optional()),
 });
 
 /** 報告状況: which districts have reported each month of a fiscal year. */
@@ -31,13 +40,25 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
     const allWards = listWards(db);
     const wards = wardId === undefined ? allWards : allWards.filter((w) => w.id === wardId);
     if (wards.length === 0 && wardId !== undefined) throw new NotFoundError('指定された区が見つかりません。');
-    const districts = listDistricts(db, wardId === undefined ? {} : { wardId });
     const months = monthsOfFiscalYear(fy);
-    const reported = reportedDistrictMonths(db, months[0], months[11], wardId === undefined ? undefined : districts.map((d) => d.id));
     const { reportDueDay } = getSettings(db);
-    const grid = buildCompletenessGrid({ fiscalYear: fy, wards, districts, reported, today: todayInJapan(), dueDay: reportDueDay });
+    const today = todayInJapan();
+    // A large city is shown by ward: counts per ward and month, a ward's grid one click away.
+    const byWard =
+      wardId === undefined && q.view !== 'districts' && (q.view === 'wards' || activeDistrictCount(db, fy) > CITY_GRID_MAX_DISTRICTS);
+    let grid = null;
+    let summary = null;
+    if (byWard) {
+      const counts = wardMonthCounts(db, fy, months[0], months[11]);
+      summary = buildWardSummary({ fiscalYear: fy, wards, districts: counts.districts, reported: counts.reported, today, dueDay: reportDueDay });
+    } else {
+      const districts = listDistricts(db, wardId === undefined ? {} : { wardId });
+      const reported = reportedDistrictMonths(db, months[0], months[11], wardId === undefined ? undefined : districts.map((d) => d.id));
+      grid = buildCompletenessGrid({ fiscalYear: fy, wards, districts, reported, today, dueDay: reportDueDay });
+    }
 
-    const years = [...new Set([...reportCountsByFiscalYear(db).map((c) => c.fiscalYear), current, fy])]
+    // Years with reports: one index step per year, not a count over every report.
+    const years = [...new Set([...fiscalYearsOfScope(db, { type: 'city', id: 0 }, { published: false }), current, fy])]
       .sort((a, b) => b - a)
       .map((y) => ({ fiscalYear: y, label: `${warekiLong(y)}（${y}年度）` }));
     const scopeLabel = wardId === undefined ? '全市' : (wards[0]?.name ?? '');
@@ -46,6 +67,7 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
       styles: ['admin.css', 'completeness.css'],
       mainClass: 'wide',
       grid,
+      summary,
       years,
       wards: user.role === 'city' ? allWards : [],
       filter: { fy, ward: wardId ?? null },

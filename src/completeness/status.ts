@@ -122,3 +122,52 @@ export function buildCompletenessGrid(input: {
   return { fiscalYear: fy, months, wards, total };
 }
 
+
+export interface WardSummaryRow {
+  ward: GridWard;
+  /** Active districts of the ward in the year. */
+  districts: number;
+  counts: MonthCount[];
+  /** District-months past their due day without a report. */
+  overdueCount: number;
+}
+
+export interface WardSummary {
+  fiscalYear: number;
+  months: GridMonth[];
+  wards: WardSummaryRow[];
+  total: MonthCount[];
+  overdueTotal: number;
+  districtTotal: number;
+}
+
+/**
+ * The city's completeness by ward: for each ward and month, reported / active
+ * districts, and the overdue district-months (the same rules as the grid,
+ * counted instead of listed).
+ */
+export function buildWardSummary(input: {
+  fiscalYear: number;
+  wards: readonly GridWard[];
+  /** Active districts per ward id. */
+  districts: ReadonlyMap<number, number>;
+  /** Reported active district-months per `${wardId}:${month}`. */
+  reported: ReadonlyMap<string, number>;
+  today: string;
+  dueDay: number;
+}): WardSummary {
+  const fy = input.fiscalYear;
+  const months: GridMonth[] = monthsOfFiscalYear(fy).map((month) => ({ month, dueDate: dueDate(month, input.dueDay), over: isMonthOver(month, input.today) }));
+  const overdueMonth = months.map((m) => isOverdue(m.month, input.today, input.dueDay));
+  const wards = input.wards
+    .map((ward) => {
+      const n = input.districts.get(ward.id) ?? 0;
+      const counts = months.map((m) => count(input.reported.get(`${ward.id}:${m.month}`) ?? 0, n));
+      const overdueCount = counts.reduce((sum, c, i) => sum + (overdueMonth[i] ? c.districts - c.reported : 0), 0);
+      return { ward, districts: n, counts, overdueCount };
+    })
+    .filter((w) => w.districts > 0);
+  const districtTotal = wards.reduce((n, w) => n + w.districts, 0);
+  const total = months.map((_, i) => count(wards.reduce((n, w) => n + w.counts[i].reported, 0), districtTotal));
+  return { fiscalYear: fy, months, wards, total, overdueTotal: wards.reduce((n, w) => n + w.overdueCount, 0), districtTotal };
+}

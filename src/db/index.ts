@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../config.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -14,6 +15,31 @@ export interface Database$ {
 }
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+/** Makes `path` readable and writable by its owner only (0600), if it exists and is ours to change. */
+function makePrivateFile(path: string): void {
+  try {
+    chmodSync(path, PRIVATE_FILE_MODE);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== 'ENOENT' && code !== 'EPERM') throw err;
+  }
+}
+
+/**
+ * Creates an empty file as 0600 unless it exists, so that SQLite, which gives
+ * its -wal, -shm and -journal files the database file's mode, never makes
+ * them readable by others.
+ */
+function createPrivateFile(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  makePrivateFile(path);
+}
+
+/** The database file and its side files: owner only. */
+function makeDatabaseFilesPrivate(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) makePrivateFile(file);
+}
 
 /** Applies the pragmas every connection needs: durability first (WAL + FULL sync). */
 function applyPragmas(sqlite: Database.Database): void {
@@ -61,14 +87,22 @@ export interface OpenOptions {
  * after an online backup when the database already holds data.
  */
 export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Database$> {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:') {
+    makePrivateDir(dirname(resolve(path)));
+    createPrivateFile(path);
+    // The app's own backup folder, if an older version left it open to others.
+    const backups = join(dirname(resolve(path)), 'backups');
+    if (existsSync(backups) && statSync(backups).isDirectory()) makePrivateDir(backups, { own: true });
+  }
   const sqlite = new Database(path);
   try {
     applyPragmas(sqlite);
+    if (path !== ':memory:') makeDatabaseFilesPrivate(path);
     const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
     if (pendingMigrationCount(sqlite, migrationsFolder) > 0) {
       if (path !== ':memory:' && hasUserTables(sqlite)) {
         const dir = options.backupDir ?? join(dirname(resolve(path)), 'backups');
+        makePrivateDir(dir, { own: options.backupDir === undefined });
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
         // If the backup fails we stop here: no migration runs on data we could not copy.
         await backupDatabase(sqlite, join(dir, `before-migration-${stamp}.db`));
@@ -88,11 +122,12 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
  * only when complete, so a file with the final name is always a whole backup.
  */
 export async function backupDatabase(sqlite: Database.Database, destination: string): Promise<void> {
-  mkdirSync(dirname(resolve(destination)), { recursive: true });
+  makePrivateDir(dirname(resolve(destination)));
   if (existsSync(destination)) throw new Error(`バックアップ先のファイルがすでにあります: ${destination}`);
   const partial = `${destination}.partial`;
   rmSync(partial, { force: true });
   try {
+    createPrivateFile(partial);
     await sqlite.backup(partial, {
       // After the first small step, copy the rest in one step. With small steps a
       // busy writer on another connection restarts the copy again and again.
@@ -107,10 +142,30 @@ export async function backupDatabase(sqlite: Database.Database, destination: str
     } finally {
       copy.close();
     }
+    makePrivateFile(partial);
     renameSync(partial, destination);
   } catch (err) {
     rmSync(partial, { force: true });
     throw err;
+  }
+}
+
+/** Throws unless `backupPath` is a whole SQLite database that passes SQLite's integrity check. */
+export function checkBackup(backupPath: string): void {
+  let check: Database.Database;
+  try {
+    check = new Database(backupPath, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new Error(`バックアップを開けません: ${backupPath}（${(err as Error).message}）`);
+  }
+  try {
+    const result = check.pragma('integrity_check', { simple: true });
+    if (result !== 'ok') throw new Error(`バックアップが壊れています: ${String(result)}`);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new Error(message.startsWith('バックアップ') ? message : `バックアップが SQLite のデータベースとして読めません: ${backupPath}（${message}）`);
+  } finally {
+    check.close();
   }
 }
 
@@ -120,16 +175,12 @@ export async function backupDatabase(sqlite: Database.Database, destination: str
  * -wal and -shm files, which belong to the replaced database.
  */
 export function restoreDatabase(backupPath: string, databasePath: string): void {
-  const check = new Database(backupPath, { readonly: true, fileMustExist: true });
-  try {
-    const result = check.pragma('integrity_check', { simple: true });
-    if (result !== 'ok') throw new Error(`バックアップが壊れています: ${String(result)}`);
-  } finally {
-    check.close();
-  }
-  mkdirSync(dirname(resolve(databasePath)), { recursive: true });
+  checkBackup(backupPath);
+  makePrivateDir(dirname(resolve(databasePath)));
   const staging = `${databasePath}.restoring`;
+  rmSync(staging, { force: true });
   copyFileSync(backupPath, staging);
+  makePrivateFile(staging);
   rmSync(`${databasePath}-wal`, { force: true });
   rmSync(`${databasePath}-shm`, { force: true });
   renameSync(staging, databasePath);

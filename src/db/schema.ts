@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // No ON DELETE CASCADE anywhere: drizzle-kit rebuilds tables with DROP TABLE,
 // and a cascade would silently delete user data (see migrations test).
@@ -203,6 +203,8 @@ export const auditEvents = sqliteTable(
     before: text('before'),
     after: text('after'),
     detail: text('detail'),
+    /** Who acted when it was not a signed-in user: `cli:<operating-system user>` for the command line. */
+    actor: text('actor'),
   },
   (t) => [index('audit_events_district_idx').on(t.districtId, t.id), index('audit_events_entity_idx').on(t.entity, t.entityId)],
 );
@@ -226,3 +228,79 @@ export const agendaSheets = sqliteTable('agenda_sheets', {
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
 });
+
+/**
+ * Figures of record (DESIGN §4, §7): one district's yearly value of every item
+ * in one fiscal year, as the pure rollup computes it, stored on every write
+ * and frozen while the year is closed. A row exists for every district active
+ * in the FY, and for an inactive one that still has reports in it (active = 0,
+ * every item NULL). NULL means "contributes nothing" (not reported).
+ * Ward and city figures are SUM … GROUP BY fiscal_year over these rows.
+ */
+export const districtYearFigures = sqliteTable(
+  'district_year_figures',
+  {
+    fiscalYear: integer('fiscal_year').notNull(),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    /** The district's ward when the figures were computed (frozen with a closed year). */
+    wardId: integer('ward_id')
+      .notNull()
+      .references(() => wards.id),
+    /** 1 if the district exists in the FY (counts toward "n of N districts"). */
+    active: integer('active').notNull(),
+    /** Months of the FY with a monthly report row (0 = not reported at all). */
+    monthsReported: integer('months_reported').notNull(),
+    /** ① watched households, and the four categories and cooperators (household table). */
+    watchedTotal: integer('watched_total'),
+    watchedElderly: integer('watched_elderly'),
+    watchedDisability: integer('watched_disability'),
+    watchedSingleParent: integer('watched_single_parent'),
+    watchedOther: integer('watched_other'),
+    welfareCooperators: integer('welfare_cooperators'),
+    /** ② mutual-aid cases. */
+    mutualAidCases: integer('mutual_aid_cases'),
+    /** ③ 0/1, and the months with a meeting it was decided from. */
+    regularMeetings: integer('regular_meetings'),
+    meetingMonths: integer('meeting_months'),
+    /** The regularMeetingMonths setting ③ was computed with. */
+    regularMeetingMonths: integer('regular_meeting_months').notNull(),
+    /** ④ 0/1 plan formulated in the FY. */
+    planFormulated: integer('plan_formulated'),
+    /** ⑤ Well Club participants. */
+    wellClubParticipants: integer('well_club_participants'),
+    /** ⑥ salons open on March 31. */
+    salonsOpen: integer('salons_open'),
+    /** ⑦ 0/1 a plan covers the FY. */
+    planActive: integer('plan_active'),
+    computedAt: text('computed_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.fiscalYear, t.districtId] }),
+    index('district_year_figures_ward_idx').on(t.wardId, t.fiscalYear),
+    index('district_year_figures_district_idx').on(t.districtId, t.fiscalYear),
+  ],
+);
+
+/**
+ * A form posted after its session had ended (DESIGN §7 "Timeouts lose
+ * nothing"): kept for the user who typed it until they sign in again, for two
+ * hours at most. The body is the posted fields as JSON, without the CSRF token
+ * or any password.
+ */
+export const pendingForms = sqliteTable(
+  'pending_forms',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The form's URL (its GET shows the form, its POST saves it). */
+    path: text('path').notNull(),
+    body: text('body').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('pending_forms_user_idx').on(t.userId)],
+);

@@ -18,6 +18,7 @@ import { DEMO_CASE_STUDIES } from './caseStudies.js';
 import { generateMonthlyReports, generatePlans, generateSalons, FIRST_REPORT_MONTH, type GeneratorClock, type GeneratorDistrict } from './generate.js';
 import { DEMO_DISTRICTS, DEMO_WARDS } from './geography.js';
 import { SEED_FIGURES } from './publishedFigures.js';
+import { fiscalYearsOfRecords, recomputeFiscalYears } from '../figures/recompute.js';
 
 export interface DemoResult {
   users: { login: string; description: string }[];
@@ -65,9 +66,21 @@ function hasWards(db: Pick<Db, 'select'>): boolean {
   return db.select({ n: count() }).from(wards).get()!.n > 0;
 }
 
+function hasUsers(db: Pick<Db, 'select'>): boolean {
+  return db.select({ n: count() }).from(users).get()!.n > 0;
+}
+
+/** The demo city is made only in a database with no wards and no users at all (DESIGN §12). */
+function isEmptyForDemo(db: Pick<Db, 'select'>): boolean {
+  return !hasWards(db) && !hasUsers(db);
+}
+
+/** Logins of the demo users (whose password is public). */
+export const DEMO_LOGINS: readonly string[] = DEMO_USERS.map((u) => u.login);
+
 /** Creates the demo city on an empty database; returns the users made, or null if data existed. */
 export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise<DemoResult | null> {
-  if (hasWards(db)) return null;
+  if (!isEmptyForDemo(db)) return null;
   // Hashing is slow by design: do it before the write transaction, which must not await.
   // The demo password is public, so one hash serves all three users (a third of the start-up wait).
   const passwordHash = await hashPassword(DEMO_PASSWORD, options.passwordParams);
@@ -78,7 +91,7 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
 
   const created = db.transaction((tx) => {
     // Someone may have filled the database while the hashes were computed.
-    if (hasWards(tx)) return null;
+    if (!isEmptyForDemo(tx)) return null;
 
     const wardIds = new Map<string, number>();
     DEMO_WARDS.forEach((w, i) => {
@@ -105,6 +118,8 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
     insertRows(tx, salons, salonRows);
     const planRows = generatePlans(generatorDistricts, clock);
     insertRows(tx, plans, planRows);
+    // The figures of record of every year the demo records cover (DESIGN §7).
+    recomputeFiscalYears(tx, fiscalYearsOfRecords(tx, now));
 
     tx.insert(publishedFigures)
       .values(SEED_FIGURES.map((f) => ({ item: f.item, fiscalYear: f.fiscalYear, scopeType: 'city' as const, scopeId: 0, value: f.value, note: f.note, updatedBy: null, updatedAt: nowIso })))

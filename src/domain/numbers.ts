@@ -43,11 +43,28 @@ const DECIMAL_RE = /^\+?(?:\d[\d,]*\.\d*|\.\d+)$/;
 const PLAIN_RE = /^\d+$/;
 const GROUPED_RE = /^\d{1,3}(?:,\d{3})+$/;
 
-/** Parse a typed count: blank → null (not reported); otherwise a non-negative integer ≤ max, or a Japanese message. */
-export function parseCount(input: string | null | undefined, options?: { max?: number }): ParseCountResult {
+/**
+ * The number with a unit typed after it removed (「125世帯」「3 件」 → 「125」「3」), when
+ * the unit is one of `units`; anything else is returned as it was.
+ */
+export function withoutUnit(s: string, units: readonly string[]): string {
+  for (const unit of units) {
+    if (unit !== '' && s.length > unit.length && s.endsWith(unit)) return s.slice(0, -unit.length).trimEnd();
+  }
+  return s;
+}
+
+/**
+ * Parse a typed count: blank → null (not reported); otherwise a non-negative integer ≤ max, or a Japanese message.
+ * `units`: units people may type after the number (the field's own, e.g. ['世帯']).
+ *
+ * public/app.js mirrors this function for the live totals (parseCountLikeServer);
+ * test/monthlyReports/liveTotal.browser.test.ts proves both give the same answers.
+ */
+export function parseCount(input: string | null | undefined, options?: { max?: number; units?: readonly string[] }): ParseCountResult {
   const max = options?.max ?? DEFAULT_MAX_COUNT;
   if (input === null || input === undefined) return { ok: true, value: null };
-  const s = toHalfWidth(String(input)).trim();
+  const s = withoutUnit(toHalfWidth(String(input)).trim(), options?.units ?? []);
   if (s === '') return { ok: true, value: null };
 
   let digits: string | null = null;

@@ -67,9 +67,9 @@ const CATEGORY_FIELDS = ['watchedElderly', 'watchedDisability', 'watchedSinglePa
 
 /** What one district reported in one fiscal year, folded from its months. */
 export interface DistrictYearSummary {
-  /** ① sum of the four categories in the latest month with any category reported */
+  /** ① the sum of the four category values below; null if no category was reported in the FY */
   watchedTotal: number | null;
-  /** each category in the latest month that category was reported */
+  /** each category's latest reported value in the FY */
   watchedElderly: number | null;
   watchedDisability: number | null;
   watchedSingleParent: number | null;
@@ -144,8 +144,11 @@ function sumReported(values: Iterable<number | null>): number | null {
   return sum;
 }
 
+/**
+ * ① from the four category values (each its latest reported value in the FY):
+ * their sum, a never-reported category counting 0; null if no category was reported.
+ */
 function watchedSum(r: Watched): number | null {
-  // A month counts only if some category was reported; then blank categories are 0.
   if (CATEGORY_FIELDS.every((f) => r[f] === null || r[f] === undefined)) return null;
   return CATEGORY_FIELDS.reduce((s, f) => s + (r[f] ?? 0), 0);
 }
@@ -160,22 +163,21 @@ function summarise(months: Map<string, MonthlyFigures> | undefined): DistrictYea
     }
     return null;
   };
-  let watchedTotal: number | null = null;
-  for (const r of list) {
-    watchedTotal = watchedSum(r);
-    if (watchedTotal !== null) break;
-  }
+  const categories: Watched = {
+    watchedElderly: latest('watchedElderly'),
+    watchedDisability: latest('watchedDisability'),
+    watchedSingleParent: latest('watchedSingleParent'),
+    watchedOther: latest('watchedOther'),
+  };
   let meetingMonths: number | null = null;
   for (const r of list) {
     if (r.coordinationMeetings === null || r.coordinationMeetings === undefined) continue;
     meetingMonths = (meetingMonths ?? 0) + (r.coordinationMeetings >= 1 ? 1 : 0);
   }
   return {
-    watchedTotal,
-    watchedElderly: latest('watchedElderly'),
-    watchedDisability: latest('watchedDisability'),
-    watchedSingleParent: latest('watchedSingleParent'),
-    watchedOther: latest('watchedOther'),
+    // DESIGN §4: ① is the sum of the category values, so the category rows add up to ①.
+    watchedTotal: watchedSum(categories),
+    ...categories,
     welfareCooperators: latest('welfareCooperators'),
     mutualAidCases: sumReported(list.map((r) => r.mutualAidCases)),
     wellClubParticipants: sumReported(list.map((r) => r.wellClubParticipants)),
@@ -196,39 +198,119 @@ export function fiscalYearEndDate(fy: number): string {
   return `${String(fy + 1).padStart(4, '0')}-03-31`;
 }
 
-function emptyItems(): Record<ItemNumber, number | null> {
-  return { 1: null, 2: null, 3: null, 4: null, 5: null, 6: null, 7: null };
+/**
+ * One district's yearly figures (the figures of record, DESIGN §4 and §7):
+ * every item value and household row of district `d` in fiscal year `fy`.
+ * An inactive district contributes nothing (every value null), but its
+ * reported months are still counted for "districts reported".
+ */
+export interface DistrictYearFigures {
+  active: boolean;
+  /** Months of the FY with a report row. */
+  monthsReported: number;
+  /** ① and the household table. */
+  watchedTotal: number | null;
+  watchedElderly: number | null;
+  watchedDisability: number | null;
+  watchedSingleParent: number | null;
+  watchedOther: number | null;
+  welfareCooperators: number | null;
+  /** ② */
+  mutualAidCases: number | null;
+  /** ③ 0/1, and the months with a meeting it is decided from. */
+  regularMeetings: number | null;
+  meetingMonths: number | null;
+  /** ④ 0/1 */
+  planFormulated: number | null;
+  /** ⑤ */
+  wellClubParticipants: number | null;
+  /** ⑥ salons open on March 31 */
+  salonsOpen: number | null;
+  /** ⑦ 0/1 */
+  planActive: number | null;
 }
 
-function itemsFromIndex(index: RollupIndex, districtId: number, fy: number): Record<ItemNumber, number | null> {
-  const s = districtYearSummary(index, districtId, fy);
-  const plans = index.plans.get(districtId) ?? [];
+function figuresFromIndex(index: RollupIndex, district: DistrictSpan, fy: number): DistrictYearFigures {
+  const monthsReported = index.reports.get(district.id)?.get(fy)?.size ?? 0;
+  if (!isDistrictActive(district, fy)) {
+    return {
+      active: false,
+      monthsReported,
+      watchedTotal: null,
+      watchedElderly: null,
+      watchedDisability: null,
+      watchedSingleParent: null,
+      watchedOther: null,
+      welfareCooperators: null,
+      mutualAidCases: null,
+      regularMeetings: null,
+      meetingMonths: null,
+      planFormulated: null,
+      wellClubParticipants: null,
+      salonsOpen: null,
+      planActive: null,
+    };
+  }
+  const s = districtYearSummary(index, district.id, fy);
+  const plans = index.plans.get(district.id) ?? [];
   const yearEnd = fiscalYearEndDate(fy);
-  const salons = index.salons.get(districtId) ?? [];
+  const salons = index.salons.get(district.id) ?? [];
   return {
-    1: s.watchedTotal,
-    2: s.mutualAidCases,
-    3: s.meetingMonths === null ? null : s.meetingMonths >= index.input.regularMeetingMonths ? 1 : 0,
-    4: plans.some((p) => p.formulatedFy === fy) ? 1 : 0,
-    5: s.wellClubParticipants,
+    active: true,
+    monthsReported,
+    watchedTotal: s.watchedTotal,
+    watchedElderly: s.watchedElderly,
+    watchedDisability: s.watchedDisability,
+    watchedSingleParent: s.watchedSingleParent,
+    watchedOther: s.watchedOther,
+    welfareCooperators: s.welfareCooperators,
+    mutualAidCases: s.mutualAidCases,
+    regularMeetings: s.meetingMonths === null ? null : s.meetingMonths >= index.input.regularMeetingMonths ? 1 : 0,
+    meetingMonths: s.meetingMonths,
+    planFormulated: plans.some((p) => p.formulatedFy === fy) ? 1 : 0,
+    wellClubParticipants: s.wellClubParticipants,
     // ISO dates compare correctly as strings.
-    6: salons.filter((x) => x.openedOn <= yearEnd && (x.closedOn === null || x.closedOn > yearEnd)).length,
-    7: plans.some((p) => p.firstFy <= fy && fy <= p.lastFy) ? 1 : 0,
+    salonsOpen: salons.filter((x) => x.openedOn <= yearEnd && (x.closedOn === null || x.closedOn > yearEnd)).length,
+    planActive: plans.some((p) => p.firstFy <= fy && fy <= p.lastFy) ? 1 : 0,
+  };
+}
+
+/**
+ * The figures of record of `district` in fiscal year `fy`, from `input`
+ * (which must hold that district's reports, salons and plans).
+ */
+export function districtYearFigures(district: DistrictSpan, fy: number, input: RollupInput): DistrictYearFigures {
+  return figuresFromIndex(indexFor(input), district, fy);
+}
+
+/** The seven item values of a district's yearly figures. */
+export function itemValues(f: DistrictYearFigures): Record<ItemNumber, number | null> {
+  return { 1: f.watchedTotal, 2: f.mutualAidCases, 3: f.regularMeetings, 4: f.planFormulated, 5: f.wellClubParticipants, 6: f.salonsOpen, 7: f.planActive };
+}
+
+/** The household-table rows of a district's yearly figures. */
+export function householdValues(f: DistrictYearFigures): Record<HouseholdRowKey, number | null> {
+  return {
+    welfare_cooperators: f.welfareCooperators,
+    watched_elderly: f.watchedElderly,
+    watched_disability: f.watchedDisability,
+    watched_single_parent: f.watchedSingleParent,
+    watched_other: f.watchedOther,
+    watched_total: f.watchedTotal,
   };
 }
 
 /**
  * The seven yearly values of one district (null = contributes nothing).
- * A district listed in `input.districts` but inactive in `fy` contributes nothing to any item.
+ * A district listed in `input.districts` but inactive in `fiscalYear` contributes nothing to any item.
  */
 export function rollupDistrictYear(
   districtId: number,
   fiscalYear: number,
   input: RollupInput,
 ): Record<ItemNumber, number | null> {
-  const district = input.districts.find((d) => d.id === districtId);
-  if (district && !isDistrictActive(district, fiscalYear)) return emptyItems();
-  return itemsFromIndex(indexFor(input), districtId, fiscalYear);
+  const district = input.districts.find((d) => d.id === districtId) ?? { id: districtId, activeFrom: null, activeTo: null };
+  return itemValues(districtYearFigures(district, fiscalYear, input));
 }
 
 function addTo(cell: CellValue, v: number | null): void {
@@ -237,7 +319,7 @@ function addTo(cell: CellValue, v: number | null): void {
   cell.districtsReported++;
 }
 
-/** The seven yearly values summed over the districts of `input` active in `fiscalYear`. */
+/** The seven yearly values summed over the districts of `input` (each district's figures of record). */
 export function rollupYear(fiscalYear: number, input: RollupInput): Record<ItemNumber, CellValue> {
   const index = indexFor(input);
   const cells = {} as Record<ItemNumber, CellValue>;
@@ -245,14 +327,13 @@ export function rollupYear(fiscalYear: number, input: RollupInput): Record<ItemN
   // Register-based counts are facts about every district, so 0 rather than blank.
   for (const n of [4, 6, 7] as const) cells[n].value = 0;
   for (const d of input.districts) {
-    if (!isDistrictActive(d, fiscalYear)) continue;
-    const items = itemsFromIndex(index, d.id, fiscalYear);
+    const items = itemValues(figuresFromIndex(index, d, fiscalYear));
     for (const n of [1, 2, 3, 4, 5, 6, 7] as const) addTo(cells[n], items[n]);
   }
   return cells;
 }
 
-/** The household-category table (seed 003 table 2) summed over the districts active in `fiscalYear`. */
+/** The household-category table (seed 003 table 2) summed over the districts' figures of record. */
 export function rollupHouseholds(fiscalYear: number, input: RollupInput): Record<HouseholdRowKey, CellValue> {
   const index = indexFor(input);
   const cell = (): CellValue => ({ value: null, districtsReported: 0 });
@@ -265,14 +346,8 @@ export function rollupHouseholds(fiscalYear: number, input: RollupInput): Record
     watched_total: cell(),
   };
   for (const d of input.districts) {
-    if (!isDistrictActive(d, fiscalYear)) continue;
-    const s = districtYearSummary(index, d.id, fiscalYear);
-    addTo(rows.welfare_cooperators, s.welfareCooperators);
-    addTo(rows.watched_elderly, s.watchedElderly);
-    addTo(rows.watched_disability, s.watchedDisability);
-    addTo(rows.watched_single_parent, s.watchedSingleParent);
-    addTo(rows.watched_other, s.watchedOther);
-    addTo(rows.watched_total, s.watchedTotal);
+    const values = householdValues(figuresFromIndex(index, d, fiscalYear));
+    for (const key of Object.keys(rows) as HouseholdRowKey[]) addTo(rows[key], values[key]);
   }
   return rows;
 }

@@ -1,6 +1,5 @@
 // Writing grids as files people open in Excel: CSV (UTF-8 with BOM, CRLF) and .xlsx.
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { Cell, Grid } from './tables.js';
 
 export const CSV_TYPE = 'text/csv; charset=utf-8';
@@ -49,6 +48,8 @@ function sheetName(name: string, used: Set<string>): string {
 
 /** One worksheet per grid: bold wareki header row, numbers as numbers (#,##0), widths set, header frozen. */
 export async function toXlsx(grids: readonly Grid[]): Promise<Buffer> {
+  // exceljs is large (~27 MB resident): loaded on the first download, not at start-up.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'みまもり';
   workbook.created = new Date();

@@ -5,8 +5,8 @@ import { NotFoundError } from '../errors.js';
 import { monthsOfFiscalYear, parseFiscalYear, warekiShort } from '../domain/fiscalYear.js';
 import { districtTarget, getDistrictByCode } from '../districts/repository.js';
 import { FIELD_LABELS, listMonthlyReports, valuesOf } from '../monthlyReports/repository.js';
-import { loadTrendTable } from '../trends/repository.js';
-import { parseTrendQuery } from '../trends/routes.js';
+import { cachedTrendTable, parseTrendQuery, trendCacheKey } from '../trends/routes.js';
+import { figuresCache } from '../trends/cache.js';
 import type { TableKind } from '../trends/table.js';
 import { getAgendaSheet, printedModel } from '../agendas/repository.js';
 import { authorizeSheetRead } from '../agendas/access.js';
@@ -18,11 +18,14 @@ type Format = 'csv' | 'xlsx';
 const idParams = z.object({ id: z.string().regex(/^[1-9]\d{0,8}$/).transform(Number) });
 const yearParams = z.object({ code: z.string().min(1).max(50), fy: z.string().min(1).max(20) });
 
-async function sendGrids(reply: FastifyReply, format: Format, grids: Grid[], names: { ja: string; ascii: string }, csvGrids: Grid[] = grids) {
+function sendFile(reply: FastifyReply, format: Format, file: Buffer, names: { ja: string; ascii: string }) {
   reply.header('content-disposition', contentDisposition(`${names.ja}.${format}`, `${names.ascii}.${format}`));
   reply.header('cache-control', 'private, no-store');
-  if (format === 'csv') return reply.type(CSV_TYPE).send(toCsv(csvGrids));
-  return reply.type(XLSX_TYPE).send(await toXlsx(grids));
+  return reply.type(format === 'csv' ? CSV_TYPE : XLSX_TYPE).send(file);
+}
+
+async function sendGrids(reply: FastifyReply, format: Format, grids: Grid[], names: { ja: string; ascii: string }, csvGrids: Grid[] = grids) {
+  return sendFile(reply, format, format === 'csv' ? toCsv(csvGrids) : await toXlsx(grids), names);
 }
 
 function scopeAscii(key: string): string {
@@ -36,13 +39,16 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
   async function trendExport(request: FastifyRequest, reply: FastifyReply, kind: TableKind, format: Format) {
     // Same checks and the same single rollup path as the page and the JSON API.
     const q = parseTrendQuery(db, request.user!, request.query);
-    const table = loadTrendTable(db, q.scope, { kind, fromFy: q.fromFy, toFy: q.toFy, basis: q.basis, thresholds: q.thresholds });
-    const grids = trendTableGrids(table);
     const span = `${warekiShort(q.fromFy)}-${warekiShort(q.toFy)}`;
     const ja = `${kind === 'items' ? '推移表' : '見守り世帯の内訳'}_${q.scope.label}_${span}`;
     const ascii = `${kind === 'items' ? 'trends' : 'households'}_${scopeAscii(q.scope.key)}_${q.fromFy}-${q.toFy}`;
-    // The CSV carries the origins in its 出典 column; the workbook adds a sheet with every cell's origin.
-    return sendGrids(reply, format, grids, { ja, ascii }, grids.slice(0, 1));
+    // The file is the same for everyone who may see the scope: built once per data version.
+    const file = await figuresCache(app.database.sqlite).get(trendCacheKey(q, `export:${kind}:${format}`), async () => {
+      const grids = trendTableGrids(cachedTrendTable(app.database, q, kind));
+      // The CSV carries the origins in its 出典 column; the workbook adds a sheet with every cell's origin.
+      return format === 'csv' ? toCsv(grids.slice(0, 1)) : toXlsx(grids);
+    });
+    return sendFile(reply, format, file, { ja, ascii });
   }
 
   for (const format of ['csv', 'xlsx'] as const) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { isConfirmed, renderConfirmation } from '../confirmation.js';
 import { authorize } from '../auth/access.js';
 import { currentFiscalYear, parseFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import { formatJapanDateTime as formatTimestamp } from '../monthlyReports/history.js';
@@ -80,6 +81,19 @@ export async function fiscalYearRoutes(app: FastifyInstance): Promise<void> {
     const { fy } = parseOr422(fyRoute, request.params);
     // A year still under way (or not begun) cannot be final; its months are still being reported.
     if (fy >= currentFiscalYear()) throw new ValidationError({ fy: 'まだ終わっていない年度は確定できません。' }, 'まだ終わっていない年度は確定できません。');
+    if (!isConfirmed(request.body)) {
+      return renderConfirmation(reply, {
+        heading: `${warekiLong(fy)}を年度確定しますか`,
+        lines: [
+          `確定すると、${warekiLong(fy)}の月次報告・サロンの開設日や閉鎖日・計画の年度は、校(地)区・区社協・市社協のだれも変更できなくなります。`,
+          'その時点の数字が、この年度の記録として推移表に使われます。誤りが見つかったときは、年度を再開してから直せます（どちらも記録に残ります）。',
+        ],
+        button: '年度確定する',
+        action: `/fiscal-years/${fy}/close`,
+        cancelUrl: '/fiscal-years',
+        styles: ['admin.css'],
+      });
+    }
     closeFiscalYear(db, fy, request.user.id);
     request.session.flash = `${warekiLong(fy)}を年度確定しました。この年度の月次報告は変更できなくなりました。`;
     return reply.redirect('/fiscal-years', 303);
@@ -88,6 +102,19 @@ export async function fiscalYearRoutes(app: FastifyInstance): Promise<void> {
   app.post('/fiscal-years/:fy/reopen', cityOnly, async (request, reply) => {
     authorize(request.user, 'admin', { kind: 'city' });
     const { fy } = parseOr422(fyRoute, request.params);
+    if (!isConfirmed(request.body)) {
+      return renderConfirmation(reply, {
+        heading: `${warekiLong(fy)}の年度確定を取り消しますか`,
+        lines: [
+          `取り消すと、${warekiLong(fy)}の月次報告などを再び変更できるようになります。`,
+          '直し終えたら、もう一度年度確定してください。取り消したことは記録に残ります。',
+        ],
+        button: '年度確定を取り消す',
+        action: `/fiscal-years/${fy}/reopen`,
+        cancelUrl: '/fiscal-years',
+        styles: ['admin.css'],
+      });
+    }
     reopenFiscalYear(db, fy, request.user.id);
     request.session.flash = `${warekiLong(fy)}の年度確定を取り消しました。この年度の月次報告を再び変更できます。`;
     return reply.redirect('/fiscal-years', 303);

@@ -6,6 +6,7 @@ import { parseCount, toHalfWidth } from '../domain/numbers.js';
 import { parseDate } from '../domain/dates.js';
 import { parseFiscalYear } from '../domain/fiscalYear.js';
 import { isHouseholdRowKey } from '../domain/items.js';
+import { characterCount, normaliseText } from '../domain/text.js';
 
 export type CellResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -53,11 +54,16 @@ export function readBoolean(cell: string): CellResult<boolean> {
   return fail('1 か 0、または「はい」か「いいえ」で入力してください。');
 }
 
-/** Free text, trimmed; blank is null unless required. */
-export function readText(cell: string, options: { required: boolean; max: number }): CellResult<string | null> {
-  const s = cell.trim();
+/**
+ * Text as the forms take it (one normaliser, domain/text.ts): NFC, trimmed, blank is null unless required;
+ * control characters refused, and in one-line cells (names) invisible characters too.
+ */
+export function readText(cell: string, options: { required: boolean; max: number; multiline?: boolean }): CellResult<string | null> {
+  const checked = normaliseText(cell, options.multiline ? 'multiline' : 'line');
+  const s = (checked.ok ? checked.value : cell).trim();
   if (s === '') return options.required ? fail(REQUIRED_MESSAGE) : ok(null);
-  if ([...s].length > options.max) return fail(`${options.max}文字以内で入力してください。`);
+  if (!checked.ok) return fail(checked.message);
+  if (characterCount(s) > options.max) return fail(`${options.max}文字以内で入力してください。`);
   return ok(s);
 }
 

@@ -4,12 +4,11 @@
  */
 import type { Db } from '../db/index.js';
 import type { ScopeType } from '../db/schema.js';
-import { COUNT_FIELDS, flaggedFieldsOf, getMonthlyReport, saveMonthlyReport, valuesOf, type CountField, type MonthlyValues } from '../monthlyReports/repository.js';
-import { createSalon } from '../salons/repository.js';
-import { createPlan } from '../plans/repository.js';
+import { COUNT_FIELDS, type MonthlyValues } from '../monthlyReports/repository.js';
 import { getPublishedFigure, upsertPublishedFigure } from '../publishedFigures/repository.js';
 import { fiscalYearOfMonth, warekiLong } from '../domain/fiscalYear.js';
 import { toHalfWidth } from '../domain/numbers.js';
+import { trimSpaces } from '../domain/text.js';
 import { isDistrictActive } from '../domain/rollup.js';
 import {
   readBoolean,
@@ -24,14 +23,7 @@ import {
   REQUIRED_MESSAGE,
   type CellResult,
 } from './cells.js';
-import {
-  findPlan,
-  findSalon,
-  upsertDistrict,
-  type DistrictRef,
-  type ImportLookups,
-  type WriteOutcome,
-} from './repository.js';
+import { type DistrictRef, type ImportLookups, type ImportWriter, type WriteOutcome } from './repository.js';
 import type { ImportKind } from './formats.js';
 
 /** One problem of the file, as shown to people: line (header = 1), column, reason. */
@@ -52,10 +44,10 @@ export class RowReader {
     private readonly errors: ImportError[],
   ) {}
 
-  /** The trimmed cell; '' when blank or when the file lacks the column (reported on line 1). */
+  /** The trimmed cell (a U+FEFF is kept, for the text check to report); '' when blank or when the file lacks the column (reported on line 1). */
   cell(column: string): string {
     const i = this.columnIndex.get(column);
-    return i === undefined ? '' : (this.cells[i] ?? '').trim();
+    return i === undefined ? '' : trimSpaces(this.cells[i] ?? '');
   }
 
   /** Reads a cell; on failure records the reason and returns undefined. */
@@ -87,7 +79,8 @@ export interface PlannedWrite {
   /** Two rows with the same key in one file are an error. */
   key: string;
   keyColumn: string;
-  apply(tx: Db, userId: number | null): WriteOutcome;
+  /** Writes the row through the import's writer (one transaction, prepared statements). */
+  apply(writer: ImportWriter, tx: Db, userId: number | null): WriteOutcome;
 }
 
 export interface KindContext {
@@ -138,17 +131,9 @@ const districtsKind: KindDefinition = {
     }
     if (row.failed || code === undefined || name === undefined || kana === undefined || wardName === undefined) return null;
     const input = { code, name, kana, wardName, activeFrom: activeFrom ?? null, activeTo: activeTo ?? null };
-    return { key: code, keyColumn: 'code', apply: (tx, userId) => upsertDistrict(tx, input, userId) };
+    return { key: code, keyColumn: 'code', apply: (writer) => writer.district(input) };
   },
 };
-
-/** Keeps a plausibility flag only on fields whose value the file leaves as it was. */
-function keptFlags(tx: Db, districtId: number, month: string, values: MonthlyValues): CountField[] {
-  const existing = getMonthlyReport(tx, districtId, month);
-  if (!existing) return [];
-  const stored = valuesOf(existing);
-  return flaggedFieldsOf(existing).filter((f) => stored[f] === values[f]);
-}
 
 const monthlyKind: KindDefinition = {
   keyLabel: '校(地)区と月',
@@ -157,7 +142,7 @@ const monthlyKind: KindDefinition = {
     const month = row.take('month', readMonth);
     const values = { note: null } as MonthlyValues;
     for (const f of COUNT_FIELDS) values[f] = row.take(f, readCount) ?? null;
-    values.note = row.take('note', text(1000, false)) ?? null;
+    values.note = row.take('note', (cell) => readText(cell, { required: false, max: 1000, multiline: true })) ?? null;
     if (row.failed || !district || month === undefined) return null;
     if (COUNT_FIELDS.every((f) => values[f] === null) && values.note === null) {
       // Importing it would mark the month as reported, or blank out what was typed on screen.
@@ -173,18 +158,8 @@ const monthlyKind: KindDefinition = {
       row.error('month', `${warekiLong(fy)}は年度確定済みのため取り込めません。年度を再開するか、確定済みの年度にも書き込む指定（--force）で取り込んでください。`);
       return null;
     }
-    const force = ctx.force;
-    return {
-      key: `${district.id}|${month}`,
-      keyColumn: 'month',
-      apply(tx, userId) {
-        const flaggedFields = keptFlags(tx, district.id, month, values);
-        const result = saveMonthlyReport(tx, { districtId: district.id, month, values, userId, flaggedFields, allowClosedYear: force });
-        if (result.status === 'unchanged') return 'unchanged';
-        if (result.status === 'saved') return result.created ? 'created' : 'updated';
-        throw new RowWriteError('month', '同時に別の変更があったため保存できませんでした。もう一度取り込んでください。');
-      },
-    };
+    // Plausibility flags stay only on values the file leaves as they were (ImportWriter.monthly).
+    return { key: `${district.id}|${month}`, keyColumn: 'month', apply: (writer) => writer.monthly(district.id, month, values) };
   },
 };
 
@@ -205,15 +180,9 @@ const salonsKind: KindDefinition = {
     return {
       key: `${district.id}|${name}|${openedOn}`,
       keyColumn: 'name',
-      apply(tx, userId) {
-        const existing = findSalon(tx, district.id, name, openedOn);
-        if (!existing) {
-          createSalon(tx, district.id, input, userId);
-          return 'created';
-        }
-        if (existing.venue === input.venue && existing.closedOn === input.closedOn && existing.subsidyApplied === input.subsidyApplied) {
-          return 'unchanged';
-        }
+      apply(writer) {
+        const outcome = writer.salon(district.id, input);
+        if (outcome !== 'differs') return outcome;
         // The shared salon write path has no update yet; changes go through the salon page, which audits them.
         throw new RowWriteError('name', '同じ名前・開設日のサロンがすでに登録されていて、会場・閉所日・補助金申請の内容が違います。変更はサロンの画面で行ってください。');
       },
@@ -239,13 +208,9 @@ const plansKind: KindDefinition = {
     return {
       key: `${district.id}|${generation}`,
       keyColumn: 'generation',
-      apply(tx, userId) {
-        const existing = findPlan(tx, district.id, generation);
-        if (!existing) {
-          createPlan(tx, district.id, input, userId);
-          return 'created';
-        }
-        if (existing.formulatedFy === formulatedFy && existing.firstFy === firstFy && existing.lastFy === lastFy) return 'unchanged';
+      apply(writer) {
+        const outcome = writer.plan(district.id, input);
+        if (outcome !== 'differs') return outcome;
         throw new RowWriteError('generation', `この校(地)区の第${generation}次計画はすでに登録されていて、年度の内容が違います。変更は計画の画面で行ってください。`);
       },
     };
@@ -293,7 +258,7 @@ const publishedKind: KindDefinition = {
     return {
       key: `${item}|${fiscalYear}|${scope.scopeType}|${scope.scopeId}`,
       keyColumn: 'item',
-      apply(tx, userId) {
+      apply(_writer, tx, userId) {
         const existing = getPublishedFigure(tx, input);
         if (existing && existing.value === input.value && existing.note === input.note) return 'unchanged';
         upsertPublishedFigure(tx, input, userId);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isMonth, parseFiscalYear } from '../domain/fiscalYear.js';
 import { formatCount, parseCount } from '../domain/numbers.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { characterCount } from '../registers/form.js';
+import { characterCount, normaliseText } from '../domain/text.js';
 import { COUNT_FIELDS, FIELD_LABELS, type CountField, type MonthlyValues } from './repository.js';
 
 /** Longest note people may keep (characters as people count them, so an emoji is one). */
@@ -37,7 +37,7 @@ export const yearParamsSchema = z.object({
     .transform((s, ctx) => {
       const fy = parseFiscalYear(s);
       if (fy === null || fy < MIN_YEAR || fy > MAX_YEAR) {
-        ctx.addIssue({ code: 'custom', message: 'no such fiscal year' });
+        ctx.addIssue({ code: 'custom', message: '年度の指定が正しくありません。' });
         return z.NEVER;
       }
       return fy;
@@ -71,6 +71,8 @@ const monthlyFormSchema = z.object({
   version: versionText,
   confirm_unusual: z.string().max(10).optional(),
   confirmed_values: z.string().max(2000).optional(),
+  /** 「すべて消して未報告に戻す」 on the confirmation of clearing a saved month. */
+  confirm_clear: z.string().max(10).optional(),
 });
 
 export interface MonthlyForm {
@@ -79,6 +81,8 @@ export interface MonthlyForm {
   version: number;
   /** The user ticked 「この値で保存する」. */
   confirmUnusual: boolean;
+  /** The user confirmed that every value of a saved month is to be cleared. */
+  confirmClear: boolean;
   /** The values the user was warned about when they ticked it; null if not sent. */
   confirmedValues: Map<CountField, number> | null;
   /** The parsed values, or null when any field is wrong. */
@@ -106,10 +110,13 @@ export function parseMonthlyForm(body: unknown): MonthlyForm {
   const errors: Partial<Record<FormField, string>> = {};
   for (const f of COUNT_FIELDS) {
     typed[f] = body$[f];
-    const result = parseCount(body$[f]);
+    const result = parseCount(body$[f], { units: [UNITS[f]] });
     if (result.ok) values[f] = result.value;
     else errors[f] = result.message;
   }
+  const note = normaliseText(typed.note, 'multiline');
+  if (note.ok) typed.note = note.value;
+  else errors.note = `備考に${note.message}`;
   const noteLength = characterCount(typed.note);
   if (noteLength > NOTE_MAX_LENGTH) {
     errors.note = `備考は${formatCount(NOTE_MAX_LENGTH)}文字以内で入力してください（いま${formatCount(noteLength)}文字です）。`;
@@ -119,6 +126,7 @@ export function parseMonthlyForm(body: unknown): MonthlyForm {
     typed,
     version: body$.version,
     confirmUnusual: body$.confirm_unusual !== undefined && body$.confirm_unusual !== '',
+    confirmClear: body$.confirm_clear === '1',
     confirmedValues: body$.confirmed_values === undefined ? null : parseConfirmedValues(body$.confirmed_values),
     values: Object.keys(errors).length === 0 ? values : null,
     errors,
@@ -139,6 +147,11 @@ function parseConfirmedValues(s: string): Map<CountField, number> {
   return out;
 }
 
+/** True when nothing at all was typed: every count blank and no note. */
+export function isBlank(values: MonthlyValues): boolean {
+  return COUNT_FIELDS.every((f) => values[f] === null) && values.note === null;
+}
+
 /** A stored report's values as the form shows them (plain digits, blank for not reported). */
 export function typedFromValues(values: MonthlyValues | null): TypedValues {
   const typed = { note: values?.note ?? '' } as TypedValues;
@@ -148,6 +161,18 @@ export function typedFromValues(values: MonthlyValues | null): TypedValues {
   }
   return typed;
 }
+
+/** The unit of each count field, which people may type after the number (「125世帯」). */
+export const UNITS: Record<CountField, string> = {
+  watched_elderly: '世帯',
+  watched_disability: '世帯',
+  watched_single_parent: '世帯',
+  watched_other: '世帯',
+  welfare_cooperators: '人',
+  mutual_aid_cases: '件',
+  coordination_meetings: '回',
+  well_club_participants: '人',
+};
 
 /** One count field as the form shows it. */
 export interface CountFieldView {

@@ -3,7 +3,7 @@
  * what was done, and the fields that changed, before → after. Pure.
  */
 import { formatDateLong } from '../domain/dates.js';
-import { monthLabelLong, warekiLong } from '../domain/fiscalYear.js';
+import { isMonth, monthLabelLong, warekiLong } from '../domain/fiscalYear.js';
 import { formatCount } from '../domain/numbers.js';
 import { COUNT_FIELDS, FIELD_LABELS } from './repository.js';
 
@@ -127,6 +127,17 @@ function parseJson(s: string | null): unknown {
   }
 }
 
+/** A recorded date (開設日 2024-04-01) or month in wareki, as every other page shows them; other text unchanged. */
+function wareki(value: string): string {
+  try {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDateLong(value);
+    if (/^\d{4}-\d{2}$/.test(value) && isMonth(value)) return monthLabelLong(value);
+  } catch {
+    // Not a real date (e.g. 2024-02-30 in old data): shown as recorded.
+  }
+  return value;
+}
+
 /** One recorded value as text; counts say 未報告 when blank, since blank is not zero. */
 export function describeValue(key: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return COUNT_KEYS.has(key) ? '未報告' : '（なし）';
@@ -135,7 +146,7 @@ export function describeValue(key: string, value: unknown): string {
     if (FY_KEYS.has(key) && Number.isInteger(value) && value >= 1868 && value <= 9999) return warekiLong(value);
     return formatCount(value);
   }
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return wareki(value);
   return JSON.stringify(value);
 }
 

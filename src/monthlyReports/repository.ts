@@ -4,6 +4,7 @@ import { monthlyReports, users } from '../db/schema.js';
 import { recordAudit } from '../audit/repository.js';
 import { assertMonthOpen } from '../fiscalYears/repository.js';
 import { addMonths } from '../domain/fiscalYear.js';
+import { monthPairs, recomputeDistrictYears } from '../figures/recompute.js';
 
 /** The monthly counts as named in forms and CSV (DESIGN §8), in form order. */
 export const COUNT_FIELDS = [
@@ -99,8 +100,10 @@ export interface SaveMonthlyReport {
   correctedByWard?: boolean;
   /** Fields the user confirmed despite the plausibility check; they stay flagged. */
   flaggedFields?: readonly CountField[];
-  /** Lets CSV imports with --force write into a closed fiscal year. */
+  /** Lets CSV imports with --force write into a closed fiscal year (whose stored figures stay frozen). */
   allowClosedYear?: boolean;
+  /** The caller recomputes the stored figures itself (an import does it once at the end). */
+  deferFigures?: boolean;
 }
 
 export type SaveMonthlyResult =
@@ -110,7 +113,8 @@ export type SaveMonthlyResult =
 
 /**
  * The one write path for monthly reports: refuses closed years, detects stale
- * versions, writes the row and its audit event in one transaction.
+ * versions, writes the row, its audit event and the district-year's stored
+ * figures in one transaction.
  */
 export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthlyResult {
   return db.transaction((tx) => {
@@ -148,6 +152,7 @@ export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthly
         after: valuesOf(report),
         detail: input.correctedByWard ? 'corrected_by_ward' : null,
       });
+      if (!input.deferFigures) recomputeDistrictYears(tx, monthPairs(input.districtId, input.month));
       return { status: 'saved', report, created: false } as const;
     }
     const report = tx
@@ -175,6 +180,7 @@ export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthly
       after: valuesOf(report),
       detail: input.correctedByWard ? 'corrected_by_ward' : null,
     });
+    if (!input.deferFigures) recomputeDistrictYears(tx, monthPairs(input.districtId, input.month));
     return { status: 'saved', report, created: true } as const;
   });
 }

@@ -5,7 +5,7 @@ import { districtTarget, getDistrictByCode, type DistrictWithWard } from '../dis
 import { addMonths, currentFiscalYear, fiscalYearOfMonth, isMonth, monthLabelLong, monthsOfFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import { todayInJapan } from '../domain/due.js';
 import { isDistrictActive, rollupDistrictYear } from '../domain/rollup.js';
-import { formatCount, toHalfWidth } from '../domain/numbers.js';
+import { formatCount, parseCount, toHalfWidth } from '../domain/numbers.js';
 import { ITEMS } from '../domain/items.js';
 import { assertMonthOpen, isFiscalYearClosed } from '../fiscalYears/repository.js';
 import { listDistrictHistory } from '../audit/repository.js';
@@ -33,10 +33,12 @@ import {
   FORM_GROUPS,
   formatConfirmedValues,
   historyQuerySchema,
+  isBlank,
   monthParamsSchema,
   parseMonthlyForm,
   parseParams,
   typedFromValues,
+  UNITS,
   yearParamsSchema,
   type FormField,
   type MonthlyForm,
@@ -45,6 +47,16 @@ import {
 import { findImplausible, type RecentRange } from './plausibility.js';
 import { isFutureMonth, monthStatus, neighbours, STATUS_LABELS } from './status.js';
 import { describeEvent, formatJapanDateTime } from './history.js';
+import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
+
+/** The result of a parser, or null when it throws (kept values that no longer read as this form). */
+function tryParse<T>(parse: () => T): T | null {
+  try {
+    return parse();
+  } catch {
+    return null;
+  }
+}
 
 const STYLES = ['monthly.css'];
 const WATCHED = ['watched_elderly', 'watched_disability', 'watched_single_parent', 'watched_other'] as const;
@@ -152,10 +164,11 @@ function typedWatchedTotal(typed: TypedValues): string {
   let total = 0;
   let any = false;
   for (const f of WATCHED) {
-    const s = toHalfWidth(typed[f]).replace(/[,\s]/g, '');
-    if (s === '') continue;
-    if (!/^\d+$/.test(s)) return '（数字を確認してください）';
-    total += Number(s);
+    // The same rules as saving (and as the live total in public/app.js).
+    const parsed = parseCount(typed[f], { units: [UNITS[f]] });
+    if (!parsed.ok) return '（数字を確認してください）';
+    if (parsed.value === null) continue;
+    total += parsed.value;
     any = true;
   }
   return any ? formatCount(total) : '—';
@@ -236,6 +249,17 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
     const user = request.user!;
     const district = loadDistrict(db, user, code, 'read');
     const stored = getMonthlyReport(db, district.id, month);
+    // Back from signing in again after a timeout: the values typed before, not yet saved.
+    const resumed = resumedFormBody(db, request);
+    if (resumed) {
+      const form = tryParse(() => parseMonthlyForm(resumed));
+      if (form) {
+        return reply.viewAsync('monthlyReports/form', {
+          ...formView(db, district, month, stored, { typed: form.typed, values: form.values, version: form.version, errors: form.errors, unusual: new Map(), confirmUnusual: false }),
+          flash: RESUMED_MESSAGE,
+        });
+      }
+    }
     return reply.viewAsync(
       'monthlyReports/form',
       formView(db, district, month, stored, {
@@ -262,6 +286,24 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
     if (!form.values) return renderForm(reply, 422, db, district, month, stored, form, new Map());
 
     if ((stored?.version ?? 0) !== form.version) return renderConflict(reply, db, district, month, form, stored);
+
+    // Nothing typed: a month never reported stays 未報告 without writing anything; clearing a
+    // saved month takes a confirmation first.
+    if (isBlank(form.values)) {
+      const storedHasValues = hasReportedCounts(stored) || !!stored?.note;
+      if (!storedHasValues) {
+        request.session.flash = `${monthLabelLong(month)}は、空欄のため未報告のままです。`;
+        return reply.redirect(yearPath(district, fiscalYearOfMonth(month)), 303);
+      }
+      if (!form.confirmClear) {
+        reply.code(200);
+        return reply.viewAsync('monthlyReports/form', {
+          ...formView(db, district, month, stored, { typed: form.typed, values: form.values, version: form.version, errors: {}, unusual: new Map(), confirmUnusual: false }),
+          title: `${monthLabelLong(month)}の報告をすべて消しますか（${district.name}）`,
+          confirmClear: true,
+        });
+      }
+    }
 
     const flaggedFields = plausibilityFlags(db, district.id, month, form, form.values, stored);
     if (flaggedFields.unconfirmed.size > 0) return renderForm(reply, 422, db, district, month, stored, form, flaggedFields.warn);

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { currentFiscalYear } from '../domain/fiscalYear.js';
 import type { DistrictWithWard } from '../districts/repository.js';
+import { isConfirmed, renderConfirmation } from '../confirmation.js';
+import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { conflictRows, formVersion, type ConflictRow, type FormValues } from '../registers/form.js';
 import { canWriteDistrict, districtOfRequest, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
 import { createPlan, deletePlan, getPlan, listPlans, PLAN_NOT_FOUND, updatePlan, type PlanRow } from './repository.js';
@@ -80,6 +82,8 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     const district = districtOfRequest(db, request, 'write');
     // Usually the next plan after the ones already registered.
     const next = Math.max(0, ...listPlans(db, district.id).map((p) => p.generation)) + 1;
+    const resumed = resumedFormBody(db, request);
+    if (resumed) return renderForm(reply, { district, plan: null, values: parsePlanForm(resumed).values, notice: RESUMED_MESSAGE });
     return renderForm(reply, { district, plan: null, values: { generation: String(next) } });
   });
 
@@ -95,6 +99,8 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
   app.get('/districts/:code/plans/:id/edit', async (request, reply) => {
     const district = districtOfRequest(db, request, 'write');
     const plan = planOf(request, district);
+    const resumed = resumedFormBody(db, request);
+    if (resumed) return renderForm(reply, { district, plan, values: parsePlanForm(resumed).values, version: formVersion(resumed), notice: RESUMED_MESSAGE });
     return renderForm(reply, { district, plan, values: planFormValues(plan) });
   });
 
@@ -116,6 +122,16 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
   app.post('/districts/:code/plans/:id/delete', async (request, reply) => {
     const district = districtOfRequest(db, request, 'write');
     const plan = planOf(request, district);
+    if (!isConfirmed(request.body)) {
+      return renderConfirmation(reply, {
+        heading: `${generationLabel(plan.generation)}計画を削除しますか`,
+        lines: ['削除すると、この計画は一覧からも、計画の策定・計画期間の集計からも消えます。元に戻せません。'],
+        button: '削除する',
+        action: `${listUrl(district)}/${plan.id}/delete`,
+        cancelUrl: `${listUrl(district)}/${plan.id}/edit`,
+        hidden: { version: String(formVersion(request.body)) },
+      });
+    }
     const result = deletePlan(db, { districtId: district.id, id: plan.id, expectedVersion: formVersion(request.body), userId: request.user!.id });
     if (result.status === 'conflict') {
       const notice = '削除する前に、ほかの方がこの計画の内容を変更しました。いま保存されている内容を表示しています。確かめてから、もう一度削除してください。';

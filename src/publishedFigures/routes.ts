@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authorize } from '../auth/access.js';
 import { NotFoundError, ConflictError } from '../errors.js';
 import { parseCount } from '../domain/numbers.js';
+import { characterCount, normaliseText } from '../domain/text.js';
 import { warekiLong, warekiShort } from '../domain/fiscalYear.js';
 import { HOUSEHOLD_ROWS, ITEMS, isHouseholdRowKey } from '../domain/items.js';
 import { parseTrendQuery, scopeChoices } from '../trends/routes.js';
@@ -83,10 +84,13 @@ export function validateFigureForm(form: EditForm): { ok: true; value: number | 
     else return { ok: true, value: parsed.value, note: null };
   } else if (form.kind === 'not_available') {
     // The reason is printed in the table cell, so it must be there and short.
-    const note = form.note.replace(/\r\n?/g, '\n').trim();
+    const typed = form.note.replace(/\r\n?/g, '\n');
+    const checked = normaliseText(typed, 'line');
+    const note = checked.ok ? checked.value : typed.trim();
     if (note === '') errors.note = '表に表示する理由を入力してください（例：コロナ禍で正確な統計不可）。';
-    else if ([...note].length > NOTE_MAX) errors.note = `理由は${NOTE_MAX}文字以内で入力してください。`;
+    else if (characterCount(note) > NOTE_MAX) errors.note = `理由は${NOTE_MAX}文字以内で入力してください。`;
     else if (note.includes('\n')) errors.note = '理由は1行で入力してください。';
+    else if (!checked.ok) errors.note = `理由に${checked.message}`;
     else return { ok: true, value: null, note };
   } else {
     errors.kind = '「数値を入力する」か「公表値なし」のどちらかを選んでください。';

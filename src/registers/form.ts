@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { parseDate } from '../domain/dates.js';
 import { currentFiscalYear, parseFiscalYear, warekiLong } from '../domain/fiscalYear.js';
+import { characterCount, normaliseText } from '../domain/text.js';
 
 /** What was typed, field by field, as strings (re-shown on a failed form). */
 export type FormValues = Record<string, string>;
@@ -19,15 +20,7 @@ const EARLIEST_YEAR = 1950;
 /** How far ahead a plan period or an opening date may reach. */
 const YEARS_AHEAD = 20;
 
-// C0 controls cannot be typed on a keyboard; they only arrive by pasting from odd sources or tampering.
-const CONTROL_SINGLE_LINE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
-const CONTROL_MULTILINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const CONTROL_MESSAGE = '使えない文字（制御文字）が含まれています。その文字を消してください。';
-
-/** Length as people count it: characters, not UTF-16 code units (an emoji is one). */
-export function characterCount(s: string): number {
-  return [...s].length;
-}
+export { characterCount };
 
 /** Picks the named fields out of a posted body as strings; anything else (arrays, objects, missing) becomes ''. */
 export function formValues(body: unknown, fields: readonly string[]): FormValues {
@@ -62,30 +55,32 @@ export function formVersion(body: unknown): number {
   return typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : -1;
 }
 
-/** One line of text (名前・会場・題名): surrounding spaces dropped, at most `max` characters. */
+/** One line of text (名前・会場・題名): NFC, surrounding spaces dropped, at most `max` characters; controls and invisible characters refused. */
 export function singleLineText(label: string, options: { max: number; required: boolean }) {
   return z.string().transform((raw, ctx) => {
-    const s = raw.trim();
+    const checked = normaliseText(raw, 'line');
+    const s = (checked.ok ? checked.value : raw).trim();
     if (s === '') {
       if (options.required) ctx.addIssue({ code: 'custom', message: `${label}を入力してください。` });
       return s;
     }
-    if (CONTROL_SINGLE_LINE.test(s)) ctx.addIssue({ code: 'custom', message: CONTROL_MESSAGE });
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: `${label}に${checked.message}` });
     const n = characterCount(s);
     if (n > options.max) ctx.addIssue({ code: 'custom', message: `${label}は${options.max}文字以内で入力してください（いま${n}文字です）。` });
     return s;
   });
 }
 
-/** Free text (本文): kept exactly as typed except that line ends become LF (browsers send CRLF). */
+/** Free text (本文): kept as typed except that line ends become LF (browsers send CRLF) and it is NFC; controls refused. */
 export function multilineText(label: string, options: { max: number; required: boolean }) {
   return z.string().transform((raw, ctx) => {
-    const s = raw.replace(/\r\n?/g, '\n');
+    const checked = normaliseText(raw, 'multiline');
+    const s = checked.ok ? checked.value : raw.replace(/\r\n?/g, '\n');
     if (s.trim() === '') {
       if (options.required) ctx.addIssue({ code: 'custom', message: `${label}を入力してください。` });
       return s;
     }
-    if (CONTROL_MULTILINE.test(s)) ctx.addIssue({ code: 'custom', message: CONTROL_MESSAGE });
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: `${label}に${checked.message}` });
     const n = characterCount(s);
     if (n > options.max) {
       ctx.addIssue({ code: 'custom', message: `${label}は${options.max.toLocaleString('ja-JP')}文字以内で入力してください（いま${n.toLocaleString('ja-JP')}文字です）。` });

@@ -2,6 +2,9 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { salons } from '../db/schema.js';
 import { changeRegisterEntry, createRegisterEntry, type RegisterEntryRef, type RegisterWriteResult, type Tx } from '../registers/repository.js';
+import { assertFiscalYearsOpen } from '../fiscalYears/repository.js';
+import { fiscalYearOfDate } from '../domain/fiscalYear.js';
+import { recomputeDistrictYears, salonPairs } from '../figures/recompute.js';
 
 export type SalonRow = typeof salons.$inferSelect;
 export interface SalonInput {
@@ -29,18 +32,53 @@ export function getSalon(db: Pick<Db, 'select'>, id: number): SalonRow | undefin
   return db.select().from(salons).where(eq(salons.id, id)).get();
 }
 
-/** Registers a salon (audited). */
+type SalonDates = Pick<SalonRow, 'openedOn' | 'closedOn'>;
+
+/**
+ * Refuses a salon change whose opening or closing date, before or after the
+ * change, lies in a closed fiscal year (DESIGN §7); dates left as they were do not count.
+ */
+function assertSalonDatesOpen(tx: Tx, before: SalonDates | null, after: SalonDates | null): void {
+  const dates: { date: string | null | undefined; field: string }[] = [];
+  if (!before || !after || before.openedOn !== after.openedOn) dates.push({ date: before?.openedOn, field: 'opened_on' }, { date: after?.openedOn, field: 'opened_on' });
+  if (!before || !after || before.closedOn !== after.closedOn) dates.push({ date: before?.closedOn, field: 'closed_on' }, { date: after?.closedOn, field: 'closed_on' });
+  assertFiscalYearsOpen(
+    tx,
+    dates.filter((d): d is { date: string; field: string } => !!d.date).map((d) => ({ fiscalYear: fiscalYearOfDate(d.date), field: d.field })),
+  );
+}
+
+/** Recomputes every district-year the salon's dates (before and after) touch; closed years stay frozen. */
+function afterSalonWrite(tx: Tx, districtId: number, before: SalonDates | null, after: SalonDates | null): void {
+  recomputeDistrictYears(tx, salonPairs(tx, districtId, before, after));
+}
+
+/** Registers a salon (audited); refused when a date lies in a closed fiscal year. */
 export function createSalon(db: Db, districtId: number, input: SalonInput, userId: number | null): SalonRow {
-  return createRegisterEntry(db, { entity: 'salon', districtId, userId, insert: (tx) => tx.insert(salons).values({ districtId, ...input }).returning().get() });
+  return createRegisterEntry(db, {
+    entity: 'salon',
+    districtId,
+    userId,
+    insert: (tx) => {
+      assertSalonDatesOpen(tx, null, input);
+      const row = tx.insert(salons).values({ districtId, ...input }).returning().get();
+      afterSalonWrite(tx, districtId, null, row);
+      return row;
+    },
+  });
 }
 
 function writeSalon(tx: Tx, existing: SalonRow, values: Partial<SalonInput>): SalonRow {
-  return tx
+  const next = { openedOn: values.openedOn ?? existing.openedOn, closedOn: values.closedOn === undefined ? existing.closedOn : values.closedOn };
+  assertSalonDatesOpen(tx, existing, next);
+  const row = tx
     .update(salons)
     .set({ ...values, version: existing.version + 1 })
     .where(eq(salons.id, existing.id))
     .returning()
     .get();
+  afterSalonWrite(tx, existing.districtId, existing, row);
+  return row;
 }
 
 const sameSalon = (row: SalonRow, input: SalonInput): boolean =>
@@ -81,7 +119,9 @@ export function deleteSalon(db: Db, change: RegisterEntryRef): RegisterWriteResu
     notFoundMessage: SALON_NOT_FOUND,
     find: getSalon,
     apply: (tx, row) => {
+      assertSalonDatesOpen(tx, row, null);
       tx.delete(salons).where(eq(salons.id, row.id)).run();
+      afterSalonWrite(tx, row.districtId, row, null);
       return null;
     },
   });

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { currentFiscalYear } from '../domain/fiscalYear.js';
 import { formatDateLong } from '../domain/dates.js';
 import type { DistrictWithWard } from '../districts/repository.js';
+import { isConfirmed, renderConfirmation } from '../confirmation.js';
+import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { conflictRows, formVersion, type ConflictRow, type FormValues } from '../registers/form.js';
 import { canWriteDistrict, districtOfRequest, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
 import { closeSalon, createSalon, deleteSalon, getSalon, listSalons, SALON_NOT_FOUND, updateSalon, type SalonRow } from './repository.js';
@@ -93,6 +95,8 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/districts/:code/salons/new', async (request, reply) => {
     const district = districtOfRequest(db, request, 'write');
+    const resumed = resumedFormBody(db, request);
+    if (resumed) return renderForm(reply, { district, salon: null, values: parseSalonForm(resumed).values, notice: RESUMED_MESSAGE });
     return renderForm(reply, { district, salon: null, values: {} });
   });
 
@@ -108,6 +112,8 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
   app.get('/districts/:code/salons/:id/edit', async (request, reply) => {
     const district = districtOfRequest(db, request, 'write');
     const salon = salonOf(request, district);
+    const resumed = resumedFormBody(db, request);
+    if (resumed) return renderForm(reply, { district, salon, values: parseSalonForm(resumed).values, version: formVersion(resumed), notice: RESUMED_MESSAGE });
     return renderForm(reply, { district, salon, values: salonFormValues(salon) });
   });
 
@@ -153,6 +159,16 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
   app.post('/districts/:code/salons/:id/delete', async (request, reply) => {
     const district = districtOfRequest(db, request, 'write');
     const salon = salonOf(request, district);
+    if (!isConfirmed(request.body)) {
+      return renderConfirmation(reply, {
+        heading: `サロン「${salon.name}」を削除しますか`,
+        lines: ['削除すると、このサロンは一覧からも過去の年度の数からも消えます。元に戻せません。', '活動を終えたサロンは、削除せずに「閉鎖を記録する」で閉鎖日を記録してください。'],
+        button: '削除する',
+        action: `${listUrl(district)}/${salon.id}/delete`,
+        cancelUrl: `${listUrl(district)}/${salon.id}/edit`,
+        hidden: { version: String(formVersion(request.body)) },
+      });
+    }
     const result = deleteSalon(db, { districtId: district.id, id: salon.id, expectedVersion: formVersion(request.body), userId: request.user!.id });
     if (result.status === 'conflict') {
       const notice = '削除する前に、ほかの方がこのサロンの内容を変更しました。いま保存されている内容を表示しています。確かめてから、もう一度削除してください。';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../db/index.js';
 import { settings } from '../db/schema.js';
 import { recordAudit } from '../audit/repository.js';
+import { recomputeFiscalYears, storedYears } from '../figures/recompute.js';
 
 /** Every setting the city can change, with its default. */
 export const settingsSchema = z.object({
@@ -25,7 +26,13 @@ export function getSettings(db: Db): Settings {
   return settingsSchema.parse(known);
 }
 
-/** Changes one setting, audited in the same transaction. */
+/** Settings that the yearly figures depend on (③ uses regularMeetingMonths). */
+const FIGURE_SETTINGS: readonly SettingKey[] = ['regularMeetingMonths'];
+
+/**
+ * Changes one setting, audited in the same transaction. A setting the figures
+ * depend on recomputes the stored figures of every open year (closed years keep theirs).
+ */
 export function updateSetting<K extends SettingKey>(db: Db, key: K, value: Settings[K], userId: number | null): void {
   const parsed = settingsSchema.shape[key].parse(value);
   db.transaction((tx) => {
@@ -35,5 +42,6 @@ export function updateSetting<K extends SettingKey>(db: Db, key: K, value: Setti
       .onConflictDoUpdate({ target: settings.key, set: { value: JSON.stringify(parsed) } })
       .run();
     recordAudit(tx, { userId, action: 'update', entity: 'setting', entityId: key, before, after: parsed });
+    if (FIGURE_SETTINGS.includes(key) && before !== parsed) recomputeFiscalYears(tx, storedYears(tx));
   });
 }

@@ -2,11 +2,12 @@ import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { districts, monthlyReports, plans, publishedFigures, salons, wards, type ScopeType } from '../db/schema.js';
 import type { Target } from '../auth/access.js';
-import { isDistrictActive, rollupHouseholds, rollupYear, type CellValue, type RollupInput } from '../domain/rollup.js';
-import { fiscalYearOfMonth } from '../domain/fiscalYear.js';
+import type { CellValue, RollupInput } from '../domain/rollup.js';
+import { loadScopeFigures } from '../figures/repository.js';
 import { DEFAULT_THRESHOLDS, type TrendBasis, type TrendThresholds } from '../domain/trend.js';
 import { getSettings } from '../settings/repository.js';
 import { buildTrendRows, yearRange, type PublishedValue, type TableKind, type TrendRow } from './table.js';
+import { fiscalYearsOfScope, latestFiscalYearWithData } from './dataYears.js';
 
 /** A scope of figures: the city, one ward, or one district. */
 export interface Scope {
@@ -51,7 +52,10 @@ function districtsOf(db: Db, scope: Scope) {
   return db.select(cols).from(districts).where(eq(districts.id, scope.id)).all();
 }
 
-/** Everything the rollup needs for a scope and a window of fiscal years, in three queries. */
+/**
+ * Everything the rollup needs for a scope and a window of fiscal years, in three
+ * queries: for checks and one district's pages, not for ward or city tables.
+ */
 export function loadRollupInput(db: Db, scope: Scope, fromFy: number, toFy: number): RollupInput {
   const scopeDistricts = districtsOf(db, scope);
   const ids = scopeDistricts.map((d) => d.id);
@@ -102,25 +106,9 @@ export function loadPublished(db: Db, scope: Scope, fromFy: number, toFy: number
   return new Map(rows.map((r) => [`${r.item}:${r.fiscalYear}`, { value: r.value, note: r.note }]));
 }
 
-/** Fiscal years in which the scope has any published figure or monthly report, ascending. */
+/** Fiscal years in which the scope has any published figure or monthly report, ascending (index lookups, one per year). */
 export function fiscalYearsWithData(db: Db, scope: Scope): number[] {
-  const published = db
-    .selectDistinct({ fy: publishedFigures.fiscalYear })
-    .from(publishedFigures)
-    .where(and(eq(publishedFigures.scopeType, scope.type), eq(publishedFigures.scopeId, scope.id)))
-    .all()
-    .map((r) => r.fy);
-  // A report month YYYY-MM belongs to FY YYYY from April, YYYY-1 before.
-  const fyExpr = sql<number>`CAST(substr(${monthlyReports.month}, 1, 4) AS INTEGER) - (CAST(substr(${monthlyReports.month}, 6, 2) AS INTEGER) < 4)`;
-  const ids = scope.type === 'city' ? null : districtsOf(db, scope).map((d) => d.id);
-  const reported = db
-    .selectDistinct({ fy: fyExpr })
-    .from(monthlyReports)
-    .where(ids ? inArray(monthlyReports.districtId, ids) : undefined)
-    .orderBy(asc(fyExpr))
-    .all()
-    .map((r) => Number(r.fy));
-  return [...new Set([...published, ...reported])].sort((a, b) => a - b);
+  return fiscalYearsOfScope(db, scope);
 }
 
 export interface TrendTableRequest {
@@ -144,23 +132,23 @@ export interface TrendTable {
   districtsReporting: Map<number, number>;
 }
 
-/** Loads and rolls up one trend table: the single path behind pages, the API, agenda sheets and exports. */
+/**
+ * Loads one trend table: the single path behind pages, the API, agenda sheets
+ * and exports. Ward and city values are one SQL aggregate over the stored
+ * figures of record (DESIGN §7), never the monthly rows.
+ */
 export function loadTrendTable(db: Db, scope: Scope, request: TrendTableRequest): TrendTable {
   const fiscalYears = yearRange(request.fromFy, request.toFy);
-  const input = loadRollupInput(db, scope, request.fromFy, request.toFy);
+  const figures = loadScopeFigures(db, scope.type, scope.id, request.fromFy, request.toFy);
   const rollups = new Map<number, Record<string, CellValue>>();
   const districtCounts = new Map<number, number>();
+  const districtsReporting = new Map<number, number>();
   for (const fy of fiscalYears) {
-    rollups.set(fy, request.kind === 'items' ? rollupYear(fy, input) : rollupHouseholds(fy, input));
-    districtCounts.set(fy, input.districts.filter((d) => isDistrictActive(d, fy)).length);
+    const f = figures.get(fy)!;
+    rollups.set(fy, request.kind === 'items' ? f.items : f.households);
+    districtCounts.set(fy, f.districts);
+    districtsReporting.set(fy, f.districtsReporting);
   }
-  const reporting = new Map<number, Set<number>>();
-  for (const r of input.reports) {
-    const fy = fiscalYearOfMonth(r.month);
-    if (!reporting.has(fy)) reporting.set(fy, new Set());
-    reporting.get(fy)!.add(r.districtId);
-  }
-  const districtsReporting = new Map(fiscalYears.map((fy) => [fy, reporting.get(fy)?.size ?? 0]));
   const thresholds = request.thresholds ?? DEFAULT_THRESHOLDS;
   const rows = buildTrendRows(request.kind, fiscalYears, rollups, loadPublished(db, scope, request.fromFy, request.toFy), {
     basis: request.basis,
@@ -174,7 +162,7 @@ export function loadTrendTable(db: Db, scope: Scope, request: TrendTableRequest)
  * current (unfinished) fiscal year, whose sums would mislead a trend.
  */
 export function defaultWindow(db: Db, scope: Scope, currentFy: number): { fromFy: number; toFy: number } {
-  const years = fiscalYearsWithData(db, scope).filter((y) => y < currentFy);
-  const toFy = years.length > 0 ? years[years.length - 1] : currentFy - 1;
+  // An index lookup: the latest month before this fiscal year, and the latest published year.
+  const toFy = latestFiscalYearWithData(db, scope, currentFy) ?? currentFy - 1;
   return { fromFy: toFy - 4, toFy };
 }

@@ -2,13 +2,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authorize, can, type CurrentUser } from '../auth/access.js';
 import { districtTarget, listDistricts, listWards } from '../districts/repository.js';
-import type { Db } from '../db/index.js';
+import type { Database$, Db } from '../db/index.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { currentFiscalYear, parseFiscalYear } from '../domain/fiscalYear.js';
 import { DEFAULT_THRESHOLDS, parseBasis, type TrendBasis, type TrendThresholds } from '../domain/trend.js';
 import { defaultScopeKey, defaultWindow, loadTrendTable, resolveScope, type Scope, type TrendTable } from './repository.js';
 import type { TableKind } from './table.js';
 import { chartHref, rowSparkline, trendQueryString } from '../charts/links.js';
+import { cacheKey, figuresCache } from './cache.js';
+import { viewHelpers } from '../views.js';
 
 const MAX_WINDOW = 15;
 
@@ -71,17 +73,50 @@ export function parseTrendQuery(db: Db, user: CurrentUser, query: unknown): Tren
   return { scope, fromFy, toFy, basis, thresholds: { flat, strong } };
 }
 
-/** Scopes a user may choose on the trend pages, grouped for a <select>. */
-export function scopeChoices(db: Db, user: CurrentUser): { key: string; label: string }[] {
-  const choices: { key: string; label: string }[] = [];
+export interface ScopeChoice {
+  key: string;
+  label: string;
+}
+
+/**
+ * Scopes a user may choose on the trend pages, for a <select>.
+ *
+ * With `current` (the trend pages), districts come grouped by ward rather than
+ * all at once (a national city has 20,000): the city, every ward, then the
+ * districts of the ward being shown (or of the shown district's ward). A ward
+ * user's districts are always listed; a district user sees their district.
+ * Without `current`, every scope the user may read (small pickers elsewhere).
+ */
+export function scopeChoices(db: Db, user: CurrentUser, current?: Scope): ScopeChoice[] {
+  const choices: ScopeChoice[] = [];
   if (can(user, 'read', { kind: 'city' })) choices.push({ key: 'city', label: '全市' });
-  for (const w of listWards(db)) {
+  const wards = listWards(db);
+  for (const w of wards) {
     if (can(user, 'read', { kind: 'ward', wardId: w.id })) choices.push({ key: `ward:${w.name}`, label: w.name });
   }
-  for (const d of listDistricts(db)) {
+  let wardId: number | undefined;
+  if (current) {
+    if (user.role === 'ward' && user.wardId !== null) wardId = user.wardId;
+    else if (current.target.kind !== 'city') wardId = current.target.wardId;
+    else return choices; // the city shown: wards only
+  }
+  for (const d of listDistricts(db, wardId === undefined ? {} : { wardId })) {
     if (can(user, 'read', districtTarget(d))) choices.push({ key: `district:${d.code}`, label: `${d.wardName} ${d.name}` });
   }
   return choices;
+}
+
+/** A cache key of everything a trend table shows. */
+export function trendCacheKey(q: TrendQuery, what: string, extra: Record<string, string> = {}): string {
+  return cacheKey({ what, scope: q.scope.key, from: q.fromFy, to: q.toFy, basis: q.basis, flat: q.thresholds.flat, strong: q.thresholds.strong, ...extra });
+}
+
+/** The trend table of a request, from the cache while no write has changed the data. */
+export function cachedTrendTable(database: Database$, q: TrendQuery, kind: TableKind): TrendTable {
+  const { db, sqlite } = database;
+  return figuresCache(sqlite).get(trendCacheKey(q, `table:${kind}`), () =>
+    loadTrendTable(db, q.scope, { kind, fromFy: q.fromFy, toFy: q.toFy, basis: q.basis, thresholds: q.thresholds }),
+  );
 }
 
 /** The JSON shape of a trend table (GET /api/trends). */
@@ -107,22 +142,40 @@ export function trendTableJson(table: TrendTable) {
   };
 }
 
+/** What the trend page shows of a table, the same for every user: cached with the table. */
+interface TablePart {
+  table: TrendTable;
+  /** The table as HTML (with or without the city's rollup differences). */
+  html: string;
+}
+
 async function trendPage(app: FastifyInstance, request: FastifyRequest, kind: TableKind) {
-  const { db } = app.database;
+  const { db, sqlite } = app.database;
   const user = request.user!;
   const q = parseTrendQuery(db, user, request.query);
-  const table = loadTrendTable(db, q.scope, { kind, fromFy: q.fromFy, toFy: q.toFy, basis: q.basis, thresholds: q.thresholds });
+  // The table's HTML comes from the cache; the page around it (name, CSRF token,
+  // flash, the scope picker) is rendered for this user.
+  const showRollupDiff = user.role === 'city';
+  const part = await figuresCache(sqlite).get<Promise<TablePart>>(trendCacheKey(q, `page:${kind}`, { diff: String(showRollupDiff) }), async () => {
+    const table = cachedTrendTable(app.database, q, kind);
+    const html = (await app.view('trends/_table', {
+      table,
+      h: viewHelpers,
+      showRollupDiff,
+      // Screen-only extras: a sparkline and a chart link per row.
+      sparklines: table.rows.map((r) => rowSparkline(r)),
+      chartLinks: table.rows.map((r) => chartHref(q, String(r.key))),
+    })) as string;
+    return { table, html };
+  });
   return {
     title: kind === 'items' ? `推移表（${q.scope.label}）` : `福祉協力員数・見守り世帯数（${q.scope.label}）`,
     kind,
-    table,
+    table: part.table,
+    tableHtml: part.html,
     query: q,
-    scopes: scopeChoices(db, user),
-    showRollupDiff: user.role === 'city',
-    // Screen-only extras: a sparkline and a chart link per row, and the download links.
+    scopes: scopeChoices(db, user, q.scope),
     styles: ['agenda-chart.css'],
-    sparklines: table.rows.map((r) => rowSparkline(r)),
-    chartLinks: table.rows.map((r) => chartHref(q, String(r.key))),
     exportHref: `${kind === 'items' ? '/trends' : '/trends/households'}/export`,
     exportQuery: trendQueryString(q),
   };
@@ -136,10 +189,11 @@ export async function trendRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/trends/households', async (request, reply) => reply.viewAsync('trends/index', await trendPage(app, request, 'households')));
 
-  app.get('/api/trends', async (request) => {
+  app.get('/api/trends', async (request, reply) => {
     const q = parseTrendQuery(db, request.user!, request.query);
     const kind = (request.query as { table?: string }).table === 'households' ? 'households' : 'items';
-    return trendTableJson(loadTrendTable(db, q.scope, { kind, fromFy: q.fromFy, toFy: q.toFy, basis: q.basis, thresholds: q.thresholds }));
+    // Serialised once per data version: the same bytes for every reader of the scope.
+    const json = figuresCache(app.database.sqlite).get(trendCacheKey(q, `json:${kind}`), () => JSON.stringify(trendTableJson(cachedTrendTable(app.database, q, kind))));
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 }
-

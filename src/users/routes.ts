@@ -4,10 +4,13 @@ import { authorize } from '../auth/access.js';
 import { hashPassword, passwordProblem, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { ROLES, type Role } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
+import { isConfirmed, renderConfirmation } from '../confirmation.js';
 import { toHalfWidth } from '../domain/numbers.js';
+import { normaliseText } from '../domain/text.js';
 import { listDistricts, listWards } from '../districts/repository.js';
 import { viewHelpers } from '../views.js';
 import { formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
+import { lockoutRoutes, lockoutRows } from './lockouts.js';
 import { createUser, getUserById, isLoginTaken, listUsers, resetUserPassword, setUserDisabled, type UserRow } from './repository.js';
 
 const LOGIN_RE = /^[A-Za-z0-9._@-]{3,50}$/;
@@ -79,8 +82,16 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       passwordChangedAt: formatJapanDateTime(u.passwordChangedAt),
       isSelf: u.id === request.user!.id,
     }));
-    return reply.viewAsync('users/index', { title: '利用者', styles: ['admin.css'], rows, activeCount: rows.filter((r) => !r.disabled).length });
+    return reply.viewAsync('users/index', {
+      title: '利用者',
+      styles: ['admin.css'],
+      rows,
+      activeCount: rows.filter((r) => !r.disabled).length,
+      lockouts: lockoutRows(app.signInThrottle),
+    });
   });
+
+  await lockoutRoutes(app);
 
   function renderNew(reply: FastifyReply, form: Omit<NewUserForm, 'password' | 'password_confirm'>, errors: Record<string, string>) {
     return reply.viewAsync('users/new', {
@@ -113,10 +124,11 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     else if (!LOGIN_RE.test(login)) errors.login = 'ログインIDは、半角の英字・数字と「. _ - @」で、3〜50文字にしてください。';
     else if (isLoginTaken(db, login)) errors.login = 'このログインIDはすでに使われています。別のIDにしてください。';
 
-    const displayName = body.display_name.trim();
+    const checkedName = normaliseText(body.display_name, 'line');
+    const displayName = (checkedName.ok ? checkedName.value : body.display_name).trim();
     if (displayName === '') errors.display_name = '表示名を入力してください（例：東区社協 山田）。';
     else if ([...displayName].length > DISPLAY_NAME_MAX) errors.display_name = `表示名は${DISPLAY_NAME_MAX}文字以内にしてください。`;
-    else if (/[\u0000-\u001f\u007f]/.test(displayName)) errors.display_name = '表示名に使えない文字が含まれています。';
+    else if (!checkedName.ok) errors.display_name = `表示名に${checkedName.message}`;
 
     const role = (ROLES as readonly string[]).includes(body.role) ? (body.role as Role) : null;
     if (!role) errors.role = '役割を選んでください。';
@@ -150,6 +162,16 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     authorize(request.user, 'admin', { kind: 'city' });
     const target = userOr404(request.params);
     if (target.id === request.user.id) throw new ConflictError('ご自身を停止することはできません。ほかの市社協の利用者に依頼してください。');
+    if (!isConfirmed(request.body)) {
+      return renderConfirmation(reply, {
+        heading: `「${target.displayName}」（${target.login}）を停止しますか`,
+        lines: ['停止すると、この人はすぐにログインできなくなり、ログイン中の画面も使えなくなります。', '記録した報告や変更履歴は消えません。「再開する」で再び使えるようにできます。'],
+        button: '停止する',
+        action: `/users/${target.id}/disable`,
+        cancelUrl: '/users',
+        styles: ['admin.css'],
+      });
+    }
     if (!setUserDisabled(db, target.id, true, request.user.id)) throw new ConflictError(`「${target.displayName}」はすでに停止されています。`);
     request.session.flash = `「${target.displayName}」（${target.login}）を停止しました。この利用者はログインできなくなり、ログイン中の画面も使えなくなりました。`;
     return reply.redirect('/users', 303);

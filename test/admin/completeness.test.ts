@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDistrict, createTestApp, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
-import { buildCompletenessGrid, reportKey, reportStatus } from '../../src/completeness/status.js';
-import { reportedDistrictMonths } from '../../src/completeness/repository.js';
+import { buildCompletenessGrid, buildWardSummary, reportKey, reportStatus } from '../../src/completeness/status.js';
+import { reportedDistrictMonths, wardMonthCounts } from '../../src/completeness/repository.js';
+import { CITY_GRID_MAX_DISTRICTS } from '../../src/completeness/routes.js';
 import { updateSetting } from '../../src/settings/repository.js';
 import { currentMonth, fiscalYearOfMonth, previousMonth } from '../../src/domain/fiscalYear.js';
 import { isOverdue, todayInJapan } from '../../src/domain/due.js';
@@ -48,6 +49,41 @@ describe('reportStatus and buildCompletenessGrid (pure)', () => {
     expect(w1.statuses.slice(0, 3)).toEqual(['reported', 'awaiting', 'upcoming']);
     expect(w1.reportedCount).toBe(1);
     expect(w1.overdueCount).toBe(0);
+  });
+});
+
+describe('buildWardSummary (pure)', () => {
+  it('counts reported and overdue district-months per ward, by the same rules as the grid', () => {
+    const summary = buildWardSummary({
+      fiscalYear: 2024,
+      wards: [
+        { id: 1, name: '東区' },
+        { id: 2, name: '西区' },
+        { id: 3, name: '空区' },
+      ],
+      districts: new Map([
+        [1, 2],
+        [2, 3],
+      ]),
+      reported: new Map([
+        ['1:2024-04', 2],
+        ['1:2024-05', 1],
+        ['2:2024-04', 3],
+        ['2:2024-05', 1],
+      ]),
+      today: '2024-06-05',
+      dueDay: 10,
+    });
+    // A ward without districts in the year is left out.
+    expect(summary.wards.map((w) => w.ward.name)).toEqual(['東区', '西区']);
+    expect(summary.wards[0].counts[1]).toEqual({ reported: 1, districts: 2, share: 0.5 });
+    // On June 5 only April is overdue (May is due on June 10): nothing is missing for April.
+    expect(summary.wards.map((w) => w.overdueCount)).toEqual([0, 0]);
+    expect(summary.total[0]).toEqual({ reported: 5, districts: 5, share: 1 });
+    expect(summary.districtTotal).toBe(5);
+    const later = buildWardSummary({ ...summary, wards: [{ id: 2, name: '西区' }], districts: new Map([[2, 3]]), reported: new Map([['2:2024-04', 3], ['2:2024-05', 1]]), today: '2024-06-11', dueDay: 10, fiscalYear: 2024 });
+    // June 11: May is overdue for 2 of 西区's 3 districts.
+    expect(later.overdueTotal).toBe(2);
   });
 });
 
@@ -151,6 +187,43 @@ describe('GET /completeness', () => {
     expect(fy2024).not.toContain('data-code="E05"');
     expect(fy2024).toContain('<option value="2024" selected>令和6年度（2024年度）</option>');
     expect((await city.get('/completeness?fy=2025')).body).toContain('data-code="E05"');
+  });
+
+  it('shows city staff one row per ward on request, each linking to its ward', async () => {
+    const city = await signedIn(ctx.app, 'city');
+    const html = (await city.get('/completeness?fy=2024&view=wards')).body;
+    expect(html).not.toContain('data-code=');
+    expect(total(html, '東区', '2024-05')).toBe('1/2 50.0%');
+    expect(total(html, '西区', '2024-05')).toBe('1/1 100.0%');
+    expect(total(html, 'city', '2024-05')).toBe('2/3 66.7%');
+    expect(total(html, 'city', '2024-07')).toBe('0/3 0.0%');
+    expect(html).toContain(`href="/completeness?fy=2024&amp;ward=${ids.wardA}"`);
+    // 東区: E01 misses 9 months, E02 misses 11 (its note-only May does not count).
+    const east = new RegExp('<tr class="total ward-total" data-total="東区">[\\s\\S]*?</tr>').exec(html)![0];
+    expect(textOf(east)).toContain('20か月');
+    // The same counts as the district grid.
+    const counts = wardMonthCounts(ctx.database.db, 2024, '2024-04', '2025-03');
+    expect(counts.reported.get(`${ids.wardA}:2024-05`)).toBe(1);
+    expect(counts.districts.get(ids.wardB)).toBe(1);
+  });
+
+  it('groups a large city by ward instead of listing every district', async () => {
+    const { sqlite } = ctx.database;
+    const insert = sqlite.prepare('INSERT INTO districts (code, name, kana, ward_id) VALUES (?, ?, ?, ?)');
+    sqlite.transaction(() => {
+      for (let i = 0; i < CITY_GRID_MAX_DISTRICTS; i++) insert.run(`X${i}`, `多${i}校区`, `た${i}`, i % 2 ? ids.wardA : ids.wardB);
+    })();
+    const city = await signedIn(ctx.app, 'city');
+    const res = await city.get('/completeness?fy=2024');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('data-code=');
+    expect(total(res.body, 'city', '2024-04')).toBe(`3/${CITY_GRID_MAX_DISTRICTS + 3} 1.0%`);
+    // Bounded: a few rows per ward, not one per district.
+    expect(res.body.length).toBeLessThan(40_000);
+    // One ward: its districts, as before.
+    const ward = await city.get(`/completeness?fy=2024&ward=${ids.wardB}`);
+    expect(ward.body).toContain('data-code="W01"');
+    expect(ward.body).toContain('data-code="X0"');
   });
 
   it('counts only reports with figures, and follows the due-day setting', async () => {

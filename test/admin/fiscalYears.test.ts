@@ -38,7 +38,7 @@ describe('/fiscal-years', () => {
 
   it('closes a year (audited), after which monthly saves into it are refused with 409', async () => {
     const city = await signedIn(ctx.app, 'city');
-    const close = await city.post('/fiscal-years/2023/close');
+    const close = await city.post('/fiscal-years/2023/close', { confirmed: '1' });
     expect(close.statusCode).toBe(303);
     expect(close.headers.location).toBe('/fiscal-years');
     expect(isFiscalYearClosed(ctx.database.db, 2023)).toBe(true);
@@ -74,11 +74,11 @@ describe('/fiscal-years', () => {
 
   it('refuses closing a closed year and reopening an open one with a 409 page', async () => {
     const city = await signedIn(ctx.app, 'city');
-    expect((await city.post('/fiscal-years/2023/close')).statusCode).toBe(303);
-    const again = await city.post('/fiscal-years/2023/close');
+    expect((await city.post('/fiscal-years/2023/close', { confirmed: '1' })).statusCode).toBe(303);
+    const again = await city.post('/fiscal-years/2023/close', { confirmed: '1' });
     expect(again.statusCode).toBe(409);
     expect(again.body).toContain('すでに年度確定済み');
-    const openOne = await city.post('/fiscal-years/2022/reopen');
+    const openOne = await city.post('/fiscal-years/2022/reopen', { confirmed: '1' });
     expect(openOne.statusCode).toBe(409);
     expect(openOne.body).toContain('年度確定されていません');
     expect(auditOf(ctx.database, 'fiscal_year')).toHaveLength(1);
@@ -86,9 +86,9 @@ describe('/fiscal-years', () => {
 
   it('reopens a year (audited) so saves work again', async () => {
     const city = await signedIn(ctx.app, 'city');
-    await city.post('/fiscal-years/R5/close');
+    await city.post('/fiscal-years/R5/close', { confirmed: '1' });
     expect(isFiscalYearClosed(ctx.database.db, 2023)).toBe(true);
-    const reopen = await city.post('/fiscal-years/2023/reopen');
+    const reopen = await city.post('/fiscal-years/2023/reopen', { confirmed: '1' });
     expect(reopen.statusCode).toBe(303);
     expect(isFiscalYearClosed(ctx.database.db, 2023)).toBe(false);
     expect((await city.get('/fiscal-years')).body).toContain('令和5年度の年度確定を取り消しました');
@@ -105,7 +105,7 @@ describe('/fiscal-years', () => {
     const current = currentFiscalYear();
     expect(rowOf((await city.get('/fiscal-years')).body, current)).not.toContain('/close"');
     for (const fy of [current, current + 1]) {
-      const res = await city.post(`/fiscal-years/${fy}/close`);
+      const res = await city.post(`/fiscal-years/${fy}/close`, { confirmed: '1' });
       expect(res.statusCode).toBe(422);
       expect(res.body).toContain('まだ終わっていない年度は確定できません');
       expect(isFiscalYearClosed(ctx.database.db, fy)).toBe(false);
@@ -116,13 +116,13 @@ describe('/fiscal-years', () => {
   it('refuses ward and district users, changing nothing', async () => {
     for (const login of ['ward-east', 'district-e01']) {
       const client = await signedIn(ctx.app, login);
-      expect((await client.post('/fiscal-years/2023/close')).statusCode).toBe(403);
+      expect((await client.post('/fiscal-years/2023/close', { confirmed: '1' })).statusCode).toBe(403);
       expect(isFiscalYearClosed(ctx.database.db, 2023)).toBe(false);
     }
     const city = await signedIn(ctx.app, 'city');
-    await city.post('/fiscal-years/2023/close');
+    await city.post('/fiscal-years/2023/close', { confirmed: '1' });
     const ward = await signedIn(ctx.app, 'ward-east');
-    expect((await ward.post('/fiscal-years/2023/reopen')).statusCode).toBe(403);
+    expect((await ward.post('/fiscal-years/2023/reopen', { confirmed: '1' })).statusCode).toBe(403);
     expect(isFiscalYearClosed(ctx.database.db, 2023)).toBe(true);
   });
 });

@@ -122,7 +122,7 @@ describe('disabling and enabling', () => {
     const ward = await signedIn(ctx.app, 'ward-west');
     expect((await ward.get('/completeness')).statusCode).toBe(200);
     const target = userRow('ward-west')!;
-    const res = await city.post(`/users/${target.id}/disable`);
+    const res = await city.post(`/users/${target.id}/disable`, { confirmed: '1' });
     expect(res.statusCode).toBe(303);
     expect(userRow('ward-west')!.disabled).toBe(true);
     expect(ctx.database.db.select().from(sessions).where(eq(sessions.userId, target.id)).all()).toHaveLength(0);
@@ -150,14 +150,14 @@ describe('disabling and enabling', () => {
 
   it('does not let city staff disable themselves, nor disable twice', async () => {
     const self = userRow('city')!;
-    const res = await city.post(`/users/${self.id}/disable`);
+    const res = await city.post(`/users/${self.id}/disable`, { confirmed: '1' });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('ご自身を停止することはできません');
     expect(userRow('city')!.disabled).toBe(false);
     const other = userRow('district-e01')!;
-    await city.post(`/users/${other.id}/disable`);
-    expect((await city.post(`/users/${other.id}/disable`)).statusCode).toBe(409);
-    expect((await city.post('/users/9999/disable')).statusCode).toBe(404);
+    await city.post(`/users/${other.id}/disable`, { confirmed: '1' });
+    expect((await city.post(`/users/${other.id}/disable`, { confirmed: '1' })).statusCode).toBe(409);
+    expect((await city.post('/users/9999/disable', { confirmed: '1' })).statusCode).toBe(404);
     expect(auditOf(ctx.database, 'user')).toHaveLength(1);
   });
 });

@@ -88,7 +88,7 @@ describe('who may do what', () => {
     expect((await district.get(`/agendas/${id}/print`)).statusCode).toBe(403);
     expect((await district.get('/agendas/new')).statusCode).toBe(403);
     expect((await district.post('/agendas/new', sheetFields())).statusCode).toBe(403);
-    expect((await district.post(`/agendas/${id}/unfinalize`, { version: '2' })).statusCode).toBe(403);
+    expect((await district.post(`/agendas/${id}/unfinalize`, { confirmed: '1',  version: '2' })).statusCode).toBe(403);
     expect(sheetCount()).toBe(1);
     expect(getAgendaSheet(ctx.database.db, id).frozen).not.toBeNull();
   });
@@ -107,9 +107,9 @@ describe('who may do what', () => {
     expect((await ward.get(`/agendas/${id}/edit`)).statusCode).toBe(403);
     const before = getAgendaSheet(ctx.database.db, id);
     expect((await ward.post(`/agendas/${id}/edit`, sheetFields({ heading: '書き換え', version: String(before.version) }))).statusCode).toBe(403);
-    expect((await ward.post(`/agendas/${id}/delete`, { version: String(before.version) })).statusCode).toBe(403);
+    expect((await ward.post(`/agendas/${id}/delete`, { confirmed: '1',  version: String(before.version) })).statusCode).toBe(403);
     expect((await ward.post(`/agendas/${id}/duplicate`)).statusCode).toBe(403);
-    expect((await ward.post(`/agendas/${id}/finalize`, { version: String(before.version) })).statusCode).toBe(403);
+    expect((await ward.post(`/agendas/${id}/finalize`, { confirmed: '1',  version: String(before.version) })).statusCode).toBe(403);
     expect(getAgendaSheet(ctx.database.db, id)).toEqual(before);
     expect(sheetCount()).toBe(1);
   });
@@ -135,7 +135,7 @@ describe('who may do what', () => {
     const city = await signedIn(ctx.app, 'city');
     expect((await city.get('/agendas/abc/print')).statusCode).toBe(404);
     expect((await city.get('/agendas/999/edit')).statusCode).toBe(404);
-    expect((await city.post('/agendas/0/delete', { version: '1' })).statusCode).toBe(404);
+    expect((await city.post('/agendas/0/delete', { confirmed: '1',  version: '1' })).statusCode).toBe(404);
   });
 });
 
@@ -325,16 +325,16 @@ describe('conflicts, duplicates and deletes', () => {
     const id = await createSheet(city);
     const list = await city.get('/agendas');
     expect(list.body).toContain('data-confirm=');
-    expect((await city.post(`/agendas/${id}/delete`, { version: '99' })).statusCode).toBe(409);
+    expect((await city.post(`/agendas/${id}/delete`, { confirmed: '1',  version: '99' })).statusCode).toBe(409);
     expect(sheetCount()).toBe(1);
-    const ok = await city.post(`/agendas/${id}/delete`, { version: '1' });
+    const ok = await city.post(`/agendas/${id}/delete`, { confirmed: '1',  version: '1' });
     expect(ok.statusCode).toBe(303);
     expect(sheetCount()).toBe(0);
     expect(auditActions(id)).toEqual(['create', 'delete']);
 
     const demo = createDemoAgendaSheet(ctx.database.db, null);
     const v = String(getAgendaSheet(ctx.database.db, demo).version);
-    const refused = await city.post(`/agendas/${demo}/delete`, { version: v });
+    const refused = await city.post(`/agendas/${demo}/delete`, { confirmed: '1',  version: v });
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain('確定を解除してください');
     expect(sheetCount()).toBe(1);
@@ -360,7 +360,7 @@ describe('finalising (確定)', () => {
       't1.r.2.order': '1',
     });
     const v = String(getAgendaSheet(ctx.database.db, id).version);
-    const fin = await city.post(`/agendas/${id}/finalize`, { version: v });
+    const fin = await city.post(`/agendas/${id}/finalize`, { confirmed: '1',  version: v });
     expect(fin.statusCode).toBe(303);
     expect(auditActions(id)).toEqual(['create', 'finalize']);
     const frozen = parseFrozen(getAgendaSheet(db, id).frozen!);
@@ -399,9 +399,9 @@ describe('finalising (確定)', () => {
     upsertPublishedFigure(db, { item: '1', fiscalYear: 2023, scopeType: 'city', scopeId: 0, value: 133390, note: null }, null);
     const city = await signedIn(ctx.app, 'city');
     await city.get(`/agendas/${id}/edit`);
-    expect((await city.post(`/agendas/${id}/unfinalize`, { version: '1' })).statusCode).toBe(409);
+    expect((await city.post(`/agendas/${id}/unfinalize`, { confirmed: '1',  version: '1' })).statusCode).toBe(409);
     const v = String(getAgendaSheet(db, id).version);
-    const res = await city.post(`/agendas/${id}/unfinalize`, { version: v });
+    const res = await city.post(`/agendas/${id}/unfinalize`, { confirmed: '1',  version: v });
     expect(res.statusCode).toBe(303);
     const sheet = getAgendaSheet(db, id);
     expect(sheet.frozen).toBeNull();

@@ -5,12 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Database$ } from '../../src/db/index.js';
-import { auditEvents, users } from '../../src/db/schema.js';
+import { auditEvents, users, wards } from '../../src/db/schema.js';
 import { verifyPassword } from '../../src/auth/passwords.js';
 import { buildApp } from '../../src/app.js';
 import { configSchema } from '../../src/config.js';
@@ -29,11 +29,11 @@ interface CliRun {
 }
 
 /** Runs the CLI with `args`, `input` on stdin, and DATABASE_PATH set; killed if it outlives the timeout. */
-function runCli(args: string[], options: { input?: string; databasePath: string }): Promise<CliRun> {
+function runCli(args: string[], options: { input?: string; databasePath: string; env?: Record<string, string> }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_PATH: options.databasePath, MIMAMORI_DEMO: 'off', NODE_ENV: 'test' },
+      env: { ...process.env, DATABASE_PATH: options.databasePath, MIMAMORI_DEMO: 'off', NODE_ENV: 'test', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -75,12 +75,14 @@ async function withDatabase<T>(work: (database: Database$) => T | Promise<T>): P
 }
 
 const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at /);
+/** The actor every CLI write records: `cli:` and the operating-system user running it. */
+const CLI_ACTOR = ((user, sudo) => (sudo && sudo !== user ? `cli:${user} (sudo ${sudo})` : `cli:${user}`))(userInfo().username, process.env.SUDO_USER);
 
 describe('help', SLOW, () => {
   it('prints the usage of every command in Japanese', async () => {
     const run = await runCli(['help'], { databasePath });
     expect(run.code).toBe(0);
-    for (const text of ['migrate', 'demo', 'user add <ログインID> --role city|ward|district', 'import <districts|monthly|salons|plans|published>', '--dry-run', '--force', 'backup <ファイル>']) {
+    for (const text of ['migrate', 'demo', 'user add <ログインID> --role city|ward|district', 'import <districts|monthly|salons|plans|published>', '--dry-run', '--force', 'backup <ファイル>', 'restore <ファイル>', 'node dist/cli.js']) {
       expect(run.stdout).toContain(text);
     }
     expect(run.stdout).toContain(HEADERS.monthly);
@@ -92,6 +94,22 @@ describe('help', SLOW, () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('知らないコマンドです: frobnicate');
     noStackTrace(unknown.stderr);
+  });
+});
+
+describe('demo', SLOW, () => {
+  it('refuses in production unless MIMAMORI_DEMO=on, and never fills a database that has users', async () => {
+    const fresh = join(dir, 'fresh.db');
+    const refused = await runCli(['demo'], { databasePath: fresh, env: { NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(48) } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('MIMAMORI_DEMO=on');
+    noStackTrace(refused.stderr);
+    // The small city has users (and wards): nothing is added.
+    const before = await withDatabase((database) => rowCounts(database));
+    const skipped = await runCli(['demo'], { databasePath });
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toContain('デモ用の市は作成しませんでした');
+    expect(await withDatabase((database) => rowCounts(database))).toEqual(before);
   });
 });
 
@@ -121,7 +139,7 @@ describe('user add', SLOW, () => {
       expect(await verifyPassword('とても-長い-password', user!.passwordHash)).toBe(true);
       expect(await verifyPassword('ignored second line', user!.passwordHash)).toBe(false);
       const event = database.db.select().from(auditEvents).where(eq(auditEvents.entity, 'user')).get();
-      expect(event).toMatchObject({ action: 'create', entityId: String(user!.id) });
+      expect(event).toMatchObject({ action: 'create', entityId: String(user!.id), userId: null, actor: CLI_ACTOR });
       expect(event!.after).not.toContain(user!.passwordHash.split('$')[5]);
       expect(event!.after).not.toContain('passwordHash');
 
@@ -144,6 +162,8 @@ describe('user add', SLOW, () => {
       [['user', 'add', 'city', '--role', 'city'], 'long-enough-password\n', 'すでに使われています'],
       [['user', 'add', 'sato', '--role', 'district', '--scope', 'X99'], 'long-enough-password\n', '「X99」は登録されていません'],
       [['user', 'add', 'sato', '--role', 'city', '--scope', '東区'], 'long-enough-password\n', '--scope は付けません'],
+      [['user', 'add', 'yamada', '--role', 'city', '--name', '市社協 山田\u202e（管理者）'], 'long-enough-password\n', '文字の向きを変える見えない文字'],
+      [['user', 'add', 'yamada', '--role', 'city', '--name', '山\u200b田'], 'long-enough-password\n', '幅のない見えない文字'],
     ];
     for (const [args, input, message] of cases) {
       const run = await runCli(args, { databasePath, input });
@@ -176,6 +196,9 @@ describe('import', SLOW, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('取り込みました: 新規 2 件、更新 0 件、変更なし 0 件');
     expect(await withDatabase((database) => rowCounts(database).monthly_reports)).toBe(2);
+    const events = await withDatabase((database) => database.db.select({ actor: auditEvents.actor, userId: auditEvents.userId }).from(auditEvents).all());
+    expect(events.length).toBeGreaterThan(0);
+    expect(new Set(events.map((e) => `${e.userId}/${e.actor}`))).toEqual(new Set([`null/${CLI_ACTOR}`]));
   });
 
   it('refuses a bad file with exit code 1 and one line per error', async () => {
@@ -215,5 +238,68 @@ describe('backup', SLOW, () => {
     const again = await runCli(['backup', target], { databasePath });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('上書きはしません');
+  });
+});
+
+describe('restore', SLOW, () => {
+  it('round trip: backup, change, restore gives the data as at the backup, saves the replaced database and records who restored', async () => {
+    const backup = join(dir, 'copies', 'before-change.db');
+    expect((await runCli(['backup', backup], { databasePath })).code).toBe(0);
+    const atBackup = await withDatabase((database) => ({ counts: rowCounts(database), wards: database.db.select().from(wards).all() }));
+
+    // Changes after the backup: a new user through the CLI and a new ward.
+    const added = await runCli(['user', 'add', 'later', '--role', 'city'], { databasePath, input: 'a-long-password\n' });
+    expect(added.code, added.stderr).toBe(0);
+    await withDatabase((database) => database.db.insert(wards).values({ name: '南区', kana: 'みなみく', sortOrder: 9 }).run());
+    expect(await withDatabase((database) => rowCounts(database).users)).toBe(atBackup.counts.users + 1);
+
+    const run = await runCli(['restore', backup], { databasePath });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`バックアップ ${backup} からデータベースを戻しました`);
+    const savedAs = /戻す前のデータベースを保存しました: (.+)/.exec(run.stdout)?.[1];
+    expect(savedAs).toBeDefined();
+
+    await withDatabase((database) => {
+      const after = rowCounts(database);
+      // Everything is as at the backup, plus the one audit event that records the restore.
+      expect({ ...after, audit_events: after.audit_events - 1 }).toEqual(atBackup.counts);
+      expect(database.db.select().from(wards).all()).toEqual(atBackup.wards);
+      expect(database.db.select().from(users).where(eq(users.login, 'later')).get()).toBeUndefined();
+      const restoreEvent = database.db.select().from(auditEvents).where(eq(auditEvents.action, 'restore')).get();
+      expect(restoreEvent).toMatchObject({ entity: 'database', userId: null, actor: CLI_ACTOR });
+    });
+    // The replaced database was kept, with the change in it.
+    const saved = await openDatabase(savedAs!);
+    try {
+      expect(saved.db.select().from(users).where(eq(users.login, 'later')).get()).toBeDefined();
+    } finally {
+      saved.sqlite.close();
+    }
+  });
+
+  it('refuses while another process has the database open (the app is running), and a file that is not a database, changing nothing', async () => {
+    const backup = join(dir, 'copy.db');
+    expect((await runCli(['backup', backup], { databasePath })).code).toBe(0);
+    const running = await openDatabase(databasePath);
+    try {
+      running.db.insert(wards).values({ name: '南区', kana: 'みなみく', sortOrder: 9 }).run();
+      const refused = await runCli(['restore', backup], { databasePath });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('アプリ（サーバー）を止めてから');
+      noStackTrace(refused.stderr);
+      expect(running.db.select().from(wards).where(eq(wards.name, '南区')).get()).toBeDefined();
+    } finally {
+      running.sqlite.close();
+    }
+    const junk = join(dir, 'junk.db');
+    writeFileSync(junk, 'this is not a database'.repeat(100));
+    const bad = await runCli(['restore', junk], { databasePath });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('何も変えていません');
+    const missing = await runCli(['restore', join(dir, 'nothing.db')], { databasePath });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('見つかりません');
+    expect(await withDatabase((database) => database.db.select().from(wards).where(eq(wards.name, '南区')).get())).toBeDefined();
   });
 });

@@ -3,8 +3,11 @@ import {
   type DistrictSpan,
   type MonthlyFigures,
   type RollupInput,
+  districtYearFigures,
   districtYearSummary,
   fiscalYearEndDate,
+  householdValues,
+  itemValues,
   indexRollupInput,
   isDistrictActive,
   rollupDistrictYear,
@@ -114,7 +117,7 @@ describe('district activity', () => {
 describe('rollupDistrictYear', () => {
   it('district 1, FY2020: every item rule', () => {
     expect(rollupDistrictYear(1, 2020, input)).toEqual({
-      1: 115, // February (latest with households): 110 + blank→0 + 4 + 1
+      1: 120, // each category's latest value: 110 (Feb) + 5 (Apr; blank in Feb) + 4 (Feb) + 1 (Feb)
       2: 35, // 10 + 5×5 + 0
       3: 1, // meetings in Apr–Sep = 6 months
       4: 0, // formulated in FY2019
@@ -142,7 +145,7 @@ describe('rollupDistrictYear', () => {
 describe('rollupYear', () => {
   it('FY2020: sums the active districts and counts who reported', () => {
     expect(rollupYear(2020, input)).toEqual({
-      1: { value: 165, districtsReported: 2 },
+      1: { value: 170, districtsReported: 2 }, // 120 + 50
       2: { value: 35, districtsReported: 1 },
       3: { value: 1, districtsReported: 2 },
       4: { value: 1, districtsReported: 3 },
@@ -221,12 +224,29 @@ describe('latest-month rule for stock figures', () => {
     });
     expect(r[1].value).toBe(10);
   });
-  it('a month counts for ① if any category is reported, even 0', () => {
+  it('a category reported as 0 is 0; each category keeps its own latest value', () => {
     const r = rollupYear(2023, {
       ...base,
       reports: [report(1, '2024-02', { watchedElderly: 8 }), report(1, '2024-03', { watchedOther: 0 })],
     });
-    expect(r[1]).toEqual({ value: 0, districtsReported: 1 });
+    expect(r[1]).toEqual({ value: 8, districtsReported: 1 }); // elderly 8 (Feb) + other 0 (Mar)
+    const zero = rollupYear(2023, { ...base, reports: [report(1, '2024-03', { watchedOther: 0 })] });
+    expect(zero[1]).toEqual({ value: 0, districtsReported: 1 });
+  });
+  it('issue 10 finding 2: February complete, March with only the elderly category', () => {
+    // FY2022: February 50/10/5/55 (= 120); March reports only elderly, 50.
+    const reports = [
+      report(1, '2023-02', { watchedElderly: 50, watchedDisability: 10, watchedSingleParent: 5, watchedOther: 55 }),
+      report(1, '2023-03', { watchedElderly: 50 }),
+    ];
+    const i = { ...base, reports };
+    expect(rollupYear(2022, i)[1]).toEqual({ value: 120, districtsReported: 1 });
+    const h = rollupHouseholds(2022, i);
+    expect([h.watched_elderly.value, h.watched_disability.value, h.watched_single_parent.value, h.watched_other.value]).toEqual([50, 10, 5, 55]);
+    expect(h.watched_total.value).toBe(50 + 10 + 5 + 55);
+    const f = districtYearFigures(d[0]!, 2022, i);
+    expect(f.watchedTotal).toBe(120);
+    expect(f.watchedElderly! + f.watchedDisability! + f.watchedSingleParent! + f.watchedOther!).toBe(f.watchedTotal);
   });
   it('a duplicate district-month does not double a sum', () => {
     const r = rollupYear(2023, {
@@ -242,14 +262,14 @@ describe('latest-month rule for stock figures', () => {
 });
 
 describe('rollupHouseholds', () => {
-  it('FY2020: each category from its own latest month; total by the ① rule', () => {
+  it('FY2020: each category from its own latest month; the total is their sum and equals ①', () => {
     expect(rollupHouseholds(2020, input)).toEqual({
       welfare_cooperators: { value: 28, districtsReported: 2 }, // 20 (April, district 1) + 8
       watched_elderly: { value: 160, districtsReported: 2 }, // 110 + 50
       watched_disability: { value: 5, districtsReported: 1 }, // April: blank in February
       watched_single_parent: { value: 4, districtsReported: 1 },
       watched_other: { value: 1, districtsReported: 1 },
-      watched_total: { value: 165, districtsReported: 2 }, // same as ①, not the sum of the rows above
+      watched_total: { value: 170, districtsReported: 2 }, // 160 + 5 + 4 + 1: the rows above add up to ①
     });
     expect(rollupHouseholds(2020, input).watched_total).toEqual(rollupYear(2020, input)[1]);
   });
@@ -261,7 +281,7 @@ describe('rollupHouseholds', () => {
 describe('index and cache', () => {
   it('summarises per district and year', () => {
     const index = indexRollupInput(input);
-    expect(districtYearSummary(index, 1, 2020)).toMatchObject({ meetingMonths: 6, mutualAidCases: 35, watchedTotal: 115 });
+    expect(districtYearSummary(index, 1, 2020)).toMatchObject({ meetingMonths: 6, mutualAidCases: 35, watchedTotal: 120 });
     expect(districtYearSummary(index, 4, 2020)).toMatchObject({ meetingMonths: null, mutualAidCases: null });
   });
   it('notices reports added to the same input', () => {
@@ -293,5 +313,38 @@ describe('index and cache', () => {
     }
     rollupHouseholds(2020, big);
     expect(performance.now() - start).toBeLessThan(1000);
+  });
+});
+
+describe('districtYearFigures (the figures of record of one district-year)', () => {
+  it('is what rollupYear and rollupHouseholds sum, so each rule is written once', () => {
+    for (const fy of [2019, 2020, 2021, 2022]) {
+      const all = districts.map((d) => districtYearFigures(d, fy, input));
+      const items = rollupYear(fy, input);
+      for (const n of ITEM_NUMBERS) {
+        const values = all.map((f) => itemValues(f)[n]).filter((v): v is number => v !== null);
+        expect(items[n].districtsReported, `${fy} ${n}`).toBe(values.length);
+        if (values.length > 0) expect(items[n].value).toBe(values.reduce((a, b) => a + b, 0));
+      }
+      for (const f of all) {
+        const categories = [f.watchedElderly, f.watchedDisability, f.watchedSingleParent, f.watchedOther];
+        const reported = categories.filter((v): v is number => v !== null);
+        expect(f.watchedTotal).toBe(reported.length === 0 ? null : reported.reduce((x, y) => x + y, 0));
+      }
+      const households = rollupHouseholds(fy, input);
+      for (const key of Object.keys(households) as (keyof typeof households)[]) {
+        const values = all.map((f) => householdValues(f)[key]).filter((v): v is number => v !== null);
+        expect(households[key].districtsReported).toBe(values.length);
+      }
+    }
+  });
+
+  it('counts the reported months of an inactive district but gives it no values', () => {
+    const merged = districtYearFigures(districts[1]!, 2020, input);
+    expect(merged.active).toBe(false);
+    expect(merged.monthsReported).toBeGreaterThan(0);
+    expect(itemValues(merged)).toEqual({ 1: null, 2: null, 3: null, 4: null, 5: null, 6: null, 7: null });
+    const d1 = districtYearFigures(districts[0]!, 2020, input);
+    expect(d1).toMatchObject({ active: true, meetingMonths: 6, regularMeetings: 1, mutualAidCases: 35, watchedTotal: 120 });
   });
 });

@@ -3,6 +3,7 @@ import { Client, createTestApp, seedSmallCity, signedIn, type TestContext } from
 import { addMonths, currentMonth, fiscalYearOfMonth, monthLabelLong } from '../../src/domain/fiscalYear.js';
 import { closeFiscalYear } from '../../src/fiscalYears/repository.js';
 import { COUNT_MESSAGES } from '../../src/domain/numbers.js';
+import { normaliseText } from '../../src/domain/text.js';
 import { fieldBlock, formFields, monthlyAuditCount, monthlyAuditEvents, monthsAgo, report, reportCount, storeReport, typicalValues } from './helpers.js';
 
 let ctx: TestContext;
@@ -176,7 +177,7 @@ describe('monthly form: what people type', () => {
     expect(page.body).toContain('>\n\n&lt;script&gt;');
   });
 
-  it('round-trips naughty strings in the note without a 5xx', async () => {
+  it('round-trips naughty strings in the note (as normalised: NFC), or refuses control and direction-override characters; never a 5xx', async () => {
     const naughty = [
       'undefined',
       'null',
@@ -202,16 +203,25 @@ describe('monthly form: what people type', () => {
     ];
     const client = await signedIn(ctx.app, 'district-e01');
     let version = 0;
+    let refused = 0;
     for (const note of naughty) {
       const res = await client.post(url('E01'), formFields({ watched_elderly: '1', note }, String(version)));
+      const normalised = normaliseText(note, 'multiline');
+      if (!normalised.ok) {
+        refused++;
+        expect(res.statusCode, JSON.stringify(note)).toBe(422);
+        expect(res.body).toContain(`備考に${normalised.message}`);
+        continue;
+      }
       expect(res.statusCode, JSON.stringify(note)).toBe(303);
       const saved = report(ctx.database, ids.d1, month)!;
-      expect(saved.note, JSON.stringify(note)).toBe(note);
+      expect(saved.note, JSON.stringify(note)).toBe(normalised.value);
       version = saved.version;
       const page = await client.get(url('E01'));
       expect(page.statusCode).toBe(200);
       expect(page.body).not.toContain('<img src=x');
     }
+    expect(refused).toBe(2); // the C0 controls and the embedding marks
   });
 
   it('refuses a note longer than 2,000 characters and keeps it in the form', async () => {

@@ -66,7 +66,7 @@ describe.each(registers)('$name: who may read and write', (reg) => {
         { url: `${base}/new`, fields: reg.valid },
         { url: `${base}/${id}/edit`, fields: reg.valid },
         ...reg.extraPosts.map((p) => ({ url: `${base}/${id}/${p.action}`, fields: p.fields })),
-        { url: `${base}/${id}/delete`, fields: { version: '1' } },
+        { url: `${base}/${id}/delete`, fields: { confirmed: '1', version: '1' } },
       ],
     };
   }
@@ -124,7 +124,7 @@ describe.each(registers)('$name: who may read and write', (reg) => {
     const base = `/districts/E01/${reg.path}/${foreign}`;
     expect((await client.get(`${base}/edit`)).statusCode).toBe(404);
     expect((await client.post(`${base}/edit`, reg.valid)).statusCode).toBe(404);
-    expect((await client.post(`${base}/delete`, { version: '1' })).statusCode).toBe(404);
+    expect((await client.post(`${base}/delete`, { confirmed: '1',  version: '1' })).statusCode).toBe(404);
     for (const p of reg.extraPosts) expect((await client.post(`${base}/${p.action}`, p.fields)).statusCode).toBe(404);
     expect(reg.rows(ctx.database)).toEqual(before);
     expect(registerAudit(ctx.database, reg.entity).length).toBe(1);
@@ -137,7 +137,7 @@ describe.each(registers)('$name: who may read and write', (reg) => {
       const res = await client.get(`/districts/E01/${reg.path}/${id}/edit`);
       expect(res.statusCode, id).toBe(404);
       expect(res.body).toContain('見つかりません');
-      expect((await client.post(`/districts/E01/${reg.path}/${id}/delete`, { version: '1' })).statusCode, id).toBe(404);
+      expect((await client.post(`/districts/E01/${reg.path}/${id}/delete`, { confirmed: '1',  version: '1' })).statusCode, id).toBe(404);
     }
   });
 });

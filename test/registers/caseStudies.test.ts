@@ -50,7 +50,7 @@ describe('case study register', () => {
     expect(events[1]).toMatchObject({ action: 'update', districtId: ids.d1 });
     expect(JSON.parse(events[1]!.before!)).toMatchObject({ title: '元の題', body: '元の本文', fiscalYear: 2023 });
     expect(JSON.parse(events[1]!.after!)).toMatchObject({ title: '新しい題', body: '新しい本文', fiscalYear: 2024 });
-    expect((await client.post(`/districts/E01/case-studies/${row.id}/delete`, { version: '2' })).statusCode).toBe(303);
+    expect((await client.post(`/districts/E01/case-studies/${row.id}/delete`, { confirmed: '1',  version: '2' })).statusCode).toBe(303);
     expect(allCaseStudies(ctx.database)).toEqual([]);
     expect(registerAudit(ctx.database, 'case_study').map((e) => e.action)).toEqual(['create', 'update', 'delete']);
   });

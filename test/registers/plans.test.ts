@@ -44,7 +44,7 @@ describe('plan register', () => {
     expect(JSON.parse(events[1]!.before!)).toMatchObject({ formulatedFy: 2019, lastFy: 2024, version: 1 });
     expect(JSON.parse(events[1]!.after!)).toMatchObject({ formulatedFy: 2018, lastFy: 2023, version: 2 });
 
-    const del = await client.post(`/districts/E01/plans/${plan.id}/delete`, { version: '2' });
+    const del = await client.post(`/districts/E01/plans/${plan.id}/delete`, { confirmed: '1',  version: '2' });
     expect(del.statusCode).toBe(303);
     expect(allPlans(ctx.database)).toEqual([]);
     events = registerAudit(ctx.database, 'plan');
@@ -96,7 +96,7 @@ describe('plan register', () => {
     expect(inputValue(stale.body, 'last_fy')).toBe('R8');
     expect(allPlans(ctx.database)[0]).toMatchObject({ generation: 1, lastFy: 2025, version: 2 });
     expect(registerAudit(ctx.database, 'plan')).toHaveLength(2);
-    const staleDelete = await b.post(`/districts/E01/plans/${plan.id}/delete`, { version: '1' });
+    const staleDelete = await b.post(`/districts/E01/plans/${plan.id}/delete`, { confirmed: '1',  version: '1' });
     expect(staleDelete.statusCode).toBe(409);
     expect(allPlans(ctx.database)).toHaveLength(1);
   });

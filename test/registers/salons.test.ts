@@ -96,7 +96,7 @@ describe('salon register: happy paths', () => {
     const client = await signedIn(ctx.app, 'district-e01');
     const edit = await client.get(`/districts/E01/salons/${salon.id}/edit`);
     expect(edit.body).toContain('data-confirm=');
-    const res = await client.post(`/districts/E01/salons/${salon.id}/delete`, { version: '1' });
+    const res = await client.post(`/districts/E01/salons/${salon.id}/delete`, { confirmed: '1',  version: '1' });
     expect(res.statusCode).toBe(303);
     expect(allSalons(ctx.database)).toEqual([]);
     const event = registerAudit(ctx.database, 'salon').at(-1)!;
@@ -191,10 +191,10 @@ describe('salon register: conflicts', () => {
     const close = await client.post(`/districts/E01/salons/${salon.id}/close`, { closed_on: 'R7.3.31', version: '1' });
     expect(close.statusCode).toBe(409);
     expect(close.body).toContain('変更後');
-    const del = await client.post(`/districts/E01/salons/${salon.id}/delete`, { version: '1' });
+    const del = await client.post(`/districts/E01/salons/${salon.id}/delete`, { confirmed: '1',  version: '1' });
     expect(del.statusCode).toBe(409);
     expect(del.body).toContain('削除する前に、ほかの方が');
-    const missing = await client.post(`/districts/E01/salons/${salon.id}/delete`, {});
+    const missing = await client.post(`/districts/E01/salons/${salon.id}/delete`, { confirmed: '1', });
     expect(missing.statusCode).toBe(409);
     expect(allSalons(ctx.database)[0]).toMatchObject({ name: '変更後', closedOn: null, version: 2 });
     expect(registerAudit(ctx.database, 'salon').map((e) => e.action)).toEqual(['create', 'update']);

@@ -7,14 +7,16 @@ import { importCsv } from '../../src/imports/importCsv.js';
 import { COUNT_FIELDS } from '../../src/monthlyReports/repository.js';
 import { Client, createTestApp, signedIn, type TestContext } from '../support/app.js';
 import { NAUGHTY_STRINGS } from './naughty-strings.js';
+import { normaliseText } from '../../src/domain/text.js';
 import { seedCityWithWestRecords } from './populate.js';
 
 /*
  * Bad input everywhere: every form POST of the app (found in the route
  * registry) and the CSV importer get the naughty strings and random input.
- * Never a 5xx; text that is stored comes back exactly as typed (after the
- * documented trimming of one-line fields and CRLF → LF); a refused form shows
- * back what was typed.
+ * Never a 5xx; text that is stored comes back as typed after the one
+ * normaliser (src/domain/text.ts: NFC, one-line fields trimmed, CRLF → LF);
+ * what it refuses (control, direction-override and invisible characters) is
+ * refused with its Japanese message and shown back as typed.
  */
 
 let ctx: TestContext | undefined;
@@ -122,7 +124,7 @@ describe('every form POST with the naughty strings and random input', () => {
 });
 
 describe('text round-trips exactly where it is stored', () => {
-  it('monthly report note: every naughty string and random text is stored as typed (CRLF → LF) and shown back escaped', { timeout: 300_000 }, async () => {
+  it('monthly report note: every naughty string and random text is stored as normalised (NFC, CRLF → LF) and shown back escaped, or refused with the typed note kept', { timeout: 300_000 }, async () => {
     const { context, ids, client } = await cityApp();
     ctx = context;
     let monthIndex = 0;
@@ -134,7 +136,14 @@ describe('text round-trips exactly where it is stored', () => {
     const check = async (note: string) => {
       const month = nextMonth();
       const res = await client.post(`/districts/W01/reports/${month}`, { ...counts, note, version: '0' });
-      const expected = sent(note).replace(/\r\n/g, '\n');
+      const normalised = normaliseText(sent(note), 'multiline');
+      if (!normalised.ok) {
+        expect(res.statusCode, JSON.stringify(note)).toBe(422);
+        expect(res.body).toContain(`備考に${normalised.message}`);
+        expect(res.body).toContain(`${escapeHtml(sent(note).replace(/\r\n/g, '\n'))}</textarea>`);
+        return;
+      }
+      const expected = normalised.value;
       if ([...expected].length > 2000) {
         expect(res.statusCode).toBe(422);
         return;
@@ -161,11 +170,14 @@ describe('text round-trips exactly where it is stored', () => {
       await client.get('/districts/W01/salons/new');
       const salonRes = await client.post('/districts/W01/salons/new', { name: s, venue: s, opened_on: '2024-04-01', closed_on: '' });
       expect(salonRes.statusCode, `salon ${JSON.stringify(s)}`).toBeLessThan(500);
+      const line = normaliseText(typed, 'line');
       if (salonRes.statusCode === 303) {
+        expect(line.ok, `salon ${JSON.stringify(s)} accepted`).toBe(true);
         const row = latestSalon();
-        expect(row.name).toBe(typed.trim());
-        expect(row.venue).toBe(typed.trim());
+        expect(row.name).toBe(line.ok ? line.value : null);
+        expect(row.venue).toBe(line.ok ? line.value : null);
       } else {
+        if (!line.ok) expect(salonRes.body).toContain(line.message);
         expect(salonRes.statusCode).toBe(422);
         expect(salonRes.body).toContain(`value="${escapeHtml(typed)}"`);
       }
@@ -173,10 +185,12 @@ describe('text round-trips exactly where it is stored', () => {
       await client.get('/districts/W01/case-studies/new');
       const caseRes = await client.post('/districts/W01/case-studies/new', { fiscal_year: '2024', title: s, body: s });
       expect(caseRes.statusCode, `case study ${JSON.stringify(s)}`).toBeLessThan(500);
+      const body = normaliseText(typed, 'multiline');
       if (caseRes.statusCode === 303) {
+        expect(line.ok && body.ok, `case study ${JSON.stringify(s)} accepted`).toBe(true);
         const row = latestCase();
-        expect(row.title).toBe(typed.trim());
-        expect(row.body).toBe(typed.replace(/\r\n?/g, '\n'));
+        expect(row.title).toBe(line.ok ? line.value : null);
+        expect(row.body).toBe(body.ok ? body.value : null);
       } else {
         expect(caseRes.statusCode).toBe(422);
         const shown = caseRes.body.includes(escapeHtml(typed)) || caseRes.body.includes(escapeHtml(typed.replace(/\r\n?/g, '\n')));
@@ -191,7 +205,7 @@ describe('text round-trips exactly where it is stored', () => {
 describe('the CSV importer with naughty input', () => {
   const csv = (rows: string[][]) => new TextEncoder().encode(stringify(rows));
 
-  it('stores naughty notes and salon names exactly (trimmed), or refuses the file with line and column; never throws', async () => {
+  it('stores naughty notes and salon names as normalised (NFC, trimmed), or refuses the file with line and column; never throws', async () => {
     const { context, ids } = await cityApp();
     ctx = context;
     const { db } = context.database;
@@ -201,7 +215,10 @@ describe('the CSV importer with naughty input', () => {
       m++;
       const result = importCsv(db, 'monthly', csv([['district_code', 'month', ...COUNT_FIELDS, 'note'], ['W01', month, ...COUNT_FIELDS.map(() => '5'), s]]));
       // The importer reads line breaks inside a quoted cell as LF, whatever the file used.
-      const expected = sent(s).replace(/\r\n?/g, '\n').trim();
+      const note = normaliseText(sent(s), 'multiline');
+      const expected = note.ok ? note.value.trim() : null;
+      if (note.ok && [...note.value.trim()].length <= 1000) expect(result.ok, JSON.stringify(s)).toBe(true);
+      if (!note.ok) expect(result.ok ? [] : result.errors, JSON.stringify(s)).toContainEqual({ line: 2, column: 'note', message: note.message });
       if (result.ok) {
         const row = db.select().from(monthlyReports).where(and(eq(monthlyReports.districtId, ids.d3), eq(monthlyReports.month, month))).get()!;
         expect(row.note, JSON.stringify(s)).toBe(expected === '' ? null : expected);
@@ -211,9 +228,11 @@ describe('the CSV importer with naughty input', () => {
       }
 
       const salonResult = importCsv(db, 'salons', csv([['district_code', 'name', 'venue', 'opened_on', 'closed_on', 'subsidy_applied'], ['W01', s, s, '2024/4/1', '', 'はい']]));
+      const name = normaliseText(sent(s), 'line');
       if (salonResult.ok) {
         const row = db.select().from(salons).where(eq(salons.districtId, ids.d3)).orderBy(desc(salons.id)).get()!;
-        expect(row.name).toBe(expected);
+        expect(name.ok).toBe(true);
+        expect(row.name).toBe(name.ok ? name.value : null);
       } else {
         expect(salonResult.errors.length).toBeGreaterThan(0);
       }

@@ -21,6 +21,20 @@ function parseCsp(header: string | string[] | undefined): Map<string, string[]> 
   return map;
 }
 
+function header(headers: Record<string, unknown>, name: string): string {
+  return [headers[name]].flat().join(';');
+}
+
+/** Permissions-Policy as a map: feature → allow list. */
+function parsePermissions(value: unknown): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const part of String(value ?? '').split(',')) {
+    const [feature, allow] = part.trim().split('=');
+    if (feature) map.set(feature, allow ?? '');
+  }
+  return map;
+}
+
 function expectStrictHeaders(headers: Record<string, unknown>): void {
   const csp = parseCsp(headers['content-security-policy'] as string);
   const scripts = csp.get('script-src') ?? csp.get('default-src')!;
@@ -32,6 +46,15 @@ function expectStrictHeaders(headers: Record<string, unknown>): void {
   expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
   expect(csp.get('form-action')).toEqual(["'self'"]);
   expect(csp.get('default-src')).toEqual(["'self'"]);
+  // No inline styles either (style="…" attributes were moved to the stylesheets), and fonts only from here.
+  expect([header(headers, 'content-security-policy')].join(' ')).not.toMatch(/unsafe-inline|unsafe-eval|unsafe-hashes/);
+  expect(csp.get('style-src')).toEqual(["'self'"]);
+  expect(csp.get('font-src')).toEqual(["'self'"]);
+  // Browser features the app does not use are turned off.
+  const permissions = parsePermissions(headers['permissions-policy']);
+  for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'interest-cohort', 'browsing-topics', 'display-capture']) {
+    expect(permissions.get(feature), feature).toBe('()');
+  }
   expect(headers['x-content-type-options']).toBe('nosniff');
   expect(headers['referrer-policy']).toMatch(/^(same-origin|no-referrer|strict-origin-when-cross-origin|strict-origin)$/);
   expect(headers['x-frame-options']).toMatch(/^(DENY|SAMEORIGIN)$/);
@@ -60,12 +83,14 @@ describe('security headers', () => {
     expect(responses.forbiddenApi.statusCode).toBe(403);
   });
 
-  it('pages carry no inline script: every <script> is a file from /static', async () => {
+  it('pages carry no inline script or style: every <script> is a file from /static, no style attributes or elements', async () => {
     ctx = await createTestApp();
     await seedSmallCity(ctx.database);
     const client = await signedIn(ctx.app, 'city');
-    for (const url of ['/', '/trends', '/account/password']) {
+    for (const url of ['/', '/trends', '/trends/households', '/account/password', '/published-figures', '/agendas', '/agendas/new', '/completeness', '/users', '/districts/W01', '/no-such-page']) {
       const body = (await client.get(url)).body;
+      expect(body, url).not.toMatch(/\sstyle\s*=/i);
+      expect(body, url).not.toMatch(/<style\b/i);
       const scripts = [...body.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
       for (const [, attrs, inner] of scripts) {
         expect(attrs, url).toMatch(/src="\/static\/[\w.-]+\.js"/);
@@ -76,7 +101,7 @@ describe('security headers', () => {
   });
 
   it('in production adds HSTS and upgrade-insecure-requests', async () => {
-    ctx = await createTestApp({ NODE_ENV: 'production', SESSION_SECRET: 'p'.repeat(40), TRUST_PROXY: 'true' });
+    ctx = await createTestApp({ NODE_ENV: 'production', SESSION_SECRET: 'p'.repeat(40), TRUST_PROXY: '1' });
     const res = await ctx.app.inject({ method: 'GET', url: '/login', headers: { 'x-forwarded-proto': 'https' } });
     expectStrictHeaders(res.headers);
     const hsts = String(res.headers['strict-transport-security']);
@@ -84,6 +109,12 @@ describe('security headers', () => {
     expect(maxAge).toBeGreaterThanOrEqual(31_536_000);
     expect(hsts).toMatch(/includeSubDomains/);
     expect(parseCsp(res.headers['content-security-policy'] as string).has('upgrade-insecure-requests')).toBe(true);
+    // Pages Fastify answers before any hook (a bad %-encoding) carry the same headers.
+    const bare = await ctx.app.inject({ method: 'GET', url: '/districts/%FF', headers: { 'x-forwarded-proto': 'https' } });
+    expect(bare.statusCode).toBe(400);
+    expectStrictHeaders(bare.headers);
+    expect(String(bare.headers['strict-transport-security'])).toMatch(/max-age=31536000; includeSubDomains/);
+    expect(parseCsp(bare.headers['content-security-policy'] as string).has('upgrade-insecure-requests')).toBe(true);
   });
 
   it('5xx pages never show internals', async () => {

@@ -12,6 +12,7 @@ import {
   settings,
 } from '../../src/db/schema.js';
 import { seedSmallCity } from '../support/app.js';
+import { recomputeFiscalYears } from '../../src/figures/recompute.js';
 
 const now = '2026-11-01T00:00:00.000Z';
 
@@ -68,6 +69,8 @@ export async function populateEveryTable(database: Database$): Promise<void> {
   db.insert(caseStudies).values({ districtId: ids.d1, fiscalYear: 2023, title: '東の事例', body: '複数行\n本文', createdAt: now, updatedAt: now }).run();
   db.insert(publishedFigures).values({ item: '3', fiscalYear: 2020, scopeType: 'city', scopeId: 0, value: null, note: 'コロナ禍で正確な統計不可', updatedAt: now }).run();
   db.insert(settings).values({ key: 'regularMeetingMonths', value: '6' }).run();
+  // The figures of record (district_year_figures) of the years above.
+  recomputeFiscalYears(db, [2023, 2024]);
   db.insert(closedFiscalYears).values({ fiscalYear: 2022, closedBy: 1, closedAt: now }).run();
   db.insert(sessions).values({ sid: 'session-1', userId: 1, data: '{}', createdAt: 1, lastSeenAt: 1, expiresAt: 9_999_999_999_999 }).run();
 }

@@ -1,0 +1,96 @@
+// Figures served from memory until the next write (issue 9, item 4).
+//
+// Trend tables, household tables, the trend API, charts and exports are kept
+// here under a key of everything they show (kind, scope, window, basis,
+// thresholds, format …). Every write transaction that can change a figure bumps
+// the one-row `data_version` table (SQLite triggers, migration 0004), also
+// when another process (the CLI) writes; each request reads that version with
+// one prepared statement, and a different version empties the cache.
+//
+// Only what is the same for every user who may see it is cached: table models,
+// JSON, SVG and files. Pages are rendered per request, so a name, a CSRF token
+// or a flash message never comes from the cache.
+import type Database from 'better-sqlite3';
+
+/** Entries kept at most; the least recently used goes first. */
+export const CACHE_ENTRIES = 300;
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  entries: number;
+  /** How many times a new data version emptied the cache. */
+  invalidations: number;
+}
+
+export class FiguresCache {
+  private readonly entries = new Map<string, unknown>();
+  private readonly readVersion: Database.Statement<[], number>;
+  private version = -1;
+  private readonly counts = { hits: 0, misses: 0, invalidations: 0 };
+
+  constructor(
+    sqlite: Database.Database,
+    private readonly maxEntries = CACHE_ENTRIES,
+  ) {
+    this.readVersion = sqlite.prepare<[], number>('SELECT version FROM data_version WHERE id = 1').pluck();
+  }
+
+  /** The current data version; empties the cache when it has moved since the last look. */
+  currentVersion(): number {
+    const version = this.readVersion.get() ?? 0;
+    if (version !== this.version) {
+      if (this.entries.size > 0) this.counts.invalidations++;
+      this.entries.clear();
+      this.version = version;
+    }
+    return version;
+  }
+
+  /**
+   * The value under `key`, built by `build` when missing. The version is read
+   * before building, so a write that lands while building leaves an entry that
+   * the next request throws away. A promise is kept as it is (one build for
+   * requests that arrive together); a failed one is forgotten.
+   */
+  get<T>(key: string, build: () => T): T {
+    this.currentVersion();
+    if (this.entries.has(key)) {
+      const value = this.entries.get(key) as T;
+      // Most recently used last: a Map keeps insertion order.
+      this.entries.delete(key);
+      this.entries.set(key, value);
+      this.counts.hits++;
+      return value;
+    }
+    this.counts.misses++;
+    const value = build();
+    this.entries.set(key, value);
+    if (value instanceof Promise) value.catch(() => this.entries.get(key) === value && this.entries.delete(key));
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    return value;
+  }
+
+  stats(): CacheStats {
+    return { ...this.counts, entries: this.entries.size };
+  }
+}
+
+const caches = new WeakMap<Database.Database, FiguresCache>();
+
+/** The cache of one database connection (one per app; tests each have their own). */
+export function figuresCache(sqlite: Database.Database): FiguresCache {
+  let cache = caches.get(sqlite);
+  if (!cache) {
+    cache = new FiguresCache(sqlite);
+    caches.set(sqlite, cache);
+  }
+  return cache;
+}
+
+/** A cache key from its parts, in a fixed order. */
+export function cacheKey(parts: Record<string, string | number | boolean | null | undefined>): string {
+  return Object.entries(parts)
+    .map(([k, v]) => `${k}=${v ?? ''}`)
+    .join('&');
+}

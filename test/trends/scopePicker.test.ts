@@ -1,0 +1,43 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
+
+let ctx: TestContext;
+
+beforeEach(async () => {
+  ctx = await createTestApp();
+  await seedSmallCity(ctx.database);
+});
+afterEach(async () => ctx.close());
+
+/** The values of the scope picker's options, in order. */
+function options(html: string): string[] {
+  const select = /<select id="scope" name="scope"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1];
+  return [...select.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+}
+
+describe('the scope picker of the trend pages', () => {
+  it('offers city staff the wards, then the districts of the ward being shown', async () => {
+    const city = await signedIn(ctx.app, 'city');
+    const cityPage = (await city.get('/trends?scope=city&from=2023&to=2024')).body;
+    expect(options(cityPage)).toEqual(['city', 'ward:東区', 'ward:西区']);
+    expect(cityPage).toContain('区を選んで表示すると');
+    expect(options((await city.get(`/trends?scope=${encodeURIComponent('ward:東区')}&from=2023&to=2024`)).body)).toEqual([
+      'city',
+      'ward:東区',
+      'ward:西区',
+      'district:E01',
+      'district:E02',
+    ]);
+    // A district shown: the districts of its ward, itself selected.
+    const districtPage = (await city.get('/trends/households?scope=district:W01&from=2023&to=2024')).body;
+    expect(options(districtPage)).toEqual(['city', 'ward:東区', 'ward:西区', 'district:W01']);
+    expect(districtPage).toContain('<option value="district:W01" selected>');
+  });
+
+  it('offers ward staff their ward and its districts, and district staff their district', async () => {
+    const ward = await signedIn(ctx.app, 'ward-east');
+    expect(options((await ward.get('/trends?from=2023&to=2024')).body)).toEqual(['city', 'ward:東区', 'district:E01', 'district:E02']);
+    const district = await signedIn(ctx.app, 'district-w01');
+    expect(options((await district.get('/trends?from=2023&to=2024')).body)).toEqual(['district:W01']);
+  });
+});
