@@ -668,10 +668,19 @@ if (args.prepare) {
   await nationalDb();
   process.exit(0);
 }
-if (ONLY.has('P1') || ONLY.has('P5')) await p1();
-if (ONLY.has('P2') || ONLY.has('P5')) await p2();
-if (ONLY.has('P3')) await p3();
-if (ONLY.has('P4')) await p4();
+/** A phase that fails (the checkout's code broken mid-change) is reported, and the others still run. */
+async function phase(name: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    console.log(`\n${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    summary.push({ path: name, app: 'failed (see above)', baseline: '—', ratio: '—' });
+  }
+}
+if (ONLY.has('P1') || ONLY.has('P5')) await phase('P1', p1);
+if (ONLY.has('P2') || ONLY.has('P5')) await phase('P2', p2);
+if (ONLY.has('P3')) await phase('P3', p3);
+if (ONLY.has('P4')) await phase('P4', p4);
 
 console.log('\nP5 サーバーのメモリ');
 for (const m of p5Figures) console.log(`  ${m.label.padEnd(46)} RSS ${fmt(mb(m.rss))} MB (peak ${fmt(mb(m.peak))} MB)`);

@@ -49,11 +49,14 @@ const HELP = `みまもり コマンドライン
       --role city には --scope を付けません。--name を省くと表示名はログインIDになります。
       例: echo 'ながいパスワード' | npm run cli -- user add tanaka --role ward --scope 門司区
 
-  import <${IMPORT_KINDS.join('|')}> <ファイル.csv> [--dry-run] [--force]
+  import <${IMPORT_KINDS.join('|')}> <ファイル.csv> [--dry-run] [--force] [--create-wards]
       CSV ファイルを取り込みます。すべての行を確かめ、問題が1つでもあれば何も書き込まず、
       問題を「行・列・理由」で表示します。問題がなければ全部をまとめて書き込みます。
-      --dry-run  確かめるだけで、何も書き込みません（新規・更新の件数を表示します）
+      --dry-run  確かめるだけで、何も書き込みません（新規・更新の件数と行、新しく作る区を表示します）
       --force    年度確定済みの年度の行も書き込みます（その年度の集計値は再開するまで変わりません）
+      --create-wards  districts で、まだ登録されていない区を新しく作ります（付けないと、その行は
+                 誤りとして区の名前を表示します。区がまだ1つもないときだけは付けなくても作ります）
+      まだ始まっていない月の月次報告は、画面と同じく取り込めません。
       文字コードは UTF-8（BOM あり・なし）または Shift_JIS（Excel の「CSV（コンマ区切り）」）。
 
   recompute [--fy <年度>]
@@ -87,6 +90,7 @@ const OPTIONS = {
   name: { type: 'string' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
+  'create-wards': { type: 'boolean' },
   fy: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -97,7 +101,7 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   migrate: [],
   demo: [],
   user: ['role', 'scope', 'name'],
-  import: ['dry-run', 'force'],
+  import: ['dry-run', 'force', 'create-wards'],
   backup: [],
   restore: [],
   recompute: ['fy'],
@@ -316,7 +320,7 @@ async function importCommand(positionals: string[], values: Record<string, strin
   const dryRun = values['dry-run'] === true;
   const decoded = decodeCsv(bytes);
   await withDatabase(async ({ db }) => {
-    const result = importCsv(db, kindResult.data, bytes, { dryRun, force: values.force === true, userId: null });
+    const result = importCsv(db, kindResult.data, bytes, { dryRun, force: values.force === true, createWards: values['create-wards'] === true, userId: null });
     if (decoded.ok) out(`${file} を ${decoded.encoding === 'utf-8' ? 'UTF-8' : 'Shift_JIS'} として読みました（${IMPORT_KIND_LABELS[kindResult.data]}）。`);
     const lines = formatImportSummary(result, { dryRun });
     if (result.ok) lines.forEach(out);

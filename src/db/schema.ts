@@ -295,7 +295,7 @@ export const pendingForms = sqliteTable(
     id: text('id').primaryKey(),
     userId: integer('user_id')
       .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+      .references(() => users.id),
     /** The form's URL (its GET shows the form, its POST saves it). */
     path: text('path').notNull(),
     body: text('body').notNull(),

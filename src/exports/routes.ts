@@ -11,7 +11,7 @@ import type { TableKind } from '../trends/table.js';
 import { getAgendaSheet, printedModel } from '../agendas/repository.js';
 import { authorizeSheetRead } from '../agendas/access.js';
 import { CSV_TYPE, XLSX_TYPE, contentDisposition, toCsv, toXlsx } from './files.js';
-import { agendaGrids, monthlyGrid, trendTableGrids, type Grid, type MonthValues } from './tables.js';
+import { agendaGrids, monthlyGrid, monthlyImportGrid, trendTableGrids, type Grid, type MonthValues } from './tables.js';
 
 type Format = 'csv' | 'xlsx';
 
@@ -76,8 +76,8 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
       const reports = new Map<string, MonthValues>(
         listMonthlyReports(db, district.id, months).map((r) => [r.month, valuesOf(r)]),
       );
-      // CSV keeps the import's column names (it can go back in through the CSV import); the workbook uses Japanese headers.
-      const grid = format === 'csv' ? monthlyGrid(district, fy, months, reports) : monthlyGrid(district, fy, months, reports, FIELD_LABELS);
+      // The CSV is a monthly-reports import file (it goes back in unchanged); the workbook is for reading, with Japanese headers.
+      const grid = format === 'csv' ? monthlyImportGrid(district, fy, months, reports) : monthlyGrid(district, fy, months, reports, FIELD_LABELS);
       return sendGrids(reply, format, [grid], { ja: `月次報告_${district.name}_${warekiShort(fy)}`, ascii: `monthly_${district.code}_${fy}` });
     });
   }

@@ -6,6 +6,7 @@ import type { TrendTable } from '../trends/repository.js';
 import type { TrendRow } from '../trends/table.js';
 import type { PrintModel } from '../agendas/content.js';
 import { percentText } from '../agendas/form.js';
+import { IMPORT_COLUMNS } from '../imports/formats.js';
 
 /** A cell of a download: numbers stay numbers; a blank is null. */
 export type Cell = string | number | null;
@@ -115,6 +116,24 @@ export function agendaGrids(model: PrintModel): Grid[] {
       widths: [44, ...t.columns.map((c) => Math.max(12, c.label.length * 2 + 2)), ...(t.showTrend ? [16] : [])],
     };
   });
+}
+
+/**
+ * A district's reported months of one FY as a monthly-reports import file
+ * (DESIGN §8): exactly the import's columns, one row per reported month, so
+ * that importing the file back changes nothing. Unreported months have no row
+ * (a blank row would not be "not reported" but a refused row).
+ */
+export function monthlyImportGrid(district: { code: string }, fiscalYear: number, months: readonly string[], reports: ReadonlyMap<string, MonthValues>): Grid {
+  const header = [...IMPORT_COLUMNS.monthly];
+  const rows: Cell[][] = [];
+  for (const month of months) {
+    const r = reports.get(month);
+    // A stored month with nothing in it (every value cleared) is not reported either.
+    if (!r || MONTHLY_COLUMNS.every((c) => r[c] === null || r[c] === undefined)) continue;
+    rows.push(header.map((c) => (c === 'district_code' ? district.code : c === 'month' ? month : (r[c as MonthlyColumn] ?? null))));
+  }
+  return { name: warekiLong(fiscalYear), header, rows, widths: header.map((c) => (c === 'note' ? 40 : 16)) };
 }
 
 /** The monthly CSV columns (DESIGN §8), in order. */

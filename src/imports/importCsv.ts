@@ -13,6 +13,7 @@ import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS, type ImportKind } fro
 import { KINDS, RowReader, RowWriteError, type ImportError, type PlannedWrite } from './kinds.js';
 import { ImportWriter, loadLookups, rawConnection } from './repository.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
+import { todayInJapan } from '../domain/due.js';
 
 export type { ImportError } from './kinds.js';
 
@@ -26,6 +27,22 @@ export interface ImportOptions {
   force?: boolean;
   /** Who the audit events name; null for the command line. */
   userId?: number | null;
+  /**
+   * Let a districts file create the wards it names that do not exist yet
+   * (`--create-wards`). Without it such rows are refused, naming the ward,
+   * unless the city has no ward at all yet (its first districts file).
+   */
+  createWards?: boolean;
+  /** The clock: months after the current month in Japan have not started and are refused. */
+  now?: Date;
+}
+
+/** A row that adds or changes something (what the dry run lists). */
+export interface RowChange {
+  line: number;
+  outcome: 'created' | 'updated';
+  /** The row in words, e.g. 「E01 2024-04」. */
+  label: string;
 }
 
 export interface ImportCounts {
@@ -34,7 +51,16 @@ export interface ImportCounts {
   unchanged: number;
 }
 
-export type ImportResult = { ok: true; counts: ImportCounts } | { ok: false; errors: ImportError[] };
+export type ImportResult =
+  | {
+      ok: true;
+      counts: ImportCounts;
+      /** The rows that add or change something, in file order. */
+      changes: RowChange[];
+      /** Wards a districts file creates (would create, in a dry run), in file order. */
+      wardsCreated: string[];
+    }
+  | { ok: false; errors: ImportError[] };
 
 interface CsvRecord {
   /** File line where the record starts (the header is line 1). */
@@ -162,7 +188,13 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
     return { ok: false, errors: [{ line: 1, column: '', message }, ...errors] };
   }
   const { index, missing } = checkHeader(kind, header.cells, errors);
-  const ctx = { lookups: loadLookups(db), force: options.force ?? false };
+  const ctx = {
+    lookups: loadLookups(db),
+    force: options.force ?? false,
+    today: todayInJapan(options.now),
+    createWards: options.createWards ?? false,
+    wardsToCreate: [] as string[],
+  };
   const definition = KINDS[kind];
   const planned: { line: number; write: PlannedWrite }[] = [];
   const firstLineOfKey = new Map<string, number>();
@@ -188,6 +220,7 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
   if (reported.length > 0) return { ok: false, errors: sortErrors(reported, index) };
 
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
+  const changes: RowChange[] = [];
   const writeErrors: ImportError[] = [];
   const userId = options.userId ?? null;
   try {
@@ -199,7 +232,9 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
         const writer = new ImportWriter(tx as unknown as Db, rawConnection(db), userId, ctx.lookups.closedYears, ctx.force);
         for (const { line, write } of planned) {
           try {
-            counts[write.apply(writer, tx as unknown as Db, userId)]++;
+            const outcome = write.apply(writer, tx as unknown as Db, userId);
+            counts[outcome]++;
+            if (outcome !== 'unchanged') changes.push({ line, outcome, label: write.label });
           } catch (err) {
             if (err instanceof RowWriteError) writeErrors.push({ line, column: err.column, message: err.message });
             else if (err instanceof ClosedFiscalYearError) writeErrors.push({ line, column: err.field ?? write.keyColumn, message: err.message });
@@ -217,7 +252,7 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
     if (err !== ROLLBACK) throw err;
   }
   if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, index) };
-  return { ok: true, counts };
+  return { ok: true, counts, changes, wardsCreated: ctx.wardsToCreate };
 }
 
 function sortErrors(errors: ImportError[], index: ReadonlyMap<string, number>): ImportError[] {

@@ -6,7 +6,8 @@ import type { Db } from '../db/index.js';
 import type { ScopeType } from '../db/schema.js';
 import { COUNT_FIELDS, type MonthlyValues } from '../monthlyReports/repository.js';
 import { getPublishedFigure, upsertPublishedFigure } from '../publishedFigures/repository.js';
-import { fiscalYearOfMonth, warekiLong } from '../domain/fiscalYear.js';
+import { fiscalYearOfMonth, monthLabelLong, warekiLong } from '../domain/fiscalYear.js';
+import { isFutureMonth } from '../monthlyReports/status.js';
 import { toHalfWidth } from '../domain/numbers.js';
 import { trimSpaces } from '../domain/text.js';
 import { isDistrictActive } from '../domain/rollup.js';
@@ -79,6 +80,8 @@ export interface PlannedWrite {
   /** Two rows with the same key in one file are an error. */
   key: string;
   keyColumn: string;
+  /** The row in words, for the dry run's list of rows to add or change (e.g. 「E01 2024-04」). */
+  label: string;
   /** Writes the row through the import's writer (one transaction, prepared statements). */
   apply(writer: ImportWriter, tx: Db, userId: number | null): WriteOutcome;
 }
@@ -86,6 +89,12 @@ export interface PlannedWrite {
 export interface KindContext {
   lookups: ImportLookups;
   force: boolean;
+  /** Today's date in Japan ('YYYY-MM-DD'): months after its month have not started and are refused, as on the form. */
+  today: string;
+  /** Whether a districts file may create the wards it names that do not exist yet (--create-wards). */
+  createWards: boolean;
+  /** Wards the file would create, in the order they first appear (filled in while rows are read). */
+  wardsToCreate: string[];
 }
 
 interface KindDefinition {
@@ -117,9 +126,30 @@ function districtOf(row: RowReader, ctx: KindContext): DistrictRef | undefined {
   return district;
 }
 
+/** Spaces of any width removed, to recognise 「門司 区」 as a misspelling of 「門司区」. */
+const squeeze = (name: string) => name.replace(/[\s\u3000]+/g, '');
+
+/**
+ * A ward named by a districts file that does not exist yet: created only when
+ * asked (--create-wards) or while the city has no ward at all (its first
+ * districts file); otherwise refused, naming the ward, so that a misspelling
+ * never becomes a new ward.
+ */
+function checkNewWard(row: RowReader, ctx: KindContext, wardName: string): void {
+  const wards = ctx.lookups.wardsByName;
+  if (wards.has(wardName)) return;
+  if (ctx.createWards || wards.size === 0) {
+    if (!ctx.wardsToCreate.includes(wardName)) ctx.wardsToCreate.push(wardName);
+    return;
+  }
+  const similar = [...wards.keys()].find((w) => squeeze(w) === squeeze(wardName));
+  const hint = similar ? `「${similar}」の書き間違いではありませんか。` : '';
+  row.error('ward', `区「${wardName}」は登録されていません。${hint}新しい区として作るには --create-wards を付けてください。`);
+}
+
 const districtsKind: KindDefinition = {
   keyLabel: '校(地)区コード',
-  parse(row) {
+  parse(row, ctx) {
     const code = row.take('code', readDistrictCode);
     const name = row.take('name', requiredText(100));
     const kana = row.take('kana', requiredText(100));
@@ -129,9 +159,10 @@ const districtsKind: KindDefinition = {
     if (activeFrom != null && activeTo != null && activeTo < activeFrom) {
       row.error('active_to', '活動の終了年度は開始年度と同じか、それより後にしてください。');
     }
+    if (wardName !== undefined) checkNewWard(row, ctx, wardName);
     if (row.failed || code === undefined || name === undefined || kana === undefined || wardName === undefined) return null;
     const input = { code, name, kana, wardName, activeFrom: activeFrom ?? null, activeTo: activeTo ?? null };
-    return { key: code, keyColumn: 'code', apply: (writer) => writer.district(input) };
+    return { key: code, keyColumn: 'code', label: `${code} ${name}（${wardName}）`, apply: (writer) => writer.district(input) };
   },
 };
 
@@ -143,6 +174,10 @@ const monthlyKind: KindDefinition = {
     const values = { note: null } as MonthlyValues;
     for (const f of COUNT_FIELDS) values[f] = row.take(f, readCount) ?? null;
     values.note = row.take('note', (cell) => readText(cell, { required: false, max: 1000, multiline: true })) ?? null;
+    // The form's rule (DESIGN §8: one set of input rules): a month that has not started cannot be reported.
+    if (month !== undefined && isFutureMonth(month, ctx.today)) {
+      row.error('month', `${monthLabelLong(month)}はまだ始まっていないため、取り込めません。月が始まってから入力してください。`);
+    }
     if (row.failed || !district || month === undefined) return null;
     if (COUNT_FIELDS.every((f) => values[f] === null) && values.note === null) {
       // Importing it would mark the month as reported, or blank out what was typed on screen.
@@ -159,7 +194,7 @@ const monthlyKind: KindDefinition = {
       return null;
     }
     // Plausibility flags stay only on values the file leaves as they were (ImportWriter.monthly).
-    return { key: `${district.id}|${month}`, keyColumn: 'month', apply: (writer) => writer.monthly(district.id, month, values) };
+    return { key: `${district.id}|${month}`, keyColumn: 'month', label: `${district.code} ${month}`, apply: (writer) => writer.monthly(district.id, month, values) };
   },
 };
 
@@ -180,6 +215,7 @@ const salonsKind: KindDefinition = {
     return {
       key: `${district.id}|${name}|${openedOn}`,
       keyColumn: 'name',
+      label: `${district.code} ${name}（${openedOn}）`,
       apply(writer) {
         const outcome = writer.salon(district.id, input);
         if (outcome !== 'differs') return outcome;
@@ -208,6 +244,7 @@ const plansKind: KindDefinition = {
     return {
       key: `${district.id}|${generation}`,
       keyColumn: 'generation',
+      label: `${district.code} 第${generation}次`,
       apply(writer) {
         const outcome = writer.plan(district.id, input);
         if (outcome !== 'differs') return outcome;
@@ -258,6 +295,7 @@ const publishedKind: KindDefinition = {
     return {
       key: `${item}|${fiscalYear}|${scope.scopeType}|${scope.scopeId}`,
       keyColumn: 'item',
+      label: `${item} ${fiscalYear} ${row.cell('scope')}`,
       apply(_writer, tx, userId) {
         const existing = getPublishedFigure(tx, input);
         if (existing && existing.value === input.value && existing.note === input.note) return 'unchanged';

@@ -214,6 +214,24 @@ describe('import', SLOW, () => {
     expect(await withDatabase((database) => rowCounts(database))).toEqual(before);
   });
 
+  it('a districts file: a new ward is refused by name unless --create-wards; the dry run names the wards it would create', async () => {
+    const districtsFile = join(dir, 'districts.csv');
+    writeFileSync(districtsFile, [HEADERS.districts, 'E03,東三校区,ひがしさん,門司 区,,'].join('\n'));
+    const before = await withDatabase((database) => rowCounts(database));
+    const refused = await runCli(['import', 'districts', districtsFile], { databasePath });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('2行目 ward: 区「門司 区」は登録されていません。新しい区として作るには --create-wards を付けてください。');
+    const dry = await runCli(['import', 'districts', districtsFile, '--dry-run', '--create-wards'], { databasePath });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('新しく作る区: 門司 区');
+    expect(dry.stdout).toContain('2行目 新規: E03 東三校区（門司 区）');
+    expect(await withDatabase((database) => rowCounts(database))).toEqual(before);
+    const created = await runCli(['import', 'districts', districtsFile, '--create-wards'], { databasePath });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('新しく作った区: 門司 区');
+    expect(await withDatabase((database) => database.db.select().from(wards).all().map((w) => w.name))).toContain('門司 区');
+  });
+
   it('refuses a missing file', async () => {
     const missing = await runCli(['import', 'plans', join(dir, 'nothing.csv')], { databasePath });
     expect(missing.code).toBe(1);

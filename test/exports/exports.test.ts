@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, monthlyValues, seedSmallCity, signedIn, type Client, type TestContext } from '../support/app.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
+import { importCsv } from '../../src/imports/importCsv.js';
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
 import { createDemoAgendaSheet } from '../../src/agendas/demo.js';
 import { contentDisposition, guardText, toCsv } from '../../src/exports/files.js';
@@ -181,11 +182,11 @@ describe('monthly data exports', () => {
     return csvRecords(res);
   }
 
-  it('gives twelve months with the import columns, blank where not reported', async () => {
+  it('the CSV is an import file: exactly the import columns, one row per reported month', async () => {
+    // Issue 10 finding 5: this used to carry an extra 月 column and blank rows for unreported months.
     const client = await signedIn(ctx.app, 'district-e01');
     const records = await monthlyCsv(client, '/districts/E01/years/R5/export.csv');
     expect(records[0]).toEqual([
-      '月',
       'district_code',
       'month',
       'watched_elderly',
@@ -198,14 +199,39 @@ describe('monthly data exports', () => {
       'well_club_participants',
       'note',
     ]);
-    expect(records).toHaveLength(13);
-    expect(records.slice(1).map((r) => r[2])).toEqual(['2023-04', '2023-05', '2023-06', '2023-07', '2023-08', '2023-09', '2023-10', '2023-11', '2023-12', '2024-01', '2024-02', '2024-03']);
-    expect(records[1]!.slice(0, 3)).toEqual(['令和5年4月', 'E01', '2023-04']);
-    expect(records[1]!.slice(3)).toEqual(['90', '', '', '', '7', '4', '', '', '']);
-    expect(records[2]!.slice(3)).toEqual(['', '', '', '', '', '', '', '', '']);
-    // A note that looks like a formula does not run in Excel.
-    expect(records[12]!.slice(3)).toEqual(['95', '', '', '5', '', '6', '', '', "'=SUM(A1)"]);
-    expect(records[10]![0]).toBe('令和6年1月');
+    expect(records).toEqual([
+      records[0],
+      ['E01', '2023-04', '90', '', '', '', '7', '4', '', '', ''],
+      // A note that looks like a formula does not run in Excel (the import takes the apostrophe off again).
+      ['E01', '2024-03', '95', '', '', '5', '', '6', '', '', "'=SUM(A1)"],
+    ]);
+  });
+
+  it('exporting a district year and importing the file back (dry run and real) changes nothing', async () => {
+    const { db } = ctx.database;
+    saveMonthlyReport(db, { districtId: ids.d1, month: '2023-06', values: monthlyValues({ watched_disability: 0, note: '一行目、\n"二行目", -3' }), userId: null });
+    saveMonthlyReport(db, { districtId: ids.d1, month: '2023-07', values: monthlyValues({ note: '+メモだけ' }), userId: null });
+    saveMonthlyReport(db, { districtId: ids.d1, month: '2023-08', values: monthlyValues({ coordination_meetings: 1 }), userId: null });
+    saveMonthlyReport(db, { districtId: ids.d1, month: '2023-08', values: monthlyValues({}), userId: null }); // cleared again
+    const client = await signedIn(ctx.app, 'ward-east');
+    const res = await client.get('/districts/E01/years/2023/export.csv');
+    expect(res.statusCode).toBe(200);
+    const snapshot = () => ({
+      reports: ctx.database.sqlite.prepare('SELECT * FROM monthly_reports ORDER BY id').all(),
+      figures: ctx.database.sqlite.prepare('SELECT * FROM district_year_figures ORDER BY district_id, fiscal_year').all(),
+      audit: (ctx.database.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n,
+    });
+    const before = snapshot();
+    const dry = importCsv(db, 'monthly', res.rawPayload, { dryRun: true });
+    expect(dry).toEqual({ ok: true, counts: { created: 0, updated: 0, unchanged: 4 }, changes: [], wardsCreated: [] });
+    const real = importCsv(db, 'monthly', res.rawPayload, {});
+    expect(real).toEqual({ ok: true, counts: { created: 0, updated: 0, unchanged: 4 }, changes: [], wardsCreated: [] });
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('a year with nothing reported exports the header only', async () => {
+    const client = await signedIn(ctx.app, 'district-e01');
+    expect(await monthlyCsv(client, '/districts/E01/years/2021/export.csv')).toEqual([[...'district_code,month,watched_elderly,watched_disability,watched_single_parent,watched_other,welfare_cooperators,mutual_aid_cases,coordination_meetings,well_club_participants,note'.split(',')]]);
   });
 
   it('writes the same months to .xlsx with Japanese headers and numbers as numbers', async () => {

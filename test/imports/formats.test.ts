@@ -18,15 +18,15 @@ beforeEach(async () => {
 afterEach(() => database.sqlite.close());
 
 describe('districts', () => {
-  it('creates districts, creates a new ward by name, and updates by code', () => {
+  it('creates districts, creates a new ward by name when asked (--create-wards), and updates by code', () => {
     const file = csv([
       HEADERS.districts,
       'N01,北一校区,きたいち,北区,R1,',
       'Ｎ０２,北二校区,きたに,北区,2019,令和5年度',
       'E01,東一校区（新）,ひがしいち,東区,,',
     ]);
-    const result = importCsv(database.db, 'districts', file, { userId: null });
-    expect(result).toEqual({ ok: true, counts: { created: 2, updated: 1, unchanged: 0 } });
+    const result = importCsv(database.db, 'districts', file, { userId: null, createWards: true });
+    expect(result).toMatchObject({ ok: true, counts: { created: 2, updated: 1, unchanged: 0 }, wardsCreated: ['北区'] });
     const north = database.db.select().from(wards).where(eq(wards.name, '北区')).get();
     expect(north).toBeDefined();
     const rows = database.db.select().from(districts).orderBy(asc(districts.code)).all();
@@ -51,7 +51,7 @@ describe('monthly reports', () => {
       'W01,2024/5,7,,,,,,,,',
     ]);
     const result = importCsv(database.db, 'monthly', file, { userId: null });
-    expect(result).toEqual({ ok: true, counts: { created: 2, updated: 0, unchanged: 0 } });
+    expect(result).toMatchObject({ ok: true, counts: { created: 2, updated: 0, unchanged: 0 } });
     expect(valuesOf(getMonthlyReport(database.db, ids.d1, '2024-04')!)).toEqual({
       watched_elderly: 1234,
       watched_disability: 12,
@@ -83,7 +83,7 @@ describe('salons', () => {
       'W01,さくらサロン,公民館,2019/6/1,,1',
       'W01,もみじサロン,集会所,2022-10-01,,',
     ]);
-    expect(importCsv(database.db, 'salons', file, { userId: null })).toEqual({ ok: true, counts: { created: 4, updated: 0, unchanged: 0 } });
+    expect(importCsv(database.db, 'salons', file, { userId: null })).toMatchObject({ ok: true, counts: { created: 4, updated: 0, unchanged: 0 } });
     const rows = database.db.select().from(salons).orderBy(asc(salons.id)).all();
     expect(rows.map((s) => [s.districtId, s.name, s.venue, s.openedOn, s.closedOn, s.subsidyApplied])).toEqual([
       [ids.d1, 'ひまわりサロン', '東一市民センター', '2020-04-01', null, true],
@@ -93,7 +93,7 @@ describe('salons', () => {
     ]);
     expect(auditCount(database, 'salon')).toBe(4);
     // The same file again changes nothing and does not double the register.
-    expect(importCsv(database.db, 'salons', file, {})).toEqual({ ok: true, counts: { created: 0, updated: 0, unchanged: 4 } });
+    expect(importCsv(database.db, 'salons', file, {})).toMatchObject({ ok: true, counts: { created: 0, updated: 0, unchanged: 4 } });
     expect(database.db.select().from(salons).all()).toHaveLength(4);
   });
 });
@@ -101,7 +101,7 @@ describe('salons', () => {
 describe('plans', () => {
   it('reads fiscal years as 2019, R1, H30 and generations as 2, 第2次, 第二次', () => {
     const file = csv([HEADERS.plans, 'E01,1,H30,R1,R5', 'E01,第二次,2023,2024,2028', 'W01,第1次,R6,２０２４,R8']);
-    expect(importCsv(database.db, 'plans', file, { userId: null })).toEqual({ ok: true, counts: { created: 3, updated: 0, unchanged: 0 } });
+    expect(importCsv(database.db, 'plans', file, { userId: null })).toMatchObject({ ok: true, counts: { created: 3, updated: 0, unchanged: 0 } });
     const rows = database.db.select().from(plans).orderBy(asc(plans.id)).all();
     expect(rows.map((p) => [p.districtId, p.generation, p.formulatedFy, p.firstFy, p.lastFy])).toEqual([
       [ids.d1, 1, 2018, 2019, 2023],
@@ -121,7 +121,7 @@ describe('published figures', () => {
       '2,2020,東区,１，２３４,',
       '5,2021,W01,88,速報値',
     ]);
-    expect(importCsv(database.db, 'published', file, { userId: null })).toEqual({ ok: true, counts: { created: 4, updated: 0, unchanged: 0 } });
+    expect(importCsv(database.db, 'published', file, { userId: null })).toMatchObject({ ok: true, counts: { created: 4, updated: 0, unchanged: 0 } });
     const rows = database.db.select().from(publishedFigures).orderBy(asc(publishedFigures.id)).all();
     expect(rows.map((f) => [f.item, f.fiscalYear, f.scopeType, f.scopeId, f.value, f.note])).toEqual([
       ['1', 2019, 'city', 0, 125407, null],
@@ -131,7 +131,7 @@ describe('published figures', () => {
     ]);
     // Changing one value updates that cell only.
     const again = csv([HEADERS.published, '1,2019,city,125408,', '３,R2,city,,コロナ禍で正確な統計不可']);
-    expect(importCsv(database.db, 'published', again, {})).toEqual({ ok: true, counts: { created: 0, updated: 1, unchanged: 1 } });
+    expect(importCsv(database.db, 'published', again, {})).toMatchObject({ ok: true, counts: { created: 0, updated: 1, unchanged: 1 } });
     expect(auditCount(database, 'published_figure')).toBe(5);
   });
 });
@@ -142,7 +142,7 @@ describe('encodings and header order', () => {
     const bytes = iconv.encode(text, 'Shift_JIS');
     // Make sure the fixture really is not UTF-8, or the test would prove nothing.
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
-    expect(importCsv(database.db, 'districts', bytes, {})).toEqual({ ok: true, counts: { created: 2, updated: 0, unchanged: 0 } });
+    expect(importCsv(database.db, 'districts', bytes, { createWards: true })).toMatchObject({ ok: true, counts: { created: 2, updated: 0, unchanged: 0 } });
     const k01 = database.db.select().from(districts).where(eq(districts.code, 'K01')).get();
     expect(k01).toMatchObject({ name: '小倉北校区', kana: 'こくらきた' });
     // cp932 holds the NEC/IBM extension 髙 that plain Shift_JIS lacks
@@ -160,7 +160,7 @@ describe('encodings and header order', () => {
 
   it('imports a UTF-8 file with a BOM (the BOM is not part of the first column name)', () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), csv([HEADERS.salons, 'E02,ゆうやけサロン,東二会館,2023/7/1,,はい'])]);
-    expect(importCsv(database.db, 'salons', bytes, {})).toEqual({ ok: true, counts: { created: 1, updated: 0, unchanged: 0 } });
+    expect(importCsv(database.db, 'salons', bytes, {})).toMatchObject({ ok: true, counts: { created: 1, updated: 0, unchanged: 0 } });
     expect(database.db.select().from(salons).get()).toMatchObject({ districtId: ids.d2, name: 'ゆうやけサロン', subsidyApplied: true });
   });
 
@@ -172,6 +172,6 @@ describe('encodings and header order', () => {
 
   it('skips blank lines and rows of empty cells that Excel leaves below the data', () => {
     const file = csv([HEADERS.plans, 'E02,1,R1,R1,R5', '', ',,,,', ',,,,']);
-    expect(importCsv(database.db, 'plans', file, {})).toEqual({ ok: true, counts: { created: 1, updated: 0, unchanged: 0 } });
+    expect(importCsv(database.db, 'plans', file, {})).toMatchObject({ ok: true, counts: { created: 1, updated: 0, unchanged: 0 } });
   });
 });

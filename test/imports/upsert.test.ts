@@ -24,15 +24,15 @@ const monthly = (...rows: string[]) => csv([HEADERS.monthly, ...rows]);
 describe('monthly rows upsert by district and month', () => {
   it('creates, then updates, then reports identical data as unchanged; every write is audited', () => {
     const first = monthly('E01,2024-04,100,10,,,,5,1,,', 'E01,2024-05,101,10,,,,2,,,');
-    expect(importCsv(database.db, 'monthly', first, { userId: cityUserId })).toEqual({ ok: true, counts: { created: 2, updated: 0, unchanged: 0 } });
+    expect(importCsv(database.db, 'monthly', first, { userId: cityUserId })).toMatchObject({ ok: true, counts: { created: 2, updated: 0, unchanged: 0 } });
 
     const second = monthly('E01,2024-04,100,10,,,,5,1,,', 'E01,2024-05,105,10,,,,2,,,訂正', 'E02,2024-05,40,,,,,,,,');
-    expect(importCsv(database.db, 'monthly', second, { userId: cityUserId })).toEqual({ ok: true, counts: { created: 1, updated: 1, unchanged: 1 } });
+    expect(importCsv(database.db, 'monthly', second, { userId: cityUserId })).toMatchObject({ ok: true, counts: { created: 1, updated: 1, unchanged: 1 } });
     const may = getMonthlyReport(database.db, ids.d1, '2024-05')!;
     expect(valuesOf(may)).toMatchObject({ watched_elderly: 105, note: '訂正' });
     expect(may.version).toBe(2);
 
-    expect(importCsv(database.db, 'monthly', second, { userId: cityUserId })).toEqual({ ok: true, counts: { created: 0, updated: 0, unchanged: 3 } });
+    expect(importCsv(database.db, 'monthly', second, { userId: cityUserId })).toMatchObject({ ok: true, counts: { created: 0, updated: 0, unchanged: 3 } });
 
     const events = database.db.select().from(auditEvents).where(eq(auditEvents.entity, 'monthly_report')).orderBy(asc(auditEvents.id)).all();
     expect(events.map((e) => [e.action, e.districtId, e.month, e.userId])).toEqual([
@@ -65,7 +65,7 @@ describe('dry run', () => {
     const before = rowCounts(database);
     const audits = auditCount(database);
     const result = importCsv(database.db, 'monthly', monthly('E01,2024-04,101,,,,,,,,', 'E02,2024-04,5,,,,,,,,', 'W01,2024-04,6,,,,,,,,'), { dryRun: true });
-    expect(result).toEqual({ ok: true, counts: { created: 2, updated: 1, unchanged: 0 } });
+    expect(result).toMatchObject({ ok: true, counts: { created: 2, updated: 1, unchanged: 0 } });
     expect(rowCounts(database)).toEqual(before);
     expect(auditCount(database)).toBe(audits);
     expect(getMonthlyReport(database.db, ids.d1, '2024-04')?.watchedElderly).toBe(100);
@@ -91,7 +91,7 @@ describe('closed fiscal years', () => {
 
   it('writes them with force', () => {
     const result = importCsv(database.db, 'monthly', monthly('E01,2024-04,1,,,,,,,,', 'E01,2024-03,1,,,,,,,,'), { force: true });
-    expect(result).toEqual({ ok: true, counts: { created: 2, updated: 0, unchanged: 0 } });
+    expect(result).toMatchObject({ ok: true, counts: { created: 2, updated: 0, unchanged: 0 } });
     expect(getMonthlyReport(database.db, ids.d1, '2024-03')?.watchedElderly).toBe(1);
   });
 });

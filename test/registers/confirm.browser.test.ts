@@ -64,7 +64,7 @@ describe.skipIf(!browserAvailable)('confirmation pages without JavaScript, in Ch
   async function expectConfirmation(page: Page, heading: RegExp, button: string) {
     expect(await page.locator('h1').innerText()).toMatch(heading);
     const red = page.getByRole('button', { name: button, exact: true });
-    expect((await red.evaluate('(el) => getComputedStyle(el).backgroundColor')) as string).toBe(WARNING_RED);
+    expect(await red.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor)).toBe(WARNING_RED);
     expect(await page.getByRole('link', { name: 'やめて戻る' }).count()).toBe(1);
   }
 
@@ -83,6 +83,13 @@ describe.skipIf(!browserAvailable)('confirmation pages without JavaScript, in Ch
     await page.getByRole('button', { name: '削除する', exact: true }).click();
     await page.waitForURL(`${server.baseUrl}/districts/E01/salons`);
     expect(salonRow()).toBeUndefined();
+
+    // The history names the deleted salon's dates in wareki, as every other page does.
+    await page.goto(`${server.baseUrl}/districts/E01/history`);
+    const deleted = await page.locator('.history-entry', { hasText: 'ふれあいサロン' }).first().innerText();
+    expect(deleted).toContain('令和6年4月1日');
+    expect(deleted).not.toContain('2024-04-01');
+    await shoot(page, 'history');
   });
 
   it('closing a fiscal year goes through a confirmation page from a secondary button', { timeout: 60_000 }, async () => {

@@ -110,3 +110,29 @@ describe('blank saves of the monthly form (issue 12, finding 3)', () => {
     expect(ctx.database.db.select().from(monthlyReports).get()?.watchedElderly ?? null).toBeNull();
   });
 });
+
+describe('the title of every 422 page starts with エラー： (issue 12, finding 4)', () => {
+  let ctx: TestContext;
+  beforeEach(async () => {
+    ctx = await createTestApp();
+    await seedSmallCity(ctx.database);
+  });
+  afterEach(async () => ctx.close());
+
+  it('on register, monthly and admin forms, and not on a page that is fine', async () => {
+    const district = await signedIn(ctx.app, 'district-e01');
+    const city = await signedIn(ctx.app, 'city');
+    const title = (body: string) => /<title>([^<]*)<\/title>/.exec(body)?.[1] ?? '';
+    for (const [client, url, fields] of [
+      [district, '/districts/E01/salons/new', { name: '', opened_on: '' }],
+      [district, '/districts/E01/case-studies/new', { fiscal_year: '', title: '', body: '' }],
+      [district, `/districts/E01/reports/${monthsAgo(1)}`, formFields({ watched_elderly: 'たくさん' })],
+      [city, '/users/new', { login: '', display_name: '', role: 'city', password: '', password_confirm: '' }],
+    ] as const) {
+      const res = await client.post(url, fields);
+      expect(res.statusCode, url).toBe(422);
+      expect(title(res.body), url).toMatch(/^エラー：/);
+    }
+    expect(title((await district.get('/districts/E01/salons/new')).body)).not.toMatch(/^エラー/);
+  });
+});

@@ -5,6 +5,7 @@ import {
   caseStudies,
   closedFiscalYears,
   monthlyReports,
+  pendingForms,
   plans,
   publishedFigures,
   salons,
@@ -73,4 +74,5 @@ export async function populateEveryTable(database: Database$): Promise<void> {
   recomputeFiscalYears(db, [2023, 2024]);
   db.insert(closedFiscalYears).values({ fiscalYear: 2022, closedBy: 1, closedAt: now }).run();
   db.insert(sessions).values({ sid: 'session-1', userId: 1, data: '{}', createdAt: 1, lastSeenAt: 1, expiresAt: 9_999_999_999_999 }).run();
+  db.insert(pendingForms).values({ id: 'pending-1', userId: 1, path: '/districts/W01/reports/2024-05', body: '{"note":"x"}', createdAt: 1, expiresAt: 9_999_999_999_999 }).run();
 }

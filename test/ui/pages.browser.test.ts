@@ -99,7 +99,7 @@ describe.skipIf(!browserAvailable)('every page fits a tablet and a PC, and passe
 
   for (const role of ['district', 'ward', 'city'] as DemoRole[]) {
     // The roles run side by side (one browser, a context each) to keep the suite quick.
-    it.concurrent(`every page of the ${role} user`, { timeout: 240_000 }, async () => {
+    it.concurrent(`every page of the ${role} user`, { timeout: SHOTS ? 600_000 : 240_000 }, async () => {
       const page = await newPage();
       await signInOnPage(page, server.baseUrl, DEMO_LOGINS[role], DEMO_PASSWORD);
       const fetchHtml = async (url: string) => (await page.request.get(server.baseUrl + url)).text();
