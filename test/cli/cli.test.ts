@@ -3,7 +3,6 @@
  * (`node --import tsx src/cli.ts …`, what `npm run cli --` does through tsx)
  * against a temp-file database, with the password piped on standard input.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -16,42 +15,11 @@ import { buildApp } from '../../src/app.js';
 import { configSchema } from '../../src/config.js';
 import { Client, seedSmallCity, TEST_SCRYPT } from '../support/app.js';
 import { HEADERS, rowCounts } from '../imports/support.js';
+import { runCli } from '../support/cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const CLI_TIMEOUT_MS = 120_000;
 // Each test spawns one to four Node processes; tsx start-up takes seconds on a busy machine.
 const SLOW = { timeout: 300_000 };
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI with `args`, `input` on stdin, and DATABASE_PATH set; killed if it outlives the timeout. */
-function runCli(args: string[], options: { input?: string; databasePath: string; env?: Record<string, string> }): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_PATH: options.databasePath, MIMAMORI_DEMO: 'off', NODE_ENV: 'test', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`cli ${args.join(' ')} timed out; stdout: ${stdout} stderr: ${stderr}`));
-    }, CLI_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
 
 let dir: string;
 let databasePath: string;

@@ -4,7 +4,6 @@
  * item, and leaves closed years as they are. Run as a separate Node process,
  * as people run it.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,39 +16,10 @@ import { currentFiscalYear } from '../../src/domain/fiscalYear.js';
 import { storedYears } from '../../src/figures/recompute.js';
 import { monthlyValues, seedSmallCity } from '../support/app.js';
 import { expectedFigures, storedFigures } from '../figures/support.js';
+import { runCli } from '../support/cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const CLI_TIMEOUT_MS = 120_000;
 const SLOW = { timeout: 300_000 };
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], databasePath: string): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_PATH: databasePath, MIMAMORI_DEMO: 'off', NODE_ENV: 'test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`cli ${args.join(' ')} timed out; stdout: ${stdout} stderr: ${stderr}`));
-    }, CLI_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 let dir: string;
 let databasePath: string;
@@ -88,10 +58,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('recompute', SLOW, () => {
   it('rebuilds the open years from the records, reports the changes per item, and leaves the closed year alone', async () => {
     const frozen = await withDatabase((d) => storedFigures(d, [2023]));
-    const help = await runCli(['help'], databasePath);
+    const help = await runCli(['help'], { databasePath });
     expect(help.stdout).toContain('recompute [--fy <年度>]');
 
-    const run = await runCli(['recompute'], databasePath);
+    const run = await runCli(['recompute'], { databasePath });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('年度確定済みのため変えていない年度: 令和5年度');
@@ -112,14 +82,14 @@ describe('recompute', SLOW, () => {
       expect(storedFigures(d, open)).toEqual(expectedFigures(d, open));
     });
 
-    const again = await runCli(['recompute', '--fy', 'R6'], databasePath);
+    const again = await runCli(['recompute', '--fy', 'R6'], { databasePath });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('令和6年度（1年度）の集計値を記録から計算し直しました。');
     expect(again.stdout).toContain('変わった集計値はありませんでした。');
   });
 
   it('refuses a year it cannot read, with exit code 1 and no stack trace', async () => {
-    const run = await runCli(['recompute', '--fy', 'きのう'], databasePath);
+    const run = await runCli(['recompute', '--fy', 'きのう'], { databasePath });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('--fy の年度「きのう」を読み取れません');
     expect(run.stderr).not.toMatch(/\n\s+at /);

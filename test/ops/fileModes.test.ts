@@ -5,7 +5,6 @@
  * restoreDatabase, sessionSecretFor) or the command line makes them, even
  * when the process was started with the usual umask 022.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +12,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, sessionSecretFor } from '../../src/config.js';
 import { backupDatabase, openDatabase, restoreDatabase } from '../../src/db/index.js';
 import { addWard } from '../support/app.js';
+import { runCli } from '../support/cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 const mode = (path: string) => statSync(path).mode & 0o777;
 const octal = (path: string) => `${path.replace(/.*\/mimamori-modes-[^/]+\//, '')} ${mode(path).toString(8)}`;
 
@@ -69,43 +68,19 @@ describe('file modes, server side', () => {
   });
 });
 
-/** Runs the CLI as a separate process started with umask 022. */
-function runCli(args: string[], databasePath: string, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', 'umask 022 && exec "$0" "$@"', process.execPath, '--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_PATH: databasePath, NODE_ENV: 'test', MIMAMORI_DEMO: 'off' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`cli ${args.join(' ')} timed out: ${stdout} ${stderr}`));
-    }, 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
-}
 
 describe('file modes, command line', { timeout: 300_000 }, () => {
   it('migrate, backup and restore create only private files and folders', async () => {
     const data = join(dir, 'cli-data');
     const path = join(data, 'city.db');
-    const migrate = await runCli(['migrate'], path);
+    const migrate = await runCli(['migrate'], { databasePath: path, umask: '022' });
     expect(migrate.code, migrate.stderr).toBe(0);
     const backup = join(dir, 'copies', 'one.db');
-    const made = await runCli(['backup', backup], path);
+    const made = await runCli(['backup', backup], { databasePath: path, umask: '022' });
     expect(made.code, made.stderr).toBe(0);
     expectPrivate([path, backup], [data, join(dir, 'copies')]);
 
-    const restored = await runCli(['restore', backup], path);
+    const restored = await runCli(['restore', backup], { databasePath: path, umask: '022' });
     expect(restored.code, restored.stderr).toBe(0);
     const saved = readdirSync(join(data, 'backups')).filter((f) => f.startsWith('before-restore-'));
     expect(saved).toHaveLength(1);
