@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // No ON DELETE CASCADE anywhere: drizzle-kit rebuilds tables with DROP TABLE,
 // and a cascade would silently delete user data (see migrations test).
@@ -303,4 +303,76 @@ export const pendingForms = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
   },
   (t) => [index('pending_forms_user_idx').on(t.userId)],
+);
+
+export const SUCCESSION_SIDES = ['predecessor', 'successor'] as const;
+export type SuccessionSide = (typeof SUCCESSION_SIDES)[number];
+
+/**
+ * 統合・分割 — one merge or split (DESIGN §2): predecessor district(s) →
+ * successor district(s), and the first month the successors report.
+ * `label` is the CSV's `event` column (rows with the same label form one event).
+ */
+export const successionEvents = sqliteTable('succession_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  label: text('label').notNull().unique(),
+  /** YYYY-MM: predecessors are due up to the month before, successors from this month. */
+  firstMonth: text('first_month').notNull(),
+  createdAt: text('created_at').notNull(),
+  createdBy: integer('created_by').references(() => users.id),
+});
+
+/** The districts of a succession event, each as predecessor or successor. */
+export const successionLinks = sqliteTable(
+  'succession_links',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => successionEvents.id),
+    side: text('side', { enum: SUCCESSION_SIDES }).notNull(),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.side, t.districtId] }), index('succession_links_district_idx').on(t.districtId)],
+);
+
+/**
+ * 策定予定 — a district scheduled to formulate a small-area plan in an FY
+ * (DESIGN §3), so that seed 000's ※ footnote is a count the app computes.
+ */
+export const planSchedules = sqliteTable(
+  'plan_schedules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    scheduledFy: integer('scheduled_fy').notNull(),
+    note: text('note').notNull().default(''),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [uniqueIndex('plan_schedules_district_fy_uq').on(t.districtId, t.scheduledFy), index('plan_schedules_fy_idx').on(t.scheduledFy)],
+);
+
+/**
+ * An uploaded import file held between its dry run and its import (DESIGN §8):
+ * for the user who uploaded it, bounded in size, expiring, used at most once.
+ */
+export const pendingUploads = sqliteTable(
+  'pending_uploads',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind').notNull(),
+    fileName: text('file_name').notNull(),
+    content: blob('content', { mode: 'buffer' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** Set when imported: a second confirm does nothing. */
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('pending_uploads_user_idx').on(t.userId)],
 );
