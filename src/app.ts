@@ -27,7 +27,7 @@ import { REQUEST_ID_HEADER, requestIdFor } from './requestId.js';
 import { authRoutes } from './auth/routes.js';
 import { homeRoutes } from './home/routes.js';
 import { trendRoutes } from './trends/routes.js';
-import { districtRoutes } from './districts/routes.js';
+import { districtEditRoutes, districtRoutes } from './districts/routes.js';
 import { monthlyReportRoutes } from './monthlyReports/routes.js';
 import { salonRoutes } from './salons/routes.js';
 import { planRoutes } from './plans/routes.js';
@@ -41,6 +41,8 @@ import { agendaRoutes } from './agendas/routes.js';
 import { chartRoutes } from './charts/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { settingRoutes } from './settings/routes.js';
+import { importRoutes } from './imports/routes.js';
+import { successionRoutes } from './successions/routes.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -150,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(homeRoutes);
   await app.register(trendRoutes);
   await app.register(districtRoutes);
+  await app.register(districtEditRoutes);
   await app.register(monthlyReportRoutes);
   await app.register(salonRoutes);
   await app.register(planRoutes);
@@ -163,6 +166,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(chartRoutes);
   await app.register(exportRoutes);
   await app.register(settingRoutes);
+  await app.register(importRoutes);
+  await app.register(successionRoutes);
 
   const pruneTimer = setInterval(() => store.prune(), 10 * 60_000);
   pruneTimer.unref();

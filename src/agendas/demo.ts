@@ -2,7 +2,11 @@
  * The demo city's finalised agenda sheet: seed 000's first page
  * (議題（１）ア 小地域福祉活動の状況, R1–R5), composed from the demo data.
  */
+import { count } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
+import { planSchedules } from '../db/schema.js';
+import { planScheduleFootnote } from '../domain/narrative.js';
+import { loadNarrativeCounts } from './narrative.js';
 import { defaultTable, type AgendaContent, type CaseStudyPick } from './content.js';
 import { createAgendaSheet, finalizeAgendaSheet, findCaseStudyByDistrictName } from './repository.js';
 
@@ -48,15 +52,31 @@ const SECTION_4 = [
 /** Seed 000's footnote to ④ (printed under the table). */
 export const SEED_FOOTNOTE = '小地域福祉活動計画はＲ６年度１４校(地)区策定予定で、残り１８校(地)区';
 
+/** The demo sheet's last fiscal year (R5), as printed on seed 000. */
+const DEMO_TO_FY = 2023;
+
+/**
+ * The ※ footnote to ④, computed from the 策定予定 register for the year after
+ * the sheet (the demo city's schedules give seed 000's own words). A database
+ * that records no 策定予定 at all keeps the seed's printed text, as it keeps
+ * the seed's published figures.
+ */
+export function demoPlanFootnote(db: Db, toFy = DEMO_TO_FY): string {
+  const recorded = db.select({ n: count() }).from(planSchedules).get()!.n > 0;
+  if (!recorded) return SEED_FOOTNOTE;
+  return planScheduleFootnote(loadNarrativeCounts(db, { type: 'city', id: 0 }, toFy));
+}
+
 /** The composition of seed 000's first page; case studies from the register where the demo city wrote them. */
 export function demoAgendaContent(db: Db): AgendaContent {
   const table = defaultTable('items', 'city');
+  const footnote = demoPlanFootnote(db);
   for (const row of table.rows) {
     // ② is +7.0 % year on year (computed やや増加); the committee printed 増加.
     if (row.key === '2') row.override = { text: '増加', arrow: '↗' };
     if (row.key === '4') {
       row.footnoteMarker = '※';
-      row.footnote = SEED_FOOTNOTE;
+      row.footnote = footnote;
     }
   }
   const caseStudies: CaseStudyPick[] = SEED_CASE_STUDIES.map((seed) => {
@@ -84,7 +104,7 @@ export function createDemoAgendaSheet(db: Db, userId: number | null): number {
       heading: '議題（１）ア 小地域福祉活動の状況',
       subheading: '（地域での見守り・助け合いのためのネットワークづくり）',
       fromFy: 2019,
-      toFy: 2023,
+      toFy: DEMO_TO_FY,
       content: demoAgendaContent(db),
     },
     userId,

@@ -4,6 +4,7 @@ import { authorize, can, type CurrentUser } from '../auth/access.js';
 import type { Db } from '../db/index.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { isConfirmed, renderConfirmation, type Confirmation } from '../confirmation.js';
+import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { currentFiscalYear, parseFiscalYear } from '../domain/fiscalYear.js';
 import { formatDateLong } from '../domain/dates.js';
 import { DEFAULT_THRESHOLDS, parseBasis } from '../domain/trend.js';
@@ -30,6 +31,7 @@ import {
 } from './repository.js';
 import { authorizeCompose, authorizeSheetRead, canReadSheet } from './access.js';
 import { buildPrintTable, cellKey, compareModels, fullWidthNumber, paragraphs, parenthesised, titleSegments } from './sheet.js';
+import { editorNarrativePanel } from './narrative.js';
 
 const EDITOR_STYLES = ['agenda-editor.css'];
 const PRINT_STYLES = ['agenda-print.css'];
@@ -171,6 +173,8 @@ async function renderEditor(app: FastifyInstance, request: FastifyRequest, reply
     notice: state.notice ?? null,
     conflict: state.conflict ?? null,
     previews: previewTables(db, state.draft, fallback),
+    // 「引用できる数」: the narrative counts of the first table's scope and the sheet's last FY.
+    narrative: editorNarrativePanel(db, state.draft.tables[0]?.scope, previewWindow(state.draft, fallback).toFy),
     scopes: scopeChoices(db, user),
     caseStudies: state.caseStudies ?? listCaseStudyChoices(db),
     rowKeysOf,
@@ -228,8 +232,19 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
     return reply.viewAsync('agendas/index', { title: '議題シート', styles: EDITOR_STYLES, sheets, canCompose: request.user!.role === 'city' });
   });
 
+  /** The editor as typed before a timeout (DESIGN §7), when the page was reached from signing in again; not saved yet. */
+  function resumedEditor(request: FastifyRequest, reply: FastifyReply, sheet: AgendaSheetRow | null) {
+    const resumed = resumedFormBody(db, request);
+    if (!resumed) return null;
+    const caseStudies = listCaseStudyChoices(db);
+    const draft = draftFromBody(resumed, caseStudies.map((c) => c.id));
+    return renderEditor(app, request, reply, { sheet, draft, notice: RESUMED_MESSAGE, caseStudies });
+  }
+
   app.get('/agendas/new', { config: composers }, async (request, reply) => {
     authorizeCompose(request.user);
+    const resumed = resumedEditor(request, reply, null);
+    if (resumed) return resumed;
     const window = defaultWindow(db, resolveScope(db, 'city')!, currentFiscalYear());
     const draft = draftFromContent(
       { heading: '議題（１）ア 小地域福祉活動の状況', subheading: '（地域での見守り・助け合いのためのネットワークづくり）', ...window },
@@ -254,6 +269,8 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
     authorizeCompose(request.user);
     const sheet = getAgendaSheet(db, sheetId(request));
     if (sheet.frozen !== null) return renderFinalized(request, reply, sheet);
+    const resumed = resumedEditor(request, reply, sheet);
+    if (resumed) return resumed;
     return renderEditor(app, request, reply, { sheet, draft: draftFromContent(sheet, contentOf(sheet), sheet.version) });
   });
 

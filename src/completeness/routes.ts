@@ -10,6 +10,7 @@ import { blankToUndefined, fiscalYearParam, parseOr422 } from '../fiscalYears/ro
 import { buildCompletenessGrid, buildWardSummary } from './status.js';
 import { activeDistrictCount, reportedDistrictMonths, wardMonthCounts } from './repository.js';
 import { fiscalYearsOfScope } from '../trends/dataYears.js';
+import { notDueByWardMonth, successionBounds } from '../successions/repository.js';
 
 /**
  * Above this many districts the city's page shows one row per ward (each
@@ -50,11 +51,12 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
     let summary = null;
     if (byWard) {
       const counts = wardMonthCounts(db, fy, months[0], months[11]);
-      summary = buildWardSummary({ fiscalYear: fy, wards, districts: counts.districts, reported: counts.reported, today, dueDay: reportDueDay });
+      summary = buildWardSummary({ fiscalYear: fy, wards, districts: counts.districts, reported: counts.reported, today, dueDay: reportDueDay, notDue: notDueByWardMonth(db, fy) });
     } else {
       const districts = listDistricts(db, wardId === undefined ? {} : { wardId });
       const reported = reportedDistrictMonths(db, months[0], months[11], wardId === undefined ? undefined : districts.map((d) => d.id));
-      grid = buildCompletenessGrid({ fiscalYear: fy, wards, districts, reported, today, dueDay: reportDueDay });
+      const bounds = successionBounds(db);
+      grid = buildCompletenessGrid({ fiscalYear: fy, wards, districts, reported, today, dueDay: reportDueDay, bounds });
     }
 
     // Years with reports: one index step per year, not a count over every report.

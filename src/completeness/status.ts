@@ -1,5 +1,5 @@
 // Pure: which district-months have been reported, and what is missing (DESIGN §7).
-import { isMonthOver, isOverdue, dueDate } from '../domain/due.js';
+import { isMonthInBounds, isMonthOver, isOverdue, dueDate, type ReportingBounds } from '../domain/due.js';
 import { isDistrictActive, type DistrictSpan } from '../domain/rollup.js';
 import { monthsOfFiscalYear } from '../domain/fiscalYear.js';
 
@@ -87,6 +87,8 @@ export function buildCompletenessGrid(input: {
   reported: ReadonlySet<string>;
   today: string;
   dueDay: number;
+  /** Districts of succession events: months outside their bounds are not theirs to report (DESIGN §2). */
+  bounds?: ReadonlyMap<number, ReportingBounds>;
 }): CompletenessGrid {
   const fy = input.fiscalYear;
   const months: GridMonth[] = monthsOfFiscalYear(fy).map((month) => ({
@@ -100,8 +102,15 @@ export function buildCompletenessGrid(input: {
     const rows: GridRow[] = active
       .filter((d) => d.wardId === ward.id)
       .map((district) => {
+        const bounds = input.bounds?.get(district.id);
         const statuses = months.map((m) =>
-          reportStatus({ reported: input.reported.has(reportKey(district.id, m.month)), month: m.month, today: input.today, dueDay: input.dueDay, active: true }),
+          reportStatus({
+            reported: input.reported.has(reportKey(district.id, m.month)),
+            month: m.month,
+            today: input.today,
+            dueDay: input.dueDay,
+            active: isMonthInBounds(m.month, bounds),
+          }),
         );
         return {
           district,
@@ -110,13 +119,18 @@ export function buildCompletenessGrid(input: {
           overdueCount: statuses.filter((s) => s === 'overdue').length,
         };
       });
-    const counts = months.map((_, i) => count(rows.filter((r) => r.statuses[i] === 'reported').length, rows.length));
+    const counts = months.map((_, i) =>
+      count(
+        rows.filter((r) => r.statuses[i] === 'reported').length,
+        rows.filter((r) => r.statuses[i] !== 'inactive').length,
+      ),
+    );
     wards.push({ ward, rows, counts });
   }
   const total = months.map((_, i) =>
     count(
       wards.reduce((n, w) => n + w.counts[i].reported, 0),
-      wards.reduce((n, w) => n + w.rows.length, 0),
+      wards.reduce((n, w) => n + w.counts[i].districts, 0),
     ),
   );
   return { fiscalYear: fy, months, wards, total };
@@ -155,6 +169,8 @@ export function buildWardSummary(input: {
   reported: ReadonlyMap<string, number>;
   today: string;
   dueDay: number;
+  /** Active districts of a ward not due in a month because of a succession, per `${wardId}:${month}` (DESIGN §2). */
+  notDue?: ReadonlyMap<string, number>;
 }): WardSummary {
   const fy = input.fiscalYear;
   const months: GridMonth[] = monthsOfFiscalYear(fy).map((month) => ({ month, dueDate: dueDate(month, input.dueDay), over: isMonthOver(month, input.today) }));
@@ -162,12 +178,12 @@ export function buildWardSummary(input: {
   const wards = input.wards
     .map((ward) => {
       const n = input.districts.get(ward.id) ?? 0;
-      const counts = months.map((m) => count(input.reported.get(`${ward.id}:${m.month}`) ?? 0, n));
+      const counts = months.map((m) => count(input.reported.get(`${ward.id}:${m.month}`) ?? 0, n - (input.notDue?.get(`${ward.id}:${m.month}`) ?? 0)));
       const overdueCount = counts.reduce((sum, c, i) => sum + (overdueMonth[i] ? c.districts - c.reported : 0), 0);
       return { ward, districts: n, counts, overdueCount };
     })
     .filter((w) => w.districts > 0);
   const districtTotal = wards.reduce((n, w) => n + w.districts, 0);
-  const total = months.map((_, i) => count(wards.reduce((n, w) => n + w.counts[i].reported, 0), districtTotal));
+  const total = months.map((_, i) => count(wards.reduce((n, w) => n + w.counts[i].reported, 0), wards.reduce((n, w) => n + w.counts[i].districts, 0)));
   return { fiscalYear: fy, months, wards, total, overdueTotal: wards.reduce((n, w) => n + w.overdueCount, 0), districtTotal };
 }

@@ -93,7 +93,22 @@ export const monthlyReports = sqliteTable(
     updatedBy: integer('updated_by').references(() => users.id),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('monthly_reports_district_month_uq').on(t.districtId, t.month), index('monthly_reports_month_idx').on(t.month)],
+  (t) => [
+    uniqueIndex('monthly_reports_district_month_uq').on(t.districtId, t.month),
+    // Covering: a month range (a fiscal year's rollup, the completeness counts) reads the index alone.
+    index('monthly_reports_month_idx').on(
+      t.month,
+      t.districtId,
+      t.watchedElderly,
+      t.watchedDisability,
+      t.watchedSingleParent,
+      t.watchedOther,
+      t.welfareCooperators,
+      t.mutualAidCases,
+      t.coordinationMeetings,
+      t.wellClubParticipants,
+    ),
+  ],
 );
 
 /** サロン — a salon register entry; closedOn NULL while open. */

@@ -8,15 +8,16 @@ import { createDemoAgendaSheet } from '../agendas/demo.js';
 import { count, eq, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/index.js';
-import { caseStudies, districts, monthlyReports, plans, publishedFigures, salons, users, wards } from '../db/schema.js';
+import { caseStudies, districts, monthlyReports, planSchedules, plans, publishedFigures, salons, users, wards } from '../db/schema.js';
 import { hashPassword, type ScryptParams } from '../auth/passwords.js';
 import { recordAudit } from '../audit/repository.js';
 import { getSettings } from '../settings/repository.js';
 import { currentMonth, previousMonth } from '../domain/fiscalYear.js';
 import { isOverdue, todayInJapan } from '../domain/due.js';
 import { DEMO_CASE_STUDIES } from './caseStudies.js';
-import { generateMonthlyReports, generatePlans, generateSalons, FIRST_REPORT_MONTH, type GeneratorClock, type GeneratorDistrict } from './generate.js';
-import { DEMO_DISTRICTS, DEMO_WARDS } from './geography.js';
+import { generateMonthlyReports, generatePlanSchedules, generatePlans, generateSalons, FIRST_REPORT_MONTH, type GeneratorClock, type GeneratorDistrict } from './generate.js';
+import { DEMO_DISTRICTS, DEMO_WARDS, MERGER_LAST_FY } from './geography.js';
+import { recordSuccession, type SuccessionInput } from '../successions/repository.js';
 import { SEED_FIGURES } from './publishedFigures.js';
 import { fiscalYearsOfRecords, recomputeFiscalYears } from '../figures/recompute.js';
 
@@ -79,6 +80,11 @@ function isEmptyForDemo(db: Pick<Db, 'select'>): boolean {
 export const DEMO_LOGINS: readonly string[] = DEMO_USERS.map((u) => u.login);
 
 /** Creates the demo city on an empty database; returns the users made, or null if data existed. */
+/** The demo city's merges and splits: 枝光 + 枝光北 → 枝光台 when their schools were consolidated (geography.ts). */
+export const DEMO_SUCCESSIONS: readonly SuccessionInput[] = [
+  { label: '枝光台校区の統合', predecessorCodes: ['511', '512'], successorCodes: ['513'], firstMonth: `${MERGER_LAST_FY + 1}-04` },
+];
+
 export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise<DemoResult | null> {
   if (!isEmptyForDemo(db)) return null;
   // Hashing is slow by design: do it before the write transaction, which must not await.
@@ -118,8 +124,12 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
     insertRows(tx, salons, salonRows);
     const planRows = generatePlans(generatorDistricts, clock);
     insertRows(tx, plans, planRows);
+    // 策定予定: rows of their own, so ④⑦ stay as printed.
+    insertRows(tx, planSchedules, generatePlanSchedules(generatorDistricts));
     // The figures of record of every year the demo records cover (DESIGN §7).
     recomputeFiscalYears(tx, fiscalYearsOfRecords(tx, now));
+    // The merger as an event (DESIGN §2): after the figures are stored, it recomputes only its three districts.
+    for (const e of DEMO_SUCCESSIONS) recordSuccession(tx as unknown as Db, e, { userId: null }, now);
 
     tx.insert(publishedFigures)
       .values(SEED_FIGURES.map((f) => ({ item: f.item, fiscalYear: f.fiscalYear, scopeType: 'city' as const, scopeId: 0, value: f.value, note: f.note, updatedBy: null, updatedAt: nowIso })))

@@ -1,11 +1,12 @@
 /**
- * Generated records of the demo city: monthly reports from R6 on, salons and
- * plans. Pure and deterministic (seeded), so every machine gets the same city
- * for the same clock. Magnitudes continue the citywide series of seed 000;
- * the registers are calibrated so that ④⑥⑦ roll up to the printed H30–R5
- * figures exactly, and a city user sees no spurious differences.
+ * Generated records of the demo city: monthly reports from R6 on, salons,
+ * plans and scheduled plans (策定予定). Pure and deterministic (seeded), so
+ * every machine gets the same city for the same clock. Magnitudes continue
+ * the citywide series of seed 000; the registers are calibrated so that ④⑥⑦
+ * roll up to the printed H30–R5 figures exactly, and a city user sees no
+ * spurious differences.
  */
-import type { monthlyReports, plans, salons } from '../db/schema.js';
+import type { monthlyReports, planSchedules, plans, salons } from '../db/schema.js';
 import { addMonths, fiscalYearOfMonth } from '../domain/fiscalYear.js';
 import { isDistrictActive } from '../domain/rollup.js';
 import { placeName } from './geography.js';
@@ -15,6 +16,7 @@ import { Random } from './random.js';
 export type NewMonthlyReport = typeof monthlyReports.$inferInsert;
 export type NewSalon = typeof salons.$inferInsert;
 export type NewPlan = typeof plans.$inferInsert;
+export type NewPlanSchedule = typeof planSchedules.$inferInsert & { scheduledFy: number };
 
 /** A stored district, as the generator needs it. */
 export interface GeneratorDistrict {
@@ -388,10 +390,9 @@ const PLAN_COHORTS: readonly { count: number; plans: PlanSpan[] }[] = [
 // Districts whose case studies tell their plan's story sit in the matching cohort.
 const PLAN_COHORT_OF: Record<string, number> = { '701': 6, '102': 9, '513': 10 };
 
-/** The plan register; nothing formulated after the current fiscal year. */
-export function generatePlans(districts: GeneratorDistrict[], clock: GeneratorClock): NewPlan[] {
+/** Which cohort of PLAN_COHORTS each district with a plan belongs to (seeded: the same every time). */
+function assignPlanCohorts(districts: GeneratorDistrict[]): Map<number, number> {
   const random = new Random(20220401);
-  const currentFy = fiscalYearOfMonth(clock.today.slice(0, 7));
   const slots = PLAN_COHORTS.flatMap((c, i) => Array.from({ length: c.count }, () => i));
   const assigned = new Map<number, number>();
   for (const d of districts) {
@@ -406,11 +407,56 @@ export function generatePlans(districts: GeneratorDistrict[], clock: GeneratorCl
     const d = free[i];
     if (d) assigned.set(d.id, cohort);
   }
+  return assigned;
+}
+
+/** The plan register; nothing formulated after the current fiscal year. */
+export function generatePlans(districts: GeneratorDistrict[], clock: GeneratorClock): NewPlan[] {
+  const currentFy = fiscalYearOfMonth(clock.today.slice(0, 7));
   const rows: NewPlan[] = [];
-  for (const [districtId, cohort] of assigned) {
+  for (const [districtId, cohort] of assignPlanCohorts(districts)) {
     PLAN_COHORTS[cohort]!.plans.forEach(([formulatedFy, firstFy, lastFy], i) => {
       if (formulatedFy <= currentFy) rows.push({ districtId, generation: i + 1, formulatedFy, firstFy, lastFy, version: 1 });
     });
   }
   return rows.sort((a, b) => a.districtId - b.districtId || a.generation! - b.generation!);
+}
+
+// ---------------------------------------------------------------------------
+// 策定予定 (scheduled plans: the ※ footnote to ④)
+
+/**
+ * Cohorts whose next plan was registered as scheduled (策定予定), for the FY it
+ * is formulated in. Chosen so that at the end of R5 (FY2023) the city reads
+ * seed 000's footnote 「Ｒ６年度１４校(地)区策定予定で、残り１８校(地)区」:
+ * 14 of the 15 districts formulating in R6 registered it beforehand (one of
+ * cohort 4 did not); the 18 remaining are the 9 with no plan yet (5 with none
+ * at all, the 4 whose first plan comes in R7–R8) and the 9 whose next plan is
+ * scheduled for R7–R8 (cohorts 0, 5, 7 and 1); cohort 8 has not scheduled its
+ * R8 plan yet. Schedules are rows of their own: ④⑦ do not move.
+ */
+const SCHEDULED_COHORTS: readonly { cohort: number; fy: number; leaveOut?: number }[] = [
+  { cohort: 4, fy: 2024, leaveOut: 1 },
+  { cohort: 6, fy: 2024 },
+  { cohort: 0, fy: 2025 },
+  { cohort: 5, fy: 2025 },
+  { cohort: 7, fy: 2025 },
+  { cohort: 11, fy: 2025 },
+  { cohort: 1, fy: 2026 },
+  { cohort: 12, fy: 2026 },
+];
+
+const SCHEDULE_NOTES: Record<number, string> = { 1: '第一次計画', 2: '第二次計画', 3: '第三次計画' };
+
+/** The 策定予定 register (independent of the clock: a schedule may lie ahead). */
+export function generatePlanSchedules(districts: GeneratorDistrict[]): NewPlanSchedule[] {
+  const byCohort = new Map<number, number[]>();
+  for (const [districtId, cohort] of assignPlanCohorts(districts)) byCohort.set(cohort, [...(byCohort.get(cohort) ?? []), districtId]);
+  const rows: NewPlanSchedule[] = [];
+  for (const { cohort, fy, leaveOut = 0 } of SCHEDULED_COHORTS) {
+    const generation = PLAN_COHORTS[cohort]!.plans.findIndex(([formulatedFy]) => formulatedFy === fy) + 1;
+    const members = [...(byCohort.get(cohort) ?? [])].sort((a, b) => a - b);
+    for (const districtId of members.slice(leaveOut)) rows.push({ districtId, scheduledFy: fy, note: SCHEDULE_NOTES[generation] ?? '', version: 1 });
+  }
+  return rows.sort((a, b) => a.districtId - b.districtId || a.scheduledFy - b.scheduledFy);
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authorize, can } from '../auth/access.js';
 import { NotFoundError } from '../errors.js';
@@ -9,7 +9,24 @@ import { getSettings } from '../settings/repository.js';
 import { reportedDistrictMonths } from '../completeness/repository.js';
 import { reportKey, reportStatus, type ReportStatus } from '../completeness/status.js';
 import { blankToUndefined, parseOr422 } from '../fiscalYears/routes.js';
-import { listDistricts, listWards, type DistrictWithWard } from './repository.js';
+import { isConfirmed, renderConfirmation } from '../confirmation.js';
+import { conflictRows, type ConflictRow, type FormValues } from '../registers/form.js';
+import {
+  createDistrict,
+  districtTarget,
+  DistrictEndRefused,
+  endDistrict,
+  endRefusal,
+  findDistrictByCode,
+  getDistrictByCode,
+  listDistricts,
+  listWards,
+  openRegisterCounts,
+  updateDistrict,
+  type DistrictWithWard,
+  type DistrictWriteResult,
+} from './repository.js';
+import { DISTRICT_LABELS, districtDisplay, editFormValues, parseCreateForm, parseEditForm, parseEndForm } from './form.js';
 
 const listQuery = z.object({
   ward: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(1_000_000_000).optional()),
@@ -121,3 +138,156 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 }
+
+const cityOnly = { config: { roles: ['city'] as const } };
+const FORM_STYLES = ['registers.css', 'districts.css'];
+
+/** 校(地)区の追加・変更・活動終了: city users only (DESIGN §2). */
+export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.database;
+
+  /** The URL's district, for a city user (404 when unknown). */
+  function districtOf(request: FastifyRequest): DistrictWithWard {
+    const params = z.object({ code: z.string().min(1).max(50) }).safeParse(request.params);
+    if (!params.success) throw new NotFoundError('その校(地)区は見つかりません。');
+    const district = getDistrictByCode(db, params.data.code);
+    authorize(request.user, 'write', districtTarget(district));
+    return district;
+  }
+
+  function renderCreate(reply: FastifyReply, page: { values: FormValues; errors?: Record<string, string> }, status = 200) {
+    reply.code(status);
+    return reply.viewAsync('districts/form', {
+      title: '校(地)区の追加',
+      styles: FORM_STYLES,
+      district: null,
+      action: '/districts/new',
+      wards: listWards(db),
+      labels: DISTRICT_LABELS,
+      values: page.values,
+      errors: page.errors ?? {},
+      conflict: null,
+    });
+  }
+
+  function renderEdit(reply: FastifyReply, page: { district: DistrictWithWard; values: FormValues; errors?: Record<string, string>; conflict?: ConflictRow[] }, status = 200) {
+    reply.code(status);
+    const path = `/districts/${encodeURIComponent(page.district.code)}`;
+    return reply.viewAsync('districts/form', {
+      title: `校(地)区の変更（${page.district.name}）`,
+      styles: FORM_STYLES,
+      district: page.district,
+      activeYears: activeYearsText(page.district),
+      action: `${path}/edit`,
+      endUrl: `${path}/end`,
+      wards: listWards(db),
+      labels: DISTRICT_LABELS,
+      values: page.values,
+      errors: page.errors ?? {},
+      conflict: page.conflict ?? null,
+    });
+  }
+
+  function renderEnd(reply: FastifyReply, page: { district: DistrictWithWard; values: FormValues; errors?: Record<string, string>; notice?: string }, status = 200) {
+    reply.code(status);
+    const path = `/districts/${encodeURIComponent(page.district.code)}`;
+    return reply.viewAsync('districts/end', {
+      title: `活動終了（${page.district.name}）`,
+      styles: FORM_STYLES,
+      district: page.district,
+      activeYears: activeYearsText(page.district),
+      action: `${path}/end`,
+      editUrl: `${path}/edit`,
+      labels: DISTRICT_LABELS,
+      values: page.values,
+      errors: page.errors ?? {},
+      notice: page.notice ?? null,
+    });
+  }
+
+  app.get('/districts/new', cityOnly, async (_request, reply) => renderCreate(reply, { values: {} }));
+
+  app.post('/districts/new', cityOnly, async (request, reply) => {
+    const form = parseCreateForm(request.body, listWards(db));
+    const errors = form.ok ? {} : { ...form.errors };
+    const code = form.ok ? form.data.code : undefined;
+    const taken = code === undefined ? undefined : findDistrictByCode(db, code);
+    if (taken) errors.code = `校(地)区コード「${taken.code}」はすでに「${taken.name}」で使われています。別のコードにしてください。`;
+    if (!form.ok || Object.keys(errors).length > 0) return renderCreate(reply, { values: form.values, errors }, 422);
+    const row = createDistrict(db, form.data, request.user!.id);
+    request.session.flash = `校(地)区「${row.name}」（${row.code}）を追加しました。`;
+    return reply.redirect(`/districts?ward=${row.wardId}`, 303);
+  });
+
+  app.get('/districts/:code/edit', cityOnly, async (request, reply) => {
+    const district = districtOf(request);
+    return renderEdit(reply, { district, values: editFormValues(district) });
+  });
+
+  app.post('/districts/:code/edit', cityOnly, async (request, reply) => {
+    const district = districtOf(request);
+    const wards = listWards(db);
+    const form = parseEditForm(request.body, wards);
+    if (!form.ok) return renderEdit(reply, { district, values: form.values, errors: form.errors }, 422);
+    const result = updateDistrict(db, { id: district.id, expected: form.data.expected, input: form.data.input, userId: request.user!.id });
+    if (result.status === 'conflict') {
+      const stored = getDistrictByCode(db, district.code);
+      const conflict = conflictRows(DISTRICT_LABELS_EDIT, districtDisplay(result.stored, wards), districtDisplay(form.data.input, wards));
+      // The typed values stay; the before-values become what is stored now, so saving again is a deliberate choice.
+      const values = { ...form.values, ...Object.fromEntries(Object.entries(editFormValues(result.stored)).filter(([k]) => k.startsWith('before_'))) };
+      return renderEdit(reply, { district: stored, values, conflict }, 409);
+    }
+    request.session.flash = result.status === 'unchanged' ? '変更はありませんでした。' : `校(地)区「${result.row.name}」の変更を保存しました。`;
+    return reply.redirect(`/districts?ward=${result.row.wardId}`, 303);
+  });
+
+  app.get('/districts/:code/end', cityOnly, async (request, reply) => {
+    const district = districtOf(request);
+    const lastFy = district.activeTo ?? currentFiscalYear();
+    return renderEnd(reply, { district, values: { last_fy: warekiLong(lastFy), before_active_to: district.activeTo === null ? '' : String(district.activeTo) } });
+  });
+
+  app.post('/districts/:code/end', cityOnly, async (request, reply) => {
+    const district = districtOf(request);
+    const form = parseEndForm(request.body);
+    if (!form.ok) return renderEnd(reply, { district, values: form.values, errors: form.errors }, 422);
+    const { lastFy, expectedActiveTo } = form.data;
+    const path = `/districts/${encodeURIComponent(district.code)}`;
+    const stale = () => {
+      const notice = 'この画面を開いている間に、ほかの方がこの校(地)区の活動年度を変更しました。いまの内容を確かめてから、もう一度入力してください。';
+      const values = { last_fy: form.values.last_fy, before_active_to: district.activeTo === null ? '' : String(district.activeTo) };
+      return renderEnd(reply, { district, values, notice }, 409);
+    };
+    if (district.activeTo !== expectedActiveTo) return stale();
+    const refusal = endRefusal(db, district, lastFy);
+    if (refusal) return renderEnd(reply, { district, values: form.values, errors: { last_fy: refusal } }, 422);
+    if (!isConfirmed(request.body)) {
+      const movable = openRegisterCounts(db, district.id, lastFy);
+      return renderConfirmation(reply, {
+        heading: `${district.name}の活動を${warekiLong(lastFy)}で終了にしますか`,
+        lines: [
+          `${warekiLong(lastFy + 1)}からは、${district.name}は月次報告の対象にも集計にも入りません。${warekiLong(lastFy)}までの記録はそのまま残ります。`,
+          ...(movable.length > 0 ? [`${movable.join('、')}があります。終了後の年度には数えられません。ほかの校(地)区に引き継ぐときは、終了ではなく「統合・分割の記録」を使ってください。`] : []),
+          'あとで終了の年度を変えることもできます。',
+        ],
+        button: `${warekiLong(lastFy)}で活動を終了する`,
+        action: `${path}/end`,
+        cancelUrl: `${path}/edit`,
+        hidden: { last_fy: String(lastFy), before_active_to: expectedActiveTo === null ? '' : String(expectedActiveTo) },
+        styles: FORM_STYLES,
+      });
+    }
+    let result: DistrictWriteResult;
+    try {
+      result = endDistrict(db, { id: district.id, expectedActiveTo, lastFy, userId: request.user!.id });
+    } catch (err) {
+      if (err instanceof DistrictEndRefused) return renderEnd(reply, { district, values: form.values, errors: { last_fy: err.message } }, 422);
+      throw err;
+    }
+    if (result.status === 'conflict') return stale();
+    request.session.flash = result.status === 'unchanged' ? '変更はありませんでした。' : `${district.name}の活動を${warekiLong(lastFy)}で終了にしました。`;
+    return reply.redirect(`/districts?ward=${district.wardId}`, 303);
+  });
+}
+
+const DISTRICT_LABELS_EDIT = { name: DISTRICT_LABELS.name, kana: DISTRICT_LABELS.kana, ward: DISTRICT_LABELS.ward };

@@ -20,3 +20,19 @@ export function isMonthOver(month: string, today: string): boolean {
 export function todayInJapan(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
+
+/**
+ * The months a district reports in, set by its successions (DESIGN §2): from
+ * `from` (the first month of the event it came from) and before `until` (the
+ * first month of the event that succeeded it); null = no bound.
+ */
+export interface ReportingBounds {
+  from: string | null;
+  until: string | null;
+}
+
+/** True if a district with `bounds` (none: no succession) reports `month`. */
+export function isMonthInBounds(month: string, bounds: ReportingBounds | undefined | null): boolean {
+  if (!bounds) return true;
+  return (bounds.from === null || month >= bounds.from) && (bounds.until === null || month < bounds.until);
+}

@@ -42,12 +42,26 @@ export interface DistrictSpan {
   activeTo: number | null;
 }
 
+/**
+ * A merge or split (統合・分割, DESIGN §2): predecessors → successors from
+ * `firstMonth`. In the event's FY a predecessor contributes to ②④⑤ only
+ * (①③⑥⑦ and the household table are year-end states of the successors), and
+ * a successor's meeting months (③) include its predecessors' months before `firstMonth`.
+ */
+export interface SuccessionSpan {
+  firstMonth: string;
+  predecessorIds: number[];
+  successorIds: number[];
+}
+
 export interface RollupInput {
   districts: DistrictSpan[];
   reports: MonthlyFigures[];
   salons: SalonSpan[];
   plans: PlanSpan[];
   regularMeetingMonths: number;
+  /** Succession events; their predecessors' reports must be in `reports` for the successors' ③. */
+  successions?: SuccessionSpan[];
 }
 
 /** A ward or city cell: the sum, and how many districts contributed to it. */
@@ -89,6 +103,10 @@ export interface RollupIndex {
   salons: Map<number, SalonSpan[]>;
   plans: Map<number, PlanSpan[]>;
   summaries: Map<string, DistrictYearSummary>;
+  /** predecessor id → fiscal years of the events it was succeeded in */
+  succeededIn: Map<number, Set<number>>;
+  /** successor id → the events it came from */
+  inherits: Map<number, SuccessionSpan[]>;
 }
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
@@ -121,15 +139,69 @@ export function indexRollupInput(input: RollupInput): RollupIndex {
     salons: groupBy(input.salons, (s) => s.districtId),
     plans: groupBy(input.plans, (p) => p.districtId),
     summaries: new Map(),
+    ...indexSuccessions(input.successions ?? []),
   };
+}
+
+function indexSuccessions(events: readonly SuccessionSpan[]): Pick<RollupIndex, 'succeededIn' | 'inherits'> {
+  const succeededIn = new Map<number, Set<number>>();
+  const inherits = new Map<number, SuccessionSpan[]>();
+  for (const e of events) {
+    if (!isMonth(e.firstMonth)) continue;
+    const fy = fiscalYearOfMonth(e.firstMonth);
+    for (const id of e.predecessorIds) {
+      let set = succeededIn.get(id);
+      if (!set) succeededIn.set(id, (set = new Set()));
+      set.add(fy);
+    }
+    for (const id of e.successorIds) {
+      const list = inherits.get(id);
+      if (list) list.push(e);
+      else inherits.set(id, [e]);
+    }
+  }
+  return { succeededIn, inherits };
+}
+
+/** True if district `districtId` was succeeded (merged or split away) in fiscal year `fy`. */
+export function isSucceededIn(index: RollupIndex, districtId: number, fy: number): boolean {
+  return index.succeededIn.get(districtId)?.has(fy) ?? false;
+}
+
+/**
+ * ③'s months with a meeting for a successor in the FY of its event: its own
+ * months, and its predecessors' months before the first month (transitively,
+ * for a chain of events in one year); null if none of them reported meetings.
+ */
+function inheritedMeetingMonths(index: RollupIndex, districtId: number, fy: number, before: string | null, depth = 0): { reported: boolean; months: Set<string> } {
+  const out = { reported: false, months: new Set<string>() };
+  for (const r of index.reports.get(districtId)?.get(fy)?.values() ?? []) {
+    if (before !== null && r.month >= before) continue;
+    if (r.coordinationMeetings === null || r.coordinationMeetings === undefined) continue;
+    out.reported = true;
+    if (r.coordinationMeetings >= 1) out.months.add(r.month);
+  }
+  if (depth > 20) return out;
+  for (const e of index.inherits.get(districtId) ?? []) {
+    if (!isMonth(e.firstMonth) || fiscalYearOfMonth(e.firstMonth) !== fy) continue;
+    const limit = before === null || e.firstMonth < before ? e.firstMonth : before;
+    for (const p of e.predecessorIds) {
+      const sub = inheritedMeetingMonths(index, p, fy, limit, depth + 1);
+      if (sub.reported) out.reported = true;
+      for (const m of sub.months) out.months.add(m);
+    }
+  }
+  return out;
 }
 
 // Rolling up 5–10 years calls into the same input repeatedly; index it once.
 // The cache is dropped if any array is replaced or changes length: treat inputs as immutable.
 const indexCache = new WeakMap<RollupInput, { index: RollupIndex; lengths: string; arrays: unknown[] }>();
 
+const NO_SUCCESSIONS: SuccessionSpan[] = [];
+
 function indexFor(input: RollupInput): RollupIndex {
-  const arrays = [input.districts, input.reports, input.salons, input.plans];
+  const arrays = [input.districts, input.reports, input.salons, input.plans, input.successions ?? NO_SUCCESSIONS];
   const lengths = arrays.map((a) => a.length).join(',');
   const hit = indexCache.get(input);
   if (hit && hit.lengths === lengths && hit.arrays.every((a, i) => a === arrays[i])) return hit.index;
@@ -255,6 +327,32 @@ function figuresFromIndex(index: RollupIndex, district: DistrictSpan, fy: number
   const plans = index.plans.get(district.id) ?? [];
   const yearEnd = fiscalYearEndDate(fy);
   const salons = index.salons.get(district.id) ?? [];
+  const planFormulated = plans.some((p) => p.formulatedFy === fy) ? 1 : 0;
+  if (isSucceededIn(index, district.id, fy)) {
+    // DESIGN §2: the year-end states (①③⑥⑦, household table) belong to the successors, so nothing is counted twice.
+    return {
+      active: true,
+      monthsReported,
+      watchedTotal: null,
+      watchedElderly: null,
+      watchedDisability: null,
+      watchedSingleParent: null,
+      watchedOther: null,
+      welfareCooperators: null,
+      mutualAidCases: s.mutualAidCases,
+      regularMeetings: null,
+      meetingMonths: null,
+      planFormulated,
+      wellClubParticipants: s.wellClubParticipants,
+      salonsOpen: null,
+      planActive: null,
+    };
+  }
+  let meetingMonths = s.meetingMonths;
+  if (index.inherits.has(district.id)) {
+    const m = inheritedMeetingMonths(index, district.id, fy, null);
+    meetingMonths = m.reported ? m.months.size : null;
+  }
   return {
     active: true,
     monthsReported,
@@ -265,9 +363,9 @@ function figuresFromIndex(index: RollupIndex, district: DistrictSpan, fy: number
     watchedOther: s.watchedOther,
     welfareCooperators: s.welfareCooperators,
     mutualAidCases: s.mutualAidCases,
-    regularMeetings: s.meetingMonths === null ? null : s.meetingMonths >= index.input.regularMeetingMonths ? 1 : 0,
-    meetingMonths: s.meetingMonths,
-    planFormulated: plans.some((p) => p.formulatedFy === fy) ? 1 : 0,
+    regularMeetings: meetingMonths === null ? null : meetingMonths >= index.input.regularMeetingMonths ? 1 : 0,
+    meetingMonths,
+    planFormulated,
     wellClubParticipants: s.wellClubParticipants,
     // ISO dates compare correctly as strings.
     salonsOpen: salons.filter((x) => x.openedOn <= yearEnd && (x.closedOn === null || x.closedOn > yearEnd)).length,

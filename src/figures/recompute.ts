@@ -12,8 +12,8 @@
  */
 import { and, eq, inArray, max, min, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { closedFiscalYears, districts, districtYearFigures, monthlyReports, plans, salons } from '../db/schema.js';
-import { districtYearFigures as computeFigures, type DistrictYearFigures, type MonthlyFigures, type RollupInput } from '../domain/rollup.js';
+import { closedFiscalYears, districts, districtYearFigures, monthlyReports, plans, salons, successionEvents, successionLinks } from '../db/schema.js';
+import { districtYearFigures as computeFigures, type DistrictYearFigures, type MonthlyFigures, type RollupInput, type SuccessionSpan } from '../domain/rollup.js';
 import { currentFiscalYear, fiscalYearOfDate, fiscalYearOfMonth } from '../domain/fiscalYear.js';
 import { getSettings } from '../settings/repository.js';
 
@@ -126,10 +126,42 @@ function loadReports(conn: Conn, fy: number, ids: readonly number[] | null): Mon
   return chunks(ids).flatMap((part) => conn.all<MonthlyFigures>(sql`${select} AND district_id IN (${sql.join(part.map((id) => sql`${id}`), sql`, `)})`));
 }
 
+/** The succession events whose first month lies in fiscal year `fy` (DESIGN §2). */
+export function successionsOfYear(conn: Conn, fy: number): SuccessionSpan[] {
+  const rows = conn
+    .select({ eventId: successionEvents.id, firstMonth: successionEvents.firstMonth, side: successionLinks.side, districtId: successionLinks.districtId })
+    .from(successionEvents)
+    .innerJoin(successionLinks, eq(successionLinks.eventId, successionEvents.id))
+    .where(sql`${successionEvents.firstMonth} BETWEEN ${`${fy}-04`} AND ${`${fy + 1}-03`}`)
+    .all();
+  const byEvent = new Map<number, SuccessionSpan>();
+  for (const r of rows) {
+    let e = byEvent.get(r.eventId);
+    if (!e) byEvent.set(r.eventId, (e = { firstMonth: r.firstMonth, predecessorIds: [], successorIds: [] }));
+    (r.side === 'predecessor' ? e.predecessorIds : e.successorIds).push(r.districtId);
+  }
+  return [...byEvent.values()];
+}
+
+/** The districts whose figures in the events' year follow from `ids` (their successors, transitively: ③ inherits meeting months). */
+function successorsOf(events: readonly SuccessionSpan[], ids: Iterable<number>): Set<number> {
+  const out = new Set(ids);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const e of events) {
+      if (!e.predecessorIds.some((p) => out.has(p))) continue;
+      for (const s of e.successorIds) if (!out.has(s)) (out.add(s), (grew = true));
+    }
+  }
+  return out;
+}
+
 /** The rollup input of some districts (all when null) for one fiscal year: only their rows of that year. */
 function loadInput(conn: Conn, fy: number, list: DistrictInfo[], all: boolean, regularMeetingMonths: number): RollupInput {
   const salonCols = { districtId: salons.districtId, openedOn: salons.openedOn, closedOn: salons.closedOn };
   const planCols = { districtId: plans.districtId, formulatedFy: plans.formulatedFy, firstFy: plans.firstFy, lastFy: plans.lastFy };
+  const successions = successionsOfYear(conn, fy);
   if (all) {
     return {
       districts: list,
@@ -137,13 +169,17 @@ function loadInput(conn: Conn, fy: number, list: DistrictInfo[], all: boolean, r
       salons: conn.select(salonCols).from(salons).all(),
       plans: conn.select(planCols).from(plans).all(),
       regularMeetingMonths,
+      successions,
     };
   }
   const ids = list.map((d) => d.id);
   const parts = chunks(ids);
+  // A successor's ③ reads its predecessors' months: load their reports too.
+  const reportIds = [...new Set([...ids, ...successions.flatMap((e) => e.predecessorIds)])];
   return {
     districts: list,
-    reports: loadReports(conn, fy, ids),
+    successions,
+    reports: loadReports(conn, fy, reportIds),
     salons: parts.flatMap((part) => conn.select(salonCols).from(salons).where(inArray(salons.districtId, part)).all()),
     plans: parts.flatMap((part) => conn.select(planCols).from(plans).where(inArray(plans.districtId, part)).all()),
     regularMeetingMonths,
@@ -290,7 +326,8 @@ export function recomputeDistrictYears(conn: Conn, pairs: Iterable<DistrictYear>
   for (const fy of [...byYear.keys()].sort((a, b) => a - b)) {
     const stored = isYearStored(conn, fy);
     if (closed.has(fy) && (stored || !options.includeClosed)) continue;
-    changes.push(...recomputeYear(conn, fy, stored ? [...byYear.get(fy)!] : null, regularMeetingMonths, now, upsert));
+    const ids = stored ? [...successorsOf(successionsOfYear(conn, fy), byYear.get(fy)!)] : null;
+    changes.push(...recomputeYear(conn, fy, ids, regularMeetingMonths, now, upsert));
   }
   return changes;
 }

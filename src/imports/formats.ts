@@ -4,7 +4,7 @@
  */
 import { COUNT_FIELDS } from '../monthlyReports/repository.js';
 
-export const IMPORT_KINDS = ['districts', 'monthly', 'salons', 'plans', 'published'] as const;
+export const IMPORT_KINDS = ['districts', 'monthly', 'salons', 'plans', 'published', 'successions'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export const IMPORT_COLUMNS: Record<ImportKind, readonly string[]> = {
@@ -13,6 +13,8 @@ export const IMPORT_COLUMNS: Record<ImportKind, readonly string[]> = {
   salons: ['district_code', 'name', 'venue', 'opened_on', 'closed_on', 'subsidy_applied'],
   plans: ['district_code', 'generation', 'formulated_fy', 'first_fy', 'last_fy'],
   published: ['item', 'fiscal_year', 'scope', 'value', 'note'],
+  // Rows with the same event form one merge or split (src/successions/importer.ts).
+  successions: ['event', 'predecessor_code', 'successor_code', 'first_month'],
 };
 
 /** What each kind of file holds, in Japanese (for help texts and messages). */
@@ -22,4 +24,5 @@ export const IMPORT_KIND_LABELS: Record<ImportKind, string> = {
   salons: 'サロン',
   plans: '小地域福祉活動計画',
   published: '公表値',
+  successions: '統合・分割',
 };

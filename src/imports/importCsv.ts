@@ -11,9 +11,11 @@ import { AppError } from '../errors.js';
 import { decodeCsv } from './decode.js';
 import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS, type ImportKind } from './formats.js';
 import { KINDS, RowReader, RowWriteError, type ImportError, type PlannedWrite } from './kinds.js';
-import { ImportWriter, loadLookups, rawConnection } from './repository.js';
+import { ImportWriter, loadLookups, rawConnection, type ImportLookups } from './repository.js';
+import { readDistrictCode } from './cells.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
 import { todayInJapan } from '../domain/due.js';
+import { importSuccessions } from '../successions/importer.js';
 
 export type { ImportError } from './kinds.js';
 
@@ -35,6 +37,13 @@ export interface ImportOptions {
   createWards?: boolean;
   /** The clock: months after the current month in Japan have not started and are refused. */
   now?: Date;
+  /**
+   * Only rows of these districts are accepted (a ward user's import page); a
+   * row of any other district is refused on its line. Undefined: any district.
+   */
+  districtIds?: ReadonlySet<number>;
+  /** Fill each change's `before`/`after` from the audit record its write makes (the import page's dry run). */
+  withValues?: boolean;
 }
 
 /** A row that adds or changes something (what the dry run lists). */
@@ -43,6 +52,9 @@ export interface RowChange {
   outcome: 'created' | 'updated';
   /** The row in words, e.g. 「E01 2024-04」. */
   label: string;
+  /** With `withValues`: the stored record before the row (null when created) and after it, as the audit log records them. */
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
 }
 
 export interface ImportCounts {
@@ -188,6 +200,7 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
     return { ok: false, errors: [{ line: 1, column: '', message }, ...errors] };
   }
   const { index, missing } = checkHeader(kind, header.cells, errors);
+  if (kind === 'successions') return importSuccessions(db, { rows: records.slice(1), index, missing, errors }, options);
   const ctx = {
     lookups: loadLookups(db),
     force: options.force ?? false,
@@ -204,6 +217,7 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
     if (record.cells.every((c) => c.trim() === '')) continue;
     dataRows++;
     const row = new RowReader(record.line, record.cells, index, errors);
+    if (options.districtIds && !inDistricts(row, ctx.lookups, options.districtIds)) continue;
     const write = definition.parse(row, ctx);
     if (!write) continue;
     const first = firstLineOfKey.get(write.key);
@@ -230,11 +244,13 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
     db.transaction(
       (tx) => {
         const writer = new ImportWriter(tx as unknown as Db, rawConnection(db), userId, ctx.lookups.closedYears, ctx.force);
+        const audited = options.withValues ? auditReader(rawConnection(db)) : null;
         for (const { line, write } of planned) {
           try {
+            const mark = audited?.last();
             const outcome = write.apply(writer, tx as unknown as Db, userId);
             counts[outcome]++;
-            if (outcome !== 'unchanged') changes.push({ line, outcome, label: write.label });
+            if (outcome !== 'unchanged') changes.push({ line, outcome, label: write.label, ...(audited ? audited.since(mark ?? 0) : {}) });
           } catch (err) {
             if (err instanceof RowWriteError) writeErrors.push({ line, column: err.column, message: err.message });
             else if (err instanceof ClosedFiscalYearError) writeErrors.push({ line, column: err.field ?? write.keyColumn, message: err.message });
@@ -253,6 +269,32 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
   }
   if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, index) };
   return { ok: true, counts, changes, wardsCreated: ctx.wardsToCreate };
+}
+
+/**
+ * A ward user's file: a row naming a district outside `districtIds` is refused on
+ * its line (a code that is not registered at all is left to the kind's own check).
+ */
+function inDistricts(row: RowReader, lookups: ImportLookups, districtIds: ReadonlySet<number>): boolean {
+  const code = readDistrictCode(row.cell('district_code'));
+  const district = code.ok ? lookups.districtsByCode.get(code.value) : undefined;
+  if (!district || districtIds.has(district.id)) return true;
+  row.error('district_code', `校(地)区コード「${district.code}」（${district.name}）は、あなたが担当する区の校(地)区ではないため取り込めません。`);
+  return false;
+}
+
+/** Reads the audit record a row's write just made, for the before → after of the dry run. */
+function auditReader(sqlite: ReturnType<typeof rawConnection>) {
+  const last = sqlite.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM audit_events');
+  const since = sqlite.prepare<[number], { before: string | null; after: string | null }>('SELECT before, after FROM audit_events WHERE id > ? ORDER BY id DESC LIMIT 1');
+  const parse = (json: string | null) => (json === null ? null : (JSON.parse(json) as Record<string, unknown>));
+  return {
+    last: () => last.get()?.id ?? 0,
+    since(mark: number): { before: Record<string, unknown> | null; after: Record<string, unknown> | null } {
+      const event = since.get(mark);
+      return { before: parse(event?.before ?? null), after: parse(event?.after ?? null) };
+    },
+  };
 }
 
 function sortErrors(errors: ImportError[], index: ReadonlyMap<string, number>): ImportError[] {

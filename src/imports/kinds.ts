@@ -11,6 +11,7 @@ import { isFutureMonth } from '../monthlyReports/status.js';
 import { toHalfWidth } from '../domain/numbers.js';
 import { trimSpaces } from '../domain/text.js';
 import { isDistrictActive } from '../domain/rollup.js';
+import { readDistrict } from '../districts/rules.js';
 import {
   readBoolean,
   readCount,
@@ -150,19 +151,13 @@ function checkNewWard(row: RowReader, ctx: KindContext, wardName: string): void 
 const districtsKind: KindDefinition = {
   keyLabel: '校(地)区コード',
   parse(row, ctx) {
-    const code = row.take('code', readDistrictCode);
-    const name = row.take('name', requiredText(100));
-    const kana = row.take('kana', requiredText(100));
-    const wardName = row.take('ward', requiredText(50));
-    const activeFrom = row.take('active_from', (c) => readFiscalYear(c, false));
-    const activeTo = row.take('active_to', (c) => readFiscalYear(c, false));
-    if (activeFrom != null && activeTo != null && activeTo < activeFrom) {
-      row.error('active_to', '活動の終了年度は開始年度と同じか、それより後にしてください。');
-    }
-    if (wardName !== undefined) checkNewWard(row, ctx, wardName);
-    if (row.failed || code === undefined || name === undefined || kana === undefined || wardName === undefined) return null;
-    const input = { code, name, kana, wardName, activeFrom: activeFrom ?? null, activeTo: activeTo ?? null };
-    return { key: code, keyColumn: 'code', label: `${code} ${name}（${wardName}）`, apply: (writer) => writer.district(input) };
+    // The same rules as the district pages (src/districts/rules.ts).
+    const read = readDistrict((field) => row.cell(field));
+    for (const [column, message] of Object.entries(read.errors)) row.error(column, message);
+    if (read.wardName !== undefined) checkNewWard(row, ctx, read.wardName);
+    const input = read.data;
+    if (row.failed || input === null) return null;
+    return { key: input.code, keyColumn: 'code', label: `${input.code} ${input.name}（${input.wardName}）`, apply: (writer) => writer.district(input) };
   },
 };
 
@@ -306,7 +301,8 @@ const publishedKind: KindDefinition = {
   },
 };
 
-export const KINDS: Record<ImportKind, KindDefinition> = {
+// Successions are read as events of several rows (src/successions/importer.ts), not row by row.
+export const KINDS: Record<Exclude<ImportKind, 'successions'>, KindDefinition> = {
   districts: districtsKind,
   monthly: monthlyKind,
   salons: salonsKind,

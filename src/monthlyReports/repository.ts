@@ -1,10 +1,11 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, between, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { monthlyReports, users } from '../db/schema.js';
-import { recordAudit } from '../audit/repository.js';
-import { assertMonthOpen } from '../fiscalYears/repository.js';
-import { addMonths } from '../domain/fiscalYear.js';
-import { monthPairs, recomputeDistrictYears } from '../figures/recompute.js';
+import { closedFiscalYears, monthlyReports, users } from '../db/schema.js';
+import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
+import { addMonths, fiscalYearOfMonth } from '../domain/fiscalYear.js';
+import { monthPairs } from '../figures/recompute.js';
+import { recomputeDistrictYearsFast } from '../figures/fastRecompute.js';
+import { auditWriter, preparedOnce } from '../figures/fastStatements.js';
 
 /** The monthly counts as named in forms and CSV (DESIGN §8), in form order. */
 export const COUNT_FIELDS = [
@@ -56,23 +57,13 @@ export function valuesOf(row: MonthlyReportRow): MonthlyValues {
   return values;
 }
 
-function columnsOf(values: MonthlyValues) {
-  const cols: Partial<Record<(typeof FIELD_COLUMNS)[CountField], number | null>> = {};
-  for (const f of COUNT_FIELDS) cols[FIELD_COLUMNS[f]] = values[f];
-  return { ...cols, note: values.note };
-}
-
 function sameValues(a: MonthlyValues, b: MonthlyValues): boolean {
   return COUNT_FIELDS.every((f) => a[f] === b[f]) && (a.note ?? null) === (b.note ?? null);
 }
 
 /** One district-month, or undefined if nothing was ever saved. */
-export function getMonthlyReport(db: Pick<Db, 'select'>, districtId: number, month: string): MonthlyReportRow | undefined {
-  return db
-    .select()
-    .from(monthlyReports)
-    .where(and(eq(monthlyReports.districtId, districtId), eq(monthlyReports.month, month)))
-    .get();
+export function getMonthlyReport(db: Pick<Db, 'select' | 'insert'>, districtId: number, month: string): MonthlyReportRow | undefined {
+  return saveStatements(db).get.get({ districtId, month });
 }
 
 /** A district's reports for the given months, in month order. */
@@ -111,76 +102,118 @@ export type SaveMonthlyResult =
   | { status: 'unchanged'; report: MonthlyReportRow }
   | { status: 'conflict'; stored: MonthlyReportRow | undefined };
 
+/** The statements of the save path, prepared once per connection. */
+function saveStatements(conn: Pick<Db, 'select' | 'insert'>) {
+  return preparedOnce(conn, 'monthlyReports.save', (c) => {
+    const db = c as unknown as Db;
+    const p = (name: string) => sql.placeholder(name);
+    const counts = Object.fromEntries(COUNT_FIELDS.map((f) => [FIELD_COLUMNS[f], sql`${p(FIELD_COLUMNS[f])}`]));
+    return {
+      closed: db.select({ one: sql`1` }).from(closedFiscalYears).where(eq(closedFiscalYears.fiscalYear, p('fy'))).prepare(),
+      get: db
+        .select()
+        .from(monthlyReports)
+        .where(and(eq(monthlyReports.districtId, p('districtId')), eq(monthlyReports.month, p('month'))))
+        .prepare(),
+      range: db
+        .select()
+        .from(monthlyReports)
+        .where(and(eq(monthlyReports.districtId, p('districtId')), between(monthlyReports.month, p('from'), p('to'))))
+        .orderBy(asc(monthlyReports.month))
+        .prepare(),
+      update: db
+        .update(monthlyReports)
+        .set({
+          ...counts,
+          note: sql`${p('note')}`,
+          flaggedFields: sql`${p('flaggedFields')}`,
+          correctedByWard: sql`${p('correctedByWard')}`,
+          version: sql`${p('version')}`,
+          updatedBy: sql`${p('updatedBy')}`,
+          updatedAt: sql`${p('updatedAt')}`,
+        })
+        .where(eq(monthlyReports.id, p('id')))
+        .returning()
+        .prepare(),
+      insert: db
+        .insert(monthlyReports)
+        .values({
+          districtId: p('districtId'),
+          month: p('month'),
+          ...Object.fromEntries(COUNT_FIELDS.map((f) => [FIELD_COLUMNS[f], p(FIELD_COLUMNS[f])])),
+          note: p('note'),
+          flaggedFields: p('flaggedFields'),
+          correctedByWard: p('correctedByWard'),
+          version: 1,
+          updatedBy: p('updatedBy'),
+          updatedAt: p('updatedAt'),
+        })
+        .returning()
+        .prepare(),
+    };
+  });
+}
+
+/** The stored columns of the values, as placeholder values of the prepared statements. */
+function columnParams(values: MonthlyValues): Record<string, number | string | null> {
+  const params: Record<string, number | string | null> = { note: values.note ?? null };
+  for (const f of COUNT_FIELDS) params[FIELD_COLUMNS[f]] = values[f];
+  return params;
+}
+
 /**
  * The one write path for monthly reports: refuses closed years, detects stale
  * versions, writes the row, its audit event and the district-year's stored
- * figures in one transaction.
+ * figures in one transaction (one synced commit), with statements prepared once.
  */
 export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthlyResult {
+  const s = saveStatements(db);
+  const audit = auditWriter(db);
   return db.transaction((tx) => {
-    if (!input.allowClosedYear) assertMonthOpen(tx, input.month);
-    const existing = getMonthlyReport(tx, input.districtId, input.month);
+    if (!input.allowClosedYear) {
+      const fy = fiscalYearOfMonth(input.month);
+      if (s.closed.get({ fy })) throw new ClosedFiscalYearError(fy, 'month');
+    }
+    const existing = s.get.get({ districtId: input.districtId, month: input.month });
     if (input.expectedVersion !== undefined && (existing?.version ?? 0) !== input.expectedVersion) {
       return { status: 'conflict', stored: existing } as const;
     }
     const flagged = input.flaggedFields && input.flaggedFields.length > 0 ? JSON.stringify([...input.flaggedFields]) : null;
     const now = new Date().toISOString();
+    const detail = input.correctedByWard ? 'corrected_by_ward' : null;
     if (existing) {
       const before = valuesOf(existing);
       if (sameValues(before, input.values) && existing.flaggedFields === flagged) return { status: 'unchanged', report: existing } as const;
-      const report = tx
-        .update(monthlyReports)
-        .set({
-          ...columnsOf(input.values),
-          flaggedFields: flagged,
-          correctedByWard: input.correctedByWard ?? existing.correctedByWard,
-          version: existing.version + 1,
-          updatedBy: input.userId,
-          updatedAt: now,
-        })
-        .where(eq(monthlyReports.id, existing.id))
-        .returning()
-        .get();
-      recordAudit(tx, {
-        userId: input.userId,
-        action: 'update',
-        entity: 'monthly_report',
-        entityId: report.id,
-        districtId: input.districtId,
-        month: input.month,
-        before,
-        after: valuesOf(report),
-        detail: input.correctedByWard ? 'corrected_by_ward' : null,
-      });
-      if (!input.deferFigures) recomputeDistrictYears(tx, monthPairs(input.districtId, input.month));
-      return { status: 'saved', report, created: false } as const;
-    }
-    const report = tx
-      .insert(monthlyReports)
-      .values({
-        districtId: input.districtId,
-        month: input.month,
-        ...columnsOf(input.values),
+      const report = s.update.get({
+        ...columnParams(input.values),
         flaggedFields: flagged,
-        correctedByWard: input.correctedByWard ?? false,
-        version: 1,
+        correctedByWard: (input.correctedByWard ?? existing.correctedByWard) ? 1 : 0,
+        version: existing.version + 1,
         updatedBy: input.userId,
         updatedAt: now,
-      })
-      .returning()
-      .get();
-    recordAudit(tx, {
-      userId: input.userId,
-      action: 'create',
-      entity: 'monthly_report',
-      entityId: report.id,
+        id: existing.id,
+      })!;
+      audit(
+        { userId: input.userId, action: 'update', entity: 'monthly_report', entityId: report.id, districtId: input.districtId, month: input.month, before, after: valuesOf(report), detail },
+        now,
+      );
+      if (!input.deferFigures) recomputeDistrictYearsFast(tx, monthPairs(input.districtId, input.month));
+      return { status: 'saved', report, created: false } as const;
+    }
+    const report = s.insert.get({
       districtId: input.districtId,
       month: input.month,
-      before: null,
-      after: valuesOf(report),
-      detail: input.correctedByWard ? 'corrected_by_ward' : null,
-    });
-    if (!input.deferFigures) recomputeDistrictYears(tx, monthPairs(input.districtId, input.month));
+      ...columnParams(input.values),
+      flaggedFields: flagged,
+      correctedByWard: input.correctedByWard ? 1 : 0,
+      updatedBy: input.userId,
+      updatedAt: now,
+    })!;
+    audit(
+      { userId: input.userId, action: 'create', entity: 'monthly_report', entityId: report.id, districtId: input.districtId, month: input.month, before: null, after: valuesOf(report), detail },
+      now,
+    );
+    if (!input.deferFigures) recomputeDistrictYearsFast(tx, monthPairs(input.districtId, input.month));
     return { status: 'saved', report, created: true } as const;
   });
 }
@@ -209,6 +242,7 @@ export function editorName(db: Db, row: MonthlyReportRow | undefined): string | 
 
 /** A district's reports for the `count` months before `month`, in month order. */
 export function listReportsBefore(db: Db, districtId: number, month: string, count: number): MonthlyReportRow[] {
-  const months = Array.from({ length: count }, (_, i) => addMonths(month, -(count - i)));
-  return listMonthlyReports(db, districtId, months);
+  if (count <= 0) return [];
+  // The months are consecutive: one range, read with a statement prepared once.
+  return saveStatements(db).range.all({ districtId, from: addMonths(month, -count), to: addMonths(month, -1) });
 }

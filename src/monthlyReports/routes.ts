@@ -48,6 +48,7 @@ import { findImplausible, type RecentRange } from './plausibility.js';
 import { isFutureMonth, monthStatus, neighbours, STATUS_LABELS } from './status.js';
 import { describeEvent, formatJapanDateTime } from './history.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
+import { successionMonthProblem, successionsOfDistrict } from '../successions/repository.js';
 
 /** The result of a parser, or null when it throws (kept values that no longer read as this form). */
 function tryParse<T>(parse: () => T): T | null {
@@ -91,6 +92,9 @@ function entryRefusal(db: Db, district: DistrictWithWard, month: string, today: 
   if (!isDistrictActive(district, fy)) {
     return { kind: 'inactive', message: `${district.name}は${warekiLong(fy)}には活動していないため、この月の報告は入力できません。` };
   }
+  // DESIGN §2: a predecessor reports up to the month before the succession, a successor from its first month.
+  const succession = successionMonthProblem(db, district, month);
+  if (succession) return { kind: 'inactive', message: succession };
   return null;
 }
 
@@ -237,6 +241,8 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
       nextUrl: fy < currentFy ? yearPath(district, fy + 1) : null,
       exportBase: `${yearPath(district, fy)}/export`,
       historyUrl: `${districtPath(district)}/history`,
+      // 前身・後継の校(地)区 (DESIGN §2), linked from the district's page.
+      successions: successionsOfDistrict(db, district.id),
       counts: {
         reported: rows.filter((r) => r.status.kind === 'reported').length,
         overdue: rows.filter((r) => r.status.kind === 'overdue').length,

@@ -7,6 +7,22 @@ import { conflictRows, formVersion, type ConflictRow, type FormValues } from '..
 import { canWriteDistrict, districtOfRequest, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
 import { createPlan, deletePlan, getPlan, listPlans, PLAN_NOT_FOUND, updatePlan, type PlanRow } from './repository.js';
 import { GENERATION_CHOICES, generationLabel, parsePlanForm, PLAN_LABELS, planDisplay, planFormValues } from './form.js';
+import { listPlanSchedules } from './schedules.js';
+import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
+
+/**
+ * Runs a write; a year of a closed fiscal year comes back as the message for
+ * that field (the form is shown again with what was typed), not as an error page.
+ */
+function refusedInClosedYear<T>(write: () => T, field: string): { ok: true; value: T } | { ok: false; errors: Record<string, string> } {
+  try {
+    return { ok: true, value: write() };
+  } catch (err) {
+    if (err instanceof ClosedFiscalYearError) return { ok: false, errors: { [err.field ?? field]: err.message } };
+    throw err;
+  }
+}
+import { planScheduleRoutes } from './scheduleRoutes.js';
 
 interface FormPage {
   district: DistrictWithWard;
@@ -28,6 +44,7 @@ function planStatus(plan: PlanRow, fy: number): 'current' | 'past' | 'future' {
 /** 活動計画: the district's small-area welfare activity plans — list, add, change, delete. */
 export async function planRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
+  await planScheduleRoutes(app);
 
   const listUrl = (d: DistrictWithWard) => `${districtPath(d)}/plans`;
 
@@ -72,6 +89,8 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
       title: `小地域福祉活動計画（${district.name}）`,
       district,
       plans,
+      // 策定予定 (DESIGN §3): their own table, below the plans.
+      schedules: listPlanSchedules(db, district.id),
       currentFy: fy,
       listUrl: listUrl(district),
       canWrite: canWriteDistrict(request, district),
@@ -91,7 +110,9 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     const district = districtOfRequest(db, request, 'write');
     const form = parsePlanForm(request.body);
     if (!form.ok) return renderForm(reply, { district, plan: null, values: form.values, errors: form.errors }, 422);
-    const plan = createPlan(db, district.id, form.data, request.user!.id);
+    const created = refusedInClosedYear(() => createPlan(db, district.id, form.data, request.user!.id), 'formulated_fy');
+    if (!created.ok) return renderForm(reply, { district, plan: null, values: form.values, errors: created.errors }, 409);
+    const plan = created.value;
     request.session.flash = `${generationLabel(plan.generation)}計画を登録しました。`;
     return reply.redirect(listUrl(district), 303);
   });
@@ -110,7 +131,12 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     const version = formVersion(request.body);
     const form = parsePlanForm(request.body);
     if (!form.ok) return renderForm(reply, { district, plan, values: form.values, errors: form.errors, version }, 422);
-    const result = updatePlan(db, { districtId: district.id, id: plan.id, expectedVersion: version, input: form.data, userId: request.user!.id });
+    const written = refusedInClosedYear(
+      () => updatePlan(db, { districtId: district.id, id: plan.id, expectedVersion: version, input: form.data, userId: request.user!.id }),
+      'formulated_fy',
+    );
+    if (!written.ok) return renderForm(reply, { district, plan, values: form.values, errors: written.errors, version }, 409);
+    const result = written.value;
     if (result.status === 'conflict') {
       const conflict = conflictRows(PLAN_LABELS, planDisplay(result.stored), planDisplay(form.data));
       return renderForm(reply, { district, plan: result.stored, values: form.values, version: result.stored.version, conflict }, 409);

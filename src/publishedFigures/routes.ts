@@ -11,6 +11,7 @@ import { loadTrendTable, resolveScope, type Scope } from '../trends/repository.j
 import type { TableKind } from '../trends/table.js';
 import { blankToUndefined, fiscalYearParam, formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
 import { usersByIds } from '../users/repository.js';
+import { findPendingForm, RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { deletePublishedFigure, getPublishedFigure, upsertPublishedFigure, type PublishedFigureRow } from './repository.js';
 
 const NOTE_MAX = 100;
@@ -130,6 +131,7 @@ export async function publishedFigureRoutes(app: FastifyInstance): Promise<void>
     form: EditForm,
     errors: Record<string, string>,
     conflict = false,
+    resumed: { expected: string; notice: string } | null = null,
   ) {
     const kind: TableKind = /^[1-7]$/.test(q.item) ? 'items' : 'households';
     const table = loadTrendTable(db, scope, { kind, fromFy: q.fy, toFy: q.fy, basis: 'yoy' });
@@ -149,7 +151,9 @@ export async function publishedFigureRoutes(app: FastifyInstance): Promise<void>
       form,
       errors,
       conflict,
-      expected: figure?.updatedAt ?? '',
+      expected: resumed ? resumed.expected : (figure?.updatedAt ?? ''),
+      notice: resumed?.notice ?? null,
+      cell: new URL(editUrl(q), 'http://x.invalid').search.slice(1),
       action: editUrl(q),
       backUrl: listUrl(q),
       noteMax: NOTE_MAX,
@@ -167,7 +171,20 @@ export async function publishedFigureRoutes(app: FastifyInstance): Promise<void>
   }
 
   app.get('/published-figures/edit', cityOnly, async (request, reply) => {
+    // Back from signing in after a timeout (DESIGN §7): only the path was kept, so the cell comes from the kept form.
+    const query = request.query as Record<string, unknown>;
+    if (typeof query.resume === 'string' && query.item === undefined) {
+      const kept = findPendingForm(db, query.resume, request.user!.id);
+      const cell = kept?.path === '/published-figures/edit' && typeof kept.body.cell === 'string' ? cellQuery.safeParse(Object.fromEntries(new URLSearchParams(kept.body.cell))) : null;
+      if (cell?.success) return reply.redirect(`${editUrl(cell.data)}&resume=${encodeURIComponent(query.resume)}`, 303);
+    }
     const { q, scope, figure } = cellOf(request);
+    const resumed = resumedFormBody(db, request);
+    const typed = resumed ? editBody.safeParse(resumed) : null;
+    if (typed?.success) {
+      const form: EditForm = { kind: typed.data.kind, value: typed.data.value, note: typed.data.note };
+      return renderEdit(reply, q, scope, figure, form, {}, false, { expected: typed.data.expected, notice: RESUMED_MESSAGE });
+    }
     return renderEdit(reply, q, scope, figure, formOf(figure), {});
   });
 

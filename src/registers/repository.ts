@@ -11,7 +11,7 @@ import { NotFoundError } from '../errors.js';
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Register entities as the audit log names them. */
-export type RegisterEntity = 'salon' | 'plan' | 'case_study';
+export type RegisterEntity = 'salon' | 'plan' | 'plan_schedule' | 'case_study';
 
 interface VersionedEntry {
   id: number;

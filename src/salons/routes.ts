@@ -8,6 +8,20 @@ import { conflictRows, formVersion, type ConflictRow, type FormValues } from '..
 import { canWriteDistrict, districtOfRequest, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
 import { closeSalon, createSalon, deleteSalon, getSalon, listSalons, SALON_NOT_FOUND, updateSalon, type SalonRow } from './repository.js';
 import { parseClosingForm, parseSalonForm, SALON_LABELS, salonDisplay, salonFormValues, salonsOpenAtYearEnd } from './form.js';
+import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
+
+/**
+ * Runs a write; a date in a closed fiscal year comes back as the message for
+ * that field (the form is shown again with what was typed), not as an error page.
+ */
+function refusedInClosedYear<T>(write: () => T, field: string): { ok: true; value: T } | { ok: false; errors: Record<string, string> } {
+  try {
+    return { ok: true, value: write() };
+  } catch (err) {
+    if (err instanceof ClosedFiscalYearError) return { ok: false, errors: { [err.field ?? field]: err.message } };
+    throw err;
+  }
+}
 
 /** How many fiscal years of "open on March 31" counts the list shows. */
 const YEAR_END_COLUMNS = 5;
@@ -55,7 +69,7 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     );
   }
 
-  function renderClosing(reply: FastifyReply, page: Omit<FormPage, 'salon' | 'notice'> & { salon: SalonRow }, status = 200) {
+  function renderClosing(reply: FastifyReply, page: Omit<FormPage, 'salon'> & { salon: SalonRow }, status = 200) {
     const { district, salon } = page;
     return renderRegisterPage(
       reply,
@@ -71,6 +85,7 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
         errors: page.errors ?? {},
         version: page.version ?? salon.version,
         conflict: page.conflict ?? null,
+        notice: page.notice ?? null,
       },
       status,
     );
@@ -104,7 +119,9 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     const district = districtOfRequest(db, request, 'write');
     const form = parseSalonForm(request.body);
     if (!form.ok) return renderForm(reply, { district, salon: null, values: form.values, errors: form.errors }, 422);
-    const salon = createSalon(db, district.id, form.data, request.user!.id);
+    const created = refusedInClosedYear(() => createSalon(db, district.id, form.data, request.user!.id), 'opened_on');
+    if (!created.ok) return renderForm(reply, { district, salon: null, values: form.values, errors: created.errors }, 409);
+    const salon = created.value;
     request.session.flash = `サロン「${salon.name}」を登録しました。`;
     return reply.redirect(listUrl(district), 303);
   });
@@ -123,7 +140,12 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     const version = formVersion(request.body);
     const form = parseSalonForm(request.body);
     if (!form.ok) return renderForm(reply, { district, salon, values: form.values, errors: form.errors, version }, 422);
-    const result = updateSalon(db, { districtId: district.id, id: salon.id, expectedVersion: version, input: form.data, userId: request.user!.id });
+    const written = refusedInClosedYear(
+      () => updateSalon(db, { districtId: district.id, id: salon.id, expectedVersion: version, input: form.data, userId: request.user!.id }),
+      'opened_on',
+    );
+    if (!written.ok) return renderForm(reply, { district, salon, values: form.values, errors: written.errors, version }, 409);
+    const result = written.value;
     if (result.status === 'conflict') {
       const conflict = conflictRows(SALON_LABELS, salonDisplay(result.stored), salonDisplay(form.data));
       return renderForm(reply, { district, salon: result.stored, values: form.values, version: result.stored.version, conflict }, 409);
@@ -135,6 +157,10 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
   app.get('/districts/:code/salons/:id/close', async (request, reply) => {
     const district = districtOfRequest(db, request, 'write');
     const salon = salonOf(request, district);
+    const resumed = resumedFormBody(db, request);
+    if (resumed) {
+      return renderClosing(reply, { district, salon, values: parseClosingForm(resumed, salon.openedOn).values, version: formVersion(resumed), notice: RESUMED_MESSAGE });
+    }
     return renderClosing(reply, { district, salon, values: { closed_on: salon.closedOn ? formatDateLong(salon.closedOn) : '' } });
   });
 
@@ -145,7 +171,12 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     const form = parseClosingForm(request.body, salon.openedOn);
     // The typed version goes back into the form, so a later save still notices someone else's change.
     if (!form.ok) return renderClosing(reply, { district, salon, values: form.values, errors: form.errors, version }, 422);
-    const result = closeSalon(db, { districtId: district.id, id: salon.id, expectedVersion: version, closedOn: form.data.closedOn, userId: request.user!.id });
+    const written = refusedInClosedYear(
+      () => closeSalon(db, { districtId: district.id, id: salon.id, expectedVersion: version, closedOn: form.data.closedOn, userId: request.user!.id }),
+      'closed_on',
+    );
+    if (!written.ok) return renderClosing(reply, { district, salon, values: form.values, errors: written.errors, version }, 409);
+    const result = written.value;
     if (result.status === 'conflict') {
       const stored = result.stored;
       const conflict = conflictRows(SALON_LABELS, salonDisplay(stored), salonDisplay({ ...stored, closedOn: form.data.closedOn }));

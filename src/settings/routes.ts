@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authorize } from '../auth/access.js';
 import { parseCount, toHalfWidth } from '../domain/numbers.js';
 import { parseOr422 } from '../fiscalYears/routes.js';
+import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { getSettings, updateSetting, type SettingKey, type Settings } from './repository.js';
 
 interface SettingSpec {
@@ -83,7 +84,7 @@ export async function settingRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
   const cityOnly = { config: { roles: ['city'] as const } };
 
-  function render(reply: FastifyReply, form: Record<SettingKey, string>, errors: Record<string, string>) {
+  function render(reply: FastifyReply, form: Record<SettingKey, string>, errors: Record<string, string>, notice: string | null = null) {
     return reply.viewAsync('settings/index', {
       title: '設定',
       styles: ['admin.css'],
@@ -91,6 +92,7 @@ export async function settingRoutes(app: FastifyInstance): Promise<void> {
       form,
       errors,
       labels: Object.fromEntries(SETTING_SPECS.map((s) => [s.key, s.label])),
+      notice,
     });
   }
 
@@ -98,6 +100,12 @@ export async function settingRoutes(app: FastifyInstance): Promise<void> {
     authorize(request.user, 'admin', { kind: 'city' });
     const current = getSettings(db);
     const form = Object.fromEntries(SETTING_SPECS.map((s) => [s.key, String(current[s.key])])) as Record<SettingKey, string>;
+    // Values typed before a timeout (DESIGN §7) come back in place of the stored ones, not saved yet.
+    const resumed = resumedFormBody(db, request);
+    if (resumed) {
+      const typed = settingsBody.safeParse(resumed);
+      if (typed.success) return render(reply, typed.data as Record<SettingKey, string>, {}, RESUMED_MESSAGE);
+    }
     return render(reply, form, {});
   });
 

@@ -9,6 +9,7 @@ import { toHalfWidth } from '../domain/numbers.js';
 import { normaliseText } from '../domain/text.js';
 import { listDistricts, listWards } from '../districts/repository.js';
 import { viewHelpers } from '../views.js';
+import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
 import { lockoutRoutes, lockoutRows } from './lockouts.js';
 import { createUser, getUserById, isLoginTaken, listUsers, resetUserPassword, setUserDisabled, type UserRow } from './repository.js';
@@ -93,7 +94,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
 
   await lockoutRoutes(app);
 
-  function renderNew(reply: FastifyReply, form: Omit<NewUserForm, 'password' | 'password_confirm'>, errors: Record<string, string>) {
+  function renderNew(reply: FastifyReply, form: Omit<NewUserForm, 'password' | 'password_confirm'>, errors: Record<string, string>, notice: string | null = null) {
     return reply.viewAsync('users/new', {
       title: '利用者の追加',
       styles: ['admin.css'],
@@ -104,11 +105,19 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       districts: listDistricts(db),
       roles: ROLES.map((r) => ({ value: r, label: viewHelpers.roleLabel(r) })),
       minLength: PASSWORD_MIN_LENGTH,
+      notice,
     });
   }
 
   app.get('/users/new', cityOnly, async (request, reply) => {
     authorize(request.user, 'admin', { kind: 'city' });
+    // Typed before a timeout (DESIGN §7): everything but the passwords, which were never kept.
+    const resumed = resumedFormBody(db, request);
+    const typed = resumed ? newUserBody.safeParse(resumed) : null;
+    if (typed?.success) {
+      const { password: _p, password_confirm: _c, ...kept } = typed.data;
+      return renderNew(reply, kept, {}, `${RESUMED_MESSAGE}パスワードは残していないため、もう一度入力してください。`);
+    }
     return renderNew(reply, { login: '', display_name: '', role: '', ward_id: '', district_id: '' }, {});
   });
 

@@ -348,3 +348,109 @@ describe('districtYearFigures (the figures of record of one district-year)', () 
     expect(d1).toMatchObject({ active: true, meetingMonths: 6, regularMeetings: 1, mutualAidCases: 35, watchedTotal: 120 });
   });
 });
+
+describe('successions inside a year (issue 10: a merge and a split, figures worked out by hand)', () => {
+  // Merge: A (11) + B (12) → C (13) from 2024-10. Split: D (14) → E (15) + F (16) from 2025-01. G (17) lives through the year.
+  const spans: DistrictSpan[] = [
+    { id: 11, activeFrom: null, activeTo: 2024 },
+    { id: 12, activeFrom: null, activeTo: 2024 },
+    { id: 13, activeFrom: 2024, activeTo: null },
+    { id: 14, activeFrom: null, activeTo: 2024 },
+    { id: 15, activeFrom: 2024, activeTo: null },
+    { id: 16, activeFrom: 2024, activeTo: null },
+    { id: 17, activeFrom: null, activeTo: null },
+  ];
+  const APR_SEP = ['2024-04', '2024-05', '2024-06', '2024-07', '2024-08', '2024-09'];
+  const OCT_MAR = ['2024-10', '2024-11', '2024-12', '2025-01', '2025-02', '2025-03'];
+  const APR_DEC = [...APR_SEP, '2024-10', '2024-11', '2024-12'];
+  const JAN_MAR = ['2025-01', '2025-02', '2025-03'];
+  const reports: MonthlyFigures[] = [
+    // A: 100 elderly + 20 other, 5 cooperators, 2 cases and 3 participants a month, meetings in Apr, May, Jun.
+    ...APR_SEP.map((m, i) => report(11, m, { watchedElderly: 100, watchedOther: 20, welfareCooperators: 5, mutualAidCases: 2, coordinationMeetings: i < 3 ? 1 : 0, wellClubParticipants: 3 })),
+    // B: 60 elderly + 10 disability, 1 case a month, 0 participants, meetings in Jun, Jul.
+    ...APR_SEP.map((m, i) => report(12, m, { watchedElderly: 60, watchedDisability: 10, mutualAidCases: 1, coordinationMeetings: i === 2 || i === 3 ? 1 : 0, wellClubParticipants: 0 })),
+    // C: 170 elderly + 12 disability + 25 other, 9 cooperators, 5 cases and 4 participants a month, meetings in Oct, Nov.
+    ...OCT_MAR.map((m, i) => report(13, m, { watchedElderly: 170, watchedDisability: 12, watchedOther: 25, welfareCooperators: 9, mutualAidCases: 5, coordinationMeetings: i < 2 ? 1 : 0, wellClubParticipants: 4 })),
+    // D: 300 elderly, 11 cooperators, 1 case and 2 participants a month, meetings Apr–Sep.
+    ...APR_DEC.map((m, i) => report(14, m, { watchedElderly: 300, welfareCooperators: 11, mutualAidCases: 1, coordinationMeetings: i < 6 ? 1 : 0, wellClubParticipants: 2 })),
+    // E: 180 elderly, 2 cases and 1 participant a month, a meeting in January.
+    ...JAN_MAR.map((m, i) => report(15, m, { watchedElderly: 180, mutualAidCases: 2, coordinationMeetings: i === 0 ? 1 : 0, wellClubParticipants: 1 })),
+    // F: 130 elderly + 5 other, no cases, a meeting in February, Well Club not reported.
+    ...JAN_MAR.map((m, i) => report(16, m, { watchedElderly: 130, watchedOther: 5, mutualAidCases: 0, coordinationMeetings: i === 1 ? 1 : 0 })),
+    // G: meetings every month, 40 elderly and 1 case in March.
+    ...[...APR_SEP, ...OCT_MAR].map((m) => report(17, m, { coordinationMeetings: 1, ...(m === '2025-03' ? { watchedElderly: 40, mutualAidCases: 1 } : {}) })),
+  ];
+  const input: RollupInput = {
+    districts: spans,
+    reports,
+    // As recording the event leaves them: A's and B's salons closed on the first day, C's opened then.
+    salons: [
+      { districtId: 11, openedOn: '2019-06-01', closedOn: '2024-10-01' },
+      { districtId: 12, openedOn: '2020-01-01', closedOn: '2024-10-01' },
+      { districtId: 13, openedOn: '2024-10-01', closedOn: null },
+      { districtId: 13, openedOn: '2024-10-01', closedOn: null },
+    ],
+    plans: [
+      // B formulated its next plan in FY2024 (④ stays with B); C runs A's plan from FY2024.
+      { districtId: 12, formulatedFy: 2024, firstFy: 2025, lastFy: 2029 },
+      { districtId: 11, formulatedFy: 2019, firstFy: 2020, lastFy: 2023 },
+      { districtId: 13, formulatedFy: 2019, firstFy: 2024, lastFy: 2027 },
+    ],
+    regularMeetingMonths: 7,
+    successions: [
+      { firstMonth: '2024-10', predecessorIds: [11, 12], successorIds: [13] },
+      { firstMonth: '2025-01', predecessorIds: [14], successorIds: [15, 16] },
+    ],
+  };
+  const items = (id: number) => itemValues(districtYearFigures(spans.find((d) => d.id === id)!, 2024, input));
+
+  it('gives the predecessors ②④⑤ only in the event year', () => {
+    expect(items(11)).toEqual({ 1: null, 2: 12, 3: null, 4: 0, 5: 18, 6: null, 7: null });
+    expect(items(12)).toEqual({ 1: null, 2: 6, 3: null, 4: 1, 5: 0, 6: null, 7: null });
+    expect(items(14)).toEqual({ 1: null, 2: 9, 3: null, 4: 0, 5: 18, 6: null, 7: null });
+    expect(householdValues(districtYearFigures(spans[3]!, 2024, input))).toEqual({
+      welfare_cooperators: null,
+      watched_elderly: null,
+      watched_disability: null,
+      watched_single_parent: null,
+      watched_other: null,
+      watched_total: null,
+    });
+  });
+
+  it('gives the successors the year-end states, and ③ the union of their predecessors\' months before the event', () => {
+    // C: {Oct, Nov} ∪ A {Apr, May, Jun} ∪ B {Jun, Jul} = 6 months (June once) < 7.
+    expect(districtYearFigures(spans[2]!, 2024, input)).toMatchObject({ meetingMonths: 6, regularMeetings: 0 });
+    expect(items(13)).toEqual({ 1: 207, 2: 30, 3: 0, 4: 0, 5: 24, 6: 2, 7: 1 });
+    // E: {Jan} ∪ D {Apr–Sep} = 7; F: {Feb} ∪ D {Apr–Sep} = 7: each successor of a split inherits them.
+    expect(districtYearFigures(spans[4]!, 2024, input)).toMatchObject({ meetingMonths: 7, regularMeetings: 1 });
+    expect(districtYearFigures(spans[5]!, 2024, input)).toMatchObject({ meetingMonths: 7, regularMeetings: 1 });
+    expect(items(15)).toEqual({ 1: 180, 2: 6, 3: 1, 4: 0, 5: 3, 6: 0, 7: 0 });
+    expect(items(16)).toEqual({ 1: 135, 2: 0, 3: 1, 4: 0, 5: null, 6: 0, 7: 0 });
+  });
+
+  it('sums the city without counting a household twice', () => {
+    const year = rollupYear(2024, input);
+    expect(year[1]).toEqual({ value: 207 + 180 + 135 + 40, districtsReported: 4 });
+    expect(year[2]).toEqual({ value: 12 + 6 + 30 + 9 + 6 + 0 + 1, districtsReported: 7 });
+    expect(year[3]).toEqual({ value: 0 + 1 + 1 + 1, districtsReported: 4 });
+    expect(year[4]).toEqual({ value: 1, districtsReported: 7 });
+    expect(year[5]).toEqual({ value: 18 + 0 + 24 + 18 + 3, districtsReported: 5 });
+    expect(year[6]).toEqual({ value: 2, districtsReported: 4 });
+    expect(year[7]).toEqual({ value: 1, districtsReported: 4 });
+    const households = rollupHouseholds(2024, input);
+    expect(households.watched_elderly.value).toBe(170 + 180 + 130 + 40);
+    expect(households.watched_disability.value).toBe(12);
+    expect(households.watched_single_parent.value).toBeNull();
+    expect(households.watched_other.value).toBe(25 + 5);
+    expect(households.watched_total.value).toBe(562);
+    expect(households.welfare_cooperators).toEqual({ value: 9, districtsReported: 1 });
+  });
+
+  it('leaves the year before the event as it was', () => {
+    const before = (id: number) => itemValues(districtYearFigures(spans.find((d) => d.id === id)!, 2023, input));
+    expect(before(11)).toEqual({ 1: null, 2: null, 3: null, 4: 0, 5: null, 6: 1, 7: 1 });
+    expect(before(12)).toEqual({ 1: null, 2: null, 3: null, 4: 0, 5: null, 6: 1, 7: 0 });
+    expect(rollupYear(2023, input)[6]).toEqual({ value: 2, districtsReported: 4 });
+  });
+});

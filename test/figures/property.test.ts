@@ -1,7 +1,7 @@
 /**
  * Property (issue 9): for random sequences of writes on a small city — monthly
  * saves and clears, salons and plans created, changed, closed and deleted, the
- * meeting setting changed, years closed and reopened — the stored figures of
+ * meeting setting changed, years closed and reopened, merges and splits recorded — the stored figures of
  * every open year equal a full recompute from the records, and a closed year's
  * figures are exactly those it was closed with.
  */
@@ -15,6 +15,7 @@ import { createPlan, deletePlan, updatePlan } from '../../src/plans/repository.j
 import { updateSetting } from '../../src/settings/repository.js';
 import { closeFiscalYear, reopenFiscalYear } from '../../src/fiscalYears/repository.js';
 import { storedYears } from '../../src/figures/recompute.js';
+import { recordSuccession } from '../../src/successions/repository.js';
 import { AppError } from '../../src/errors.js';
 import { expectedFigures, smallCity, storedFigures } from './support.js';
 
@@ -53,6 +54,11 @@ const command = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('setting' as const), months: fc.integer({ min: 1, max: 12 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('close' as const), fy: fc.constantFrom(...FYS) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('reopen' as const), fy: fc.constantFrom(...FYS) }), weight: 1 },
+  // A merge or split (issue 10): predecessor → one or two successors from a first month.
+  {
+    arbitrary: fc.record({ kind: fc.constant('succession' as const), from: district, to: fc.uniqueArray(district, { minLength: 1, maxLength: 2 }), month }),
+    weight: 2,
+  },
 );
 
 describe('stored figures equal a full recompute after any sequence of writes', () => {
@@ -64,6 +70,7 @@ describe('stored figures equal a full recompute after any sequence of writes', (
         const ids = [city.d1, city.d2, city.d3];
         const frozen = new Map<number, Map<string, Record<string, unknown>>>();
         let generation = 1;
+        let events = 1;
         try {
           for (const c of commands) {
             const salonList = db.select().from(salons).orderBy(asc(salons.id)).all();
@@ -117,6 +124,12 @@ describe('stored figures equal a full recompute after any sequence of writes', (
                   reopenFiscalYear(db, c.fy, 1);
                   frozen.delete(c.fy);
                   break;
+                case 'succession': {
+                  const codes = ['E01', 'E02', 'W01'];
+                  const to = c.to.filter((t) => t !== c.from).map((t) => codes[t]!);
+                  if (to.length > 0) recordSuccession(db, { label: `event ${events++}`, predecessorCodes: [codes[c.from]!], successorCodes: to, firstMonth: c.month }, { userId: 1 });
+                  break;
+                }
               }
             } catch (err) {
               // Refusals (a closed year, closing twice, reopening an open year) are part of the game.

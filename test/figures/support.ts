@@ -5,8 +5,8 @@
  */
 import { asc } from 'drizzle-orm';
 import { openDatabase, type Database$ } from '../../src/db/index.js';
-import { districts, districtYearFigures, monthlyReports, plans, salons, users } from '../../src/db/schema.js';
-import { districtYearFigures as computeFigures, type RollupInput } from '../../src/domain/rollup.js';
+import { districts, districtYearFigures, monthlyReports, plans, salons, successionEvents, successionLinks, users } from '../../src/db/schema.js';
+import { districtYearFigures as computeFigures, type RollupInput, type SuccessionSpan } from '../../src/domain/rollup.js';
 import { getSettings } from '../../src/settings/repository.js';
 import { addDistrict, addWard } from '../support/app.js';
 
@@ -43,6 +43,21 @@ export function storedFigures(database: Database$, years?: readonly number[]): M
   return out;
 }
 
+/** Every succession event as the rollup takes it, read straight from the tables. */
+export function allSuccessions(database: Database$): SuccessionSpan[] {
+  const { db } = database;
+  const links = db.select().from(successionLinks).all();
+  return db
+    .select()
+    .from(successionEvents)
+    .all()
+    .map((e) => ({
+      firstMonth: e.firstMonth,
+      predecessorIds: links.filter((l) => l.eventId === e.id && l.side === 'predecessor').map((l) => l.districtId),
+      successorIds: links.filter((l) => l.eventId === e.id && l.side === 'successor').map((l) => l.districtId),
+    }));
+}
+
 /** What the stored figures of `years` must be: the pure module run on every record, from scratch. */
 export function expectedFigures(database: Database$, years: readonly number[]): Map<string, Record<string, unknown>> {
   const { db } = database;
@@ -53,6 +68,7 @@ export function expectedFigures(database: Database$, years: readonly number[]): 
     salons: db.select().from(salons).all(),
     plans: db.select().from(plans).all(),
     regularMeetingMonths: getSettings(db).regularMeetingMonths,
+    successions: allSuccessions(database),
   };
   const out = new Map<string, Record<string, unknown>>();
   for (const fy of years) {

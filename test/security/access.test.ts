@@ -136,6 +136,8 @@ describe('every route goes through the access rule', () => {
   it('the app has the routes of every feature registered (sanity: the registry works)', () => {
     const keys = new Set(routes.map((r) => `${r.method} ${r.url}`));
     for (const k of ['GET /login', 'POST /login', 'GET /', 'GET /trends', 'GET /api/trends', 'GET /account/password']) expect(keys).toContain(k);
+    // The import page and the district templates go through the same rules as every page.
+    for (const k of ['GET /imports', 'POST /imports', 'GET /imports/:id', 'POST /imports/:id', 'GET /districts/:code/years/:fy/template.xlsx']) expect(keys).toContain(k);
     expect(routes.length).toBeGreaterThan(10);
   });
 

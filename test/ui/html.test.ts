@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { startServer, type RunningServer } from '../support/browser.js';
 import { Client } from '../support/app.js';
 import { DEMO_PASSWORD } from '../../src/demo/demoCity.js';
-import { DEMO_DISTRICT, DEMO_LOGINS, pagesOf, type DemoRole } from './pages.js';
+import { DEMO_DISTRICT, DEMO_LOGINS, formStatesOf, hiddenInputsOf, pagesOf, type DemoRole } from './pages.js';
 import { currentMonth, previousMonth } from '../../src/domain/fiscalYear.js';
 
 const validator = new HtmlValidate(new FileSystemConfigLoader());
@@ -49,6 +49,23 @@ describe('the HTML of every page passes html-validate (recommended rules)', () =
         for (let hops = 0; hops < 3 && res.statusCode === 303; hops++) res = await client.get(String(res.headers.location));
         expect(res.statusCode, p.url).toBe(200);
         errors.push(...(await htmlErrors(`${role}-${p.name}`, res.body)));
+      }
+      expect(errors).toEqual([]);
+    });
+  }
+
+  for (const role of ['district', 'ward', 'city'] as DemoRole[]) {
+    it(`the error states and confirmation pages of the ${role} user`, { timeout: 60_000 }, async () => {
+      const client = new Client(server.app);
+      expect((await client.signIn(DEMO_LOGINS[role], DEMO_PASSWORD)).statusCode).toBe(303);
+      const states = await formStatesOf(role, async (url) => (await client.get(url)).body);
+      expect(states.length).toBeGreaterThanOrEqual(role === 'city' ? 8 : 4);
+      const errors: string[] = [];
+      for (const state of states) {
+        const page = await client.get(state.page);
+        const res = await client.post(state.action, { ...hiddenInputsOf(page.body, state.action), ...state.fields });
+        expect(res.statusCode, `${role} ${state.name}`).toBe(state.status);
+        errors.push(...(await htmlErrors(`${role}-${state.name}`, res.body)));
       }
       expect(errors).toEqual([]);
     });

@@ -92,6 +92,7 @@ export async function pagesOf(role: DemoRole, fetchHtml: FetchHtml): Promise<Pag
     { name: 'households', url: '/trends/households' },
     { name: 'districts', url: '/districts' },
     { name: 'completeness', url: '/completeness' },
+    { name: 'imports', url: '/imports' },
     ...(await districtPages(fetchHtml, DEMO_DISTRICT, true)),
     ...(await agendaPages(fetchHtml, role === 'city')),
   ];
@@ -103,11 +104,98 @@ export async function pagesOf(role: DemoRole, fetchHtml: FetchHtml): Promise<Pag
       { name: 'users', url: '/users' },
       { name: 'user-new', url: '/users/new' },
       { name: 'settings', url: '/settings' },
+      { name: 'district-new', url: '/districts/new' },
+      { name: 'district-edit', url: `/districts/${DEMO_DISTRICT}/edit` },
+      { name: 'district-end', url: `/districts/${DEMO_DISTRICT}/end` },
+      { name: 'successions', url: '/successions' },
+      { name: 'succession-new', url: '/successions/new' },
     );
     const figure = await firstLink(fetchHtml, '/published-figures', /^\/published-figures\/edit\?/);
     if (figure) pages.push({ name: 'published-figures-edit', url: figure });
+    // The succession form with one ward's districts as checkboxes (the ward list is a <select>, not links).
+    const ward = /<option value="(\d+)"/.exec(await fetchHtml('/successions/new'))?.[1];
+    if (ward) pages.push({ name: 'succession-new-ward', url: `/successions/new?ward=${ward}` });
     const password = await firstLink(fetchHtml, '/users', /^\/users\/\d+\/password$/);
     if (password) pages.push({ name: 'user-password', url: password });
   }
   return pages;
+}
+
+/**
+ * A form submitted into an error or a confirmation page, for the accessibility and HTML checks:
+ * `page` is opened, `fields` are typed into the form whose action is `action` (its hidden inputs,
+ * such as the CSRF token and version, are sent as they are), and the answer must have `status`.
+ */
+export interface FormState {
+  name: string;
+  page: string;
+  action: string;
+  fields: Record<string, string>;
+  status: 200 | 422;
+}
+
+/** The first form action on a page that matches the pattern (the whole action), or null. */
+export async function firstAction(fetchHtml: FetchHtml, url: string, pattern: RegExp): Promise<string | null> {
+  const html = await fetchHtml(url);
+  for (const m of html.matchAll(/<form\b[^>]*\saction="([^"]+)"/g)) {
+    const action = m[1].replaceAll('&amp;', '&');
+    if (pattern.test(action)) return action;
+  }
+  return null;
+}
+
+/** The hidden inputs (name → value) of the form on the page whose action is `action`. */
+export function hiddenInputsOf(html: string, action: string): Record<string, string> {
+  const escaped = action.replaceAll('&', '&amp;');
+  const start = html.indexOf(`action="${escaped}"`);
+  if (start < 0) throw new Error(`no form with action ${action}`);
+  const form = html.slice(start, html.indexOf('</form>', start));
+  const out: Record<string, string> = {};
+  for (const m of form.matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)) {
+    const name = /\sname="([^"]*)"/.exec(m[0])?.[1];
+    const value = /\svalue="([^"]*)"/.exec(m[0])?.[1] ?? '';
+    if (name) out[name] = value.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+  }
+  return out;
+}
+
+/** Error states and server-side confirmation pages each role reaches, in a stable order. */
+export async function formStatesOf(role: DemoRole, fetchHtml: FetchHtml): Promise<FormState[]> {
+  const base = `/districts/${DEMO_DISTRICT}`;
+  const monthly = `${base}/reports/${previousMonth(currentMonth())}`;
+  const states: FormState[] = [
+    { name: 'monthly-form-error', page: monthly, action: monthly, fields: { watched_elderly: 'たくさん' }, status: 422 },
+    { name: 'salon-new-error', page: `${base}/salons/new`, action: `${base}/salons/new`, fields: { name: '', opened_on: 'あした' }, status: 422 },
+  ];
+  const salon = await firstLink(fetchHtml, `${base}/salons`, /\/salons\/\d+\/edit$/);
+  if (salon) {
+    const close = salon.replace(/\/edit$/, '/close');
+    states.push({ name: 'salon-close-error', page: close, action: close, fields: { closed_on: 'むかし' }, status: 422 });
+    const del = await firstAction(fetchHtml, salon, /\/salons\/\d+\/delete$/);
+    if (del) states.push({ name: 'salon-delete-confirm', page: salon, action: del, fields: {}, status: 200 });
+  }
+  if (role === 'district') {
+    states.push(
+      { name: 'plan-new-error', page: `${base}/plans/new`, action: `${base}/plans/new`, fields: { formulated_fy: 'いつか' }, status: 422 },
+      { name: 'case-study-new-error', page: `${base}/case-studies/new`, action: `${base}/case-studies/new`, fields: { title: '', body: '' }, status: 422 },
+    );
+  }
+  if (role === 'city') {
+    states.push(
+      { name: 'settings-error', page: '/settings', action: '/settings', fields: { reportDueDay: '40' }, status: 422 },
+      { name: 'user-new-error', page: '/users/new', action: '/users/new', fields: { login: 'a', display_name: '' }, status: 422 },
+      { name: 'agenda-new-error', page: '/agendas/new', action: '/agendas/new', fields: { heading: '', from: 'むかし' }, status: 422 },
+      { name: 'district-new-error', page: '/districts/new', action: '/districts/new', fields: { code: 'ｘ ｘ', name: '' }, status: 422 },
+      { name: 'district-edit-error', page: `/districts/${DEMO_DISTRICT}/edit`, action: `/districts/${DEMO_DISTRICT}/edit`, fields: { name: '', ward: '' }, status: 422 },
+      { name: 'district-end-confirm', page: `/districts/${DEMO_DISTRICT}/end`, action: `/districts/${DEMO_DISTRICT}/end`, fields: { last_fy: String(currentFiscalYear()) }, status: 200 },
+      { name: 'succession-new-error', page: '/successions/new', action: '/successions/new', fields: { label: '', first_month: 'いつか', predecessor_codes: 'ZZZ' }, status: 422 },
+    );
+    const figure = await firstLink(fetchHtml, '/published-figures', /^\/published-figures\/edit\?/);
+    if (figure) states.push({ name: 'published-figures-edit-error', page: figure, action: figure, fields: { value: 'たくさん' }, status: 422 });
+    const disable = await firstAction(fetchHtml, '/users', /^\/users\/\d+\/disable$/);
+    if (disable) states.push({ name: 'user-disable-confirm', page: '/users', action: disable, fields: {}, status: 200 });
+    const close = await firstAction(fetchHtml, '/fiscal-years', /^\/fiscal-years\/\d+\/close$/);
+    if (close) states.push({ name: 'fiscal-year-close-confirm', page: '/fiscal-years', action: close, fields: {}, status: 200 });
+  }
+  return states;
 }

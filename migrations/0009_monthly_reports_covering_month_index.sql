@@ -1,0 +1,2 @@
+DROP INDEX `monthly_reports_month_idx`;--> statement-breakpoint
+CREATE INDEX `monthly_reports_month_idx` ON `monthly_reports` (`month`,`district_id`,`watched_elderly`,`watched_disability`,`watched_single_parent`,`watched_other`,`welfare_cooperators`,`mutual_aid_cases`,`coordination_meetings`,`well_club_participants`);

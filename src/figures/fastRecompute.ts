@@ -1,0 +1,162 @@
+/**
+ * The stored figures of single district-years, recomputed with statements
+ * prepared once per connection: the path a monthly save and an import take
+ * (issue 9: "recompute only the one district-year touched with the minimum of
+ * queries"). It gives exactly what recomputeDistrictYears gives (a test
+ * compares them on random writes) and hands everything it does not cover to
+ * it: a year with no stored figures yet (stored whole there), and districts
+ * that take part in a succession (whose figures depend on other districts).
+ * Closed years are skipped, as there: their figures are frozen.
+ */
+import { and, between, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { closedFiscalYears, districts, districtYearFigures, monthlyReports, plans, salons, settings, successionLinks } from '../db/schema.js';
+import { districtYearFigures as computeFigures } from '../domain/rollup.js';
+import { settingsSchema } from '../settings/repository.js';
+import { FIGURE_FIELDS, recomputeDistrictYears, type Conn, type DistrictYear, type FigureChange, type StoredFigures } from './recompute.js';
+import { preparedOnce } from './fastStatements.js';
+
+const p = (name: string) => sql.placeholder(name);
+
+function statements(conn: Conn) {
+  return preparedOnce(conn, 'figures.fastRecompute', (c) => {
+    const db = c as unknown as Db;
+    const byDistrictYear = and(eq(districtYearFigures.fiscalYear, p('fy')), eq(districtYearFigures.districtId, p('districtId')));
+    return {
+      closed: db.select({ one: sql`1` }).from(closedFiscalYears).where(eq(closedFiscalYears.fiscalYear, p('fy'))).prepare(),
+      yearStored: db.select({ one: sql`1` }).from(districtYearFigures).where(eq(districtYearFigures.fiscalYear, p('fy'))).limit(1).prepare(),
+      inSuccession: db.select({ one: sql`1` }).from(successionLinks).where(eq(successionLinks.districtId, p('districtId'))).limit(1).prepare(),
+      settings: db.select().from(settings).prepare(),
+      district: db
+        .select({ id: districts.id, wardId: districts.wardId, activeFrom: districts.activeFrom, activeTo: districts.activeTo })
+        .from(districts)
+        .where(eq(districts.id, p('districtId')))
+        .prepare(),
+      reports: db
+        .select({
+          districtId: monthlyReports.districtId,
+          month: monthlyReports.month,
+          watchedElderly: monthlyReports.watchedElderly,
+          watchedDisability: monthlyReports.watchedDisability,
+          watchedSingleParent: monthlyReports.watchedSingleParent,
+          watchedOther: monthlyReports.watchedOther,
+          welfareCooperators: monthlyReports.welfareCooperators,
+          mutualAidCases: monthlyReports.mutualAidCases,
+          coordinationMeetings: monthlyReports.coordinationMeetings,
+          wellClubParticipants: monthlyReports.wellClubParticipants,
+        })
+        .from(monthlyReports)
+        .where(and(eq(monthlyReports.districtId, p('districtId')), between(monthlyReports.month, p('from'), p('to'))))
+        .prepare(),
+      salons: db
+        .select({ districtId: salons.districtId, openedOn: salons.openedOn, closedOn: salons.closedOn })
+        .from(salons)
+        .where(eq(salons.districtId, p('districtId')))
+        .prepare(),
+      plans: db
+        .select({ districtId: plans.districtId, formulatedFy: plans.formulatedFy, firstFy: plans.firstFy, lastFy: plans.lastFy })
+        .from(plans)
+        .where(eq(plans.districtId, p('districtId')))
+        .prepare(),
+      stored: db.select().from(districtYearFigures).where(byDistrictYear).prepare(),
+      upsert: db
+        .insert(districtYearFigures)
+        .values(Object.fromEntries(FIELDS.map((k) => [k, p(k)])) as unknown as StoredFigures)
+        .onConflictDoUpdate({
+          target: [districtYearFigures.fiscalYear, districtYearFigures.districtId],
+          set: Object.fromEntries(FIELDS.filter((k) => k !== 'fiscalYear' && k !== 'districtId').map((k) => [k, sql`excluded.${sql.identifier(districtYearFigures[k].name)}`])),
+        })
+        .prepare(),
+      remove: db.delete(districtYearFigures).where(byDistrictYear).prepare(),
+    };
+  });
+}
+
+/** Every stored column, in schema order. */
+const FIELDS = ['fiscalYear', 'districtId', ...FIGURE_FIELDS, 'computedAt'] as const satisfies readonly (keyof StoredFigures)[];
+
+/** The ③ setting, read as getSettings reads it (defaults for what is not stored). */
+function regularMeetingMonthsOf(conn: Conn): number {
+  const stored = Object.fromEntries(statements(conn).settings.all().map((r) => [r.key, JSON.parse(r.value) as unknown]));
+  const known = Object.fromEntries(Object.entries(stored).filter(([k]) => k in settingsSchema.shape));
+  return settingsSchema.parse(known).regularMeetingMonths;
+}
+
+/**
+ * Recomputes the stored figures of the given district-years, as
+ * recomputeDistrictYears does (call it inside the write's transaction, after
+ * the write); returns what changed.
+ */
+export function recomputeDistrictYearsFast(conn: Conn, pairs: Iterable<DistrictYear>): FigureChange[] {
+  const s = statements(conn);
+  const seen = new Set<string>();
+  const rest: DistrictYear[] = [];
+  const changes: FigureChange[] = [];
+  let regularMeetingMonths: number | undefined;
+  let now: string | undefined;
+  for (const { districtId, fiscalYear: fy } of pairs) {
+    const key = `${fy}:${districtId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (s.closed.get({ fy })) continue;
+    if (!s.yearStored.get({ fy }) || s.inSuccession.get({ districtId })) {
+      rest.push({ districtId, fiscalYear: fy });
+      continue;
+    }
+    const district = s.district.get({ districtId });
+    const before = s.stored.get({ fy, districtId }) ?? null;
+    if (!district) {
+      // A district that no longer exists keeps no stored figures.
+      if (before) {
+        s.remove.run({ fy, districtId });
+        changes.push({ districtId, fiscalYear: fy, kind: 'deleted', fields: changedFields(before, null), before, after: null });
+      }
+      continue;
+    }
+    regularMeetingMonths ??= regularMeetingMonthsOf(conn);
+    now ??= new Date().toISOString();
+    const f = computeFigures(district, fy, {
+      districts: [district],
+      reports: s.reports.all({ districtId, from: `${fy}-04`, to: `${fy + 1}-03` }),
+      salons: s.salons.all({ districtId }),
+      plans: s.plans.all({ districtId }),
+      regularMeetingMonths,
+    });
+    const after: StoredFigures | null =
+      f.active || f.monthsReported > 0
+        ? {
+            fiscalYear: fy,
+            districtId,
+            wardId: district.wardId,
+            active: f.active ? 1 : 0,
+            monthsReported: f.monthsReported,
+            watchedTotal: f.watchedTotal,
+            watchedElderly: f.watchedElderly,
+            watchedDisability: f.watchedDisability,
+            watchedSingleParent: f.watchedSingleParent,
+            watchedOther: f.watchedOther,
+            welfareCooperators: f.welfareCooperators,
+            mutualAidCases: f.mutualAidCases,
+            regularMeetings: f.regularMeetings,
+            meetingMonths: f.meetingMonths,
+            regularMeetingMonths,
+            planFormulated: f.planFormulated,
+            wellClubParticipants: f.wellClubParticipants,
+            salonsOpen: f.salonsOpen,
+            planActive: f.planActive,
+            computedAt: now,
+          }
+        : null;
+    const fields = changedFields(before, after);
+    if (fields.length === 0) continue;
+    if (after) s.upsert.run(after as unknown as Record<string, unknown>);
+    else s.remove.run({ fy, districtId });
+    changes.push({ districtId, fiscalYear: fy, kind: !before ? 'created' : !after ? 'deleted' : 'updated', fields, before, after });
+  }
+  if (rest.length > 0) changes.push(...recomputeDistrictYears(conn, rest));
+  return changes;
+}
+
+function changedFields(a: StoredFigures | null, b: StoredFigures | null) {
+  return FIGURE_FIELDS.filter((k) => (a?.[k] ?? null) !== (b?.[k] ?? null));
+}
