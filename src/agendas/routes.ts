@@ -9,7 +9,7 @@ import { currentFiscalYear, parseFiscalYear } from '../domain/fiscalYear.js';
 import { formatDateLong } from '../domain/dates.js';
 import { DEFAULT_THRESHOLDS, parseBasis } from '../domain/trend.js';
 import { defaultWindow, loadTrendTable, resolveScope } from '../trends/repository.js';
-import { scopeChoices } from '../trends/routes.js';
+import { pickerScopeChoices } from '../trends/routes.js';
 import { MAX_SHEET_YEARS, defaultContent, rowKeysOf, type AgendaTable, type PrintModel, type PrintTable } from './content.js';
 import { applyOp, draftFromBody, draftFromContent, opSchema, validateDraft, type Draft, type FieldErrors } from './form.js';
 import {
@@ -175,7 +175,8 @@ async function renderEditor(app: FastifyInstance, request: FastifyRequest, reply
     previews: previewTables(db, state.draft, fallback),
     // 「引用できる数」: the narrative counts of the first table's scope and the sheet's last FY.
     narrative: editorNarrativePanel(db, state.draft.tables[0]?.scope, previewWindow(state.draft, fallback).toFy),
-    scopes: scopeChoices(db, user),
+    // By ward in a large city, around the scopes of the sheet's tables.
+    scopes: pickerScopeChoices(db, user, state.draft.tables.map((t) => t.scope)),
     caseStudies: state.caseStudies ?? listCaseStudyChoices(db),
     rowKeysOf,
     fullWidthNumber,

@@ -23,6 +23,8 @@ const query = z.object({
   fy: z.preprocess(blankToUndefined, fiscalYearParam.optional()),
   ward: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(1_000_000_000).optional()),
   view: z.preprocess(blankToUndefined, z.enum(['wards', 'districts']).optional()),
+  /** Only the districts with overdue months (the gaps), out of a long grid. */
+  gaps: z.preprocess(blankToUndefined, z.literal('1').optional()),
 });
 
 /** 報告状況: which districts have reported each month of a fiscal year. */
@@ -72,7 +74,7 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
       summary,
       years,
       wards: user.role === 'city' ? allWards : [],
-      filter: { fy, ward: wardId ?? null },
+      filter: { fy, ward: wardId ?? null, gaps: q.gaps === '1' },
       scopeLabel,
       fyLabel: warekiLong(fy),
       dueDay: reportDueDay,

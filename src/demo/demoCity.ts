@@ -128,8 +128,6 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
     insertRows(tx, planSchedules, generatePlanSchedules(generatorDistricts));
     // The figures of record of every year the demo records cover (DESIGN §7).
     recomputeFiscalYears(tx, fiscalYearsOfRecords(tx, now));
-    // The merger as an event (DESIGN §2): after the figures are stored, it recomputes only its three districts.
-    for (const e of DEMO_SUCCESSIONS) recordSuccession(tx as unknown as Db, e, { userId: null }, now);
 
     tx.insert(publishedFigures)
       .values(SEED_FIGURES.map((f) => ({ item: f.item, fiscalYear: f.fiscalYear, scopeType: 'city' as const, scopeId: 0, value: f.value, note: f.note, updatedBy: null, updatedAt: nowIso })))
@@ -162,6 +160,9 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
       entity: 'demo_city',
       detail: `デモ用の市を作成しました（${DEMO_WARDS.length}区・${DEMO_DISTRICTS.length}校(地)区、月次報告 ${reports.length}件（${FIRST_REPORT_MONTH}〜${clock.lastReportMonth}）、サロン ${salonRows.length}件、活動計画 ${planRows.length}件）`,
     });
+
+    // The merger as an event (DESIGN §2), recorded after the figures are stored so it recomputes only its districts.
+    for (const e of DEMO_SUCCESSIONS) recordSuccession(tx as unknown as Db, e, { userId: null }, now);
 
     return { users: DEMO_USERS.map((u) => ({ login: u.login, description: u.description })) };
   });

@@ -20,6 +20,8 @@ export interface DistrictFields {
   activeTo: number | null;
 }
 
+/** Codes that are words in the district pages' URLs. */
+const RESERVED_CODES = ['new'];
 const NAME_MAX = 100;
 const KANA_MAX = 100;
 const WARD_MAX = 50;
@@ -39,7 +41,11 @@ export function normaliseKana(s: string): string {
 
 /** Each field's reader: the same for a form input and a CSV cell. */
 export const DISTRICT_RULES = {
-  code: (cell: string) => readDistrictCode(cell),
+  code: (cell: string): CellResult<string> => {
+    const r = readDistrictCode(cell);
+    // /districts/new is the page that adds a district, so a district with that code could not be opened.
+    return r.ok && RESERVED_CODES.includes(r.value) ? { ok: false, message: `「${r.value}」は校(地)区コードには使えません。別のコードにしてください。` } : r;
+  },
   name: (cell: string) => requiredText(cell, NAME_MAX),
   kana: (cell: string): CellResult<string> => {
     const r = requiredText(cell, KANA_MAX);

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/index.js';
 import type { CurrentUser } from '../auth/access.js';
-import { getDistrictByCode } from '../districts/repository.js';
-import { currentMonth, fiscalYearOfMonth, monthsOfFiscalYear } from '../domain/fiscalYear.js';
-import { todayInJapan } from '../domain/due.js';
+import { getDistrictByCode, listDistricts, listWards } from '../districts/repository.js';
+import { currentMonth, fiscalYearOfMonth, monthsOfFiscalYear, warekiLong } from '../domain/fiscalYear.js';
+import { buildCompletenessGrid } from '../completeness/status.js';
+import { reportedDistrictMonths } from '../completeness/repository.js';
+import { successionBounds } from '../successions/repository.js';
+import { isMonthInBounds, todayInJapan } from '../domain/due.js';
 import { isDistrictActive } from '../domain/rollup.js';
 import { isFiscalYearClosed } from '../fiscalYears/repository.js';
 import { getSettings } from '../settings/repository.js';
@@ -20,7 +23,9 @@ function districtHome(db: Db, user: CurrentUser) {
   const month = currentMonth();
   const fy = fiscalYearOfMonth(month);
   const years = [fy - 1, fy].filter((y) => isDistrictActive(district, y) && !isFiscalYearClosed(db, y));
-  const months = years.flatMap(monthsOfFiscalYear);
+  // DESIGN §2: a merged or split district is due only on its side of the succession's first month.
+  const bounds = successionBounds(db, [district.id]).get(district.id);
+  const months = years.flatMap(monthsOfFiscalYear).filter((m) => isMonthInBounds(m, bounds));
   const reported = new Set(listMonthlyReports(db, district.id, months).filter(hasReportedCounts).map((r) => r.month));
   const base = districtPath(district);
   return {
@@ -33,12 +38,42 @@ function districtHome(db: Db, user: CurrentUser) {
   };
 }
 
+/**
+ * What a ward's home page shows first: how many district-months of this
+ * fiscal year are past their due date and not reported (as on 報告状況), and
+ * in how many districts, with a link to the grid showing only those.
+ */
+function wardHome(db: Db, user: CurrentUser) {
+  const fy = fiscalYearOfMonth(currentMonth());
+  const months = monthsOfFiscalYear(fy);
+  const wardId = user.wardId ?? -1;
+  const districts = listDistricts(db, { wardId });
+  const grid = buildCompletenessGrid({
+    fiscalYear: fy,
+    wards: listWards(db).filter((w) => w.id === wardId),
+    districts,
+    reported: reportedDistrictMonths(db, months[0]!, months[11]!, districts.map((d) => d.id)),
+    today: todayInJapan(),
+    dueDay: getSettings(db).reportDueDay,
+    bounds: successionBounds(db),
+  });
+  const rows = grid.wards.flatMap((b) => b.rows);
+  return {
+    overdue: {
+      fyLabel: warekiLong(fy),
+      months: rows.reduce((n, r) => n + r.overdueCount, 0),
+      districts: rows.filter((r) => r.overdueCount > 0).length,
+      url: `/completeness?fy=${fy}&gaps=1`,
+    },
+  };
+}
+
 /** ホーム: a start page per role with the tasks that role does. */
 export async function homeRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
   app.get('/', async (request, reply) => {
     const user = request.user!;
-    const extra = user.role === 'district' ? districtHome(db, user) : {};
+    const extra = user.role === 'district' ? districtHome(db, user) : user.role === 'ward' ? wardHome(db, user) : {};
     return reply.viewAsync(`home/${user.role}`, { title: 'ホーム', styles: user.role === 'district' ? ['monthly.css'] : undefined, ...extra });
   });
 }

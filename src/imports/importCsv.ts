@@ -237,6 +237,11 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
   const changes: RowChange[] = [];
   const writeErrors: ImportError[] = [];
   const userId = options.userId ?? null;
+  // A large file's transaction does not fit SQLite's default page cache (2 MB): pages would be
+  // spilled to the WAL and read back mid-transaction. A larger cache for this import only.
+  const sqlite = rawConnection(db);
+  const cacheSize = sqlite.pragma('cache_size', { simple: true }) as number;
+  if (planned.length > 1_000) sqlite.pragma(`cache_size = ${-Math.min(256 * 1024, 16 * 1024 + planned.length)}`);
   try {
     // IMMEDIATE takes the write lock up front, so a running app cannot slip a change in between.
     // One transaction, statements prepared once, no savepoint per row; the stored
@@ -245,6 +250,7 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
       (tx) => {
         const writer = new ImportWriter(tx as unknown as Db, rawConnection(db), userId, ctx.lookups.closedYears, ctx.force);
         const audited = options.withValues ? auditReader(rawConnection(db)) : null;
+        writer.preloadMonthly(planned.flatMap(({ write }) => (write.monthly ? [write.monthly] : [])));
         for (const { line, write } of planned) {
           try {
             const mark = audited?.last();
@@ -266,6 +272,8 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
     );
   } catch (err) {
     if (err !== ROLLBACK) throw err;
+  } finally {
+    sqlite.pragma(`cache_size = ${cacheSize}`);
   }
   if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, index) };
   return { ok: true, counts, changes, wardsCreated: ctx.wardsToCreate };

@@ -85,6 +85,8 @@ export interface PlannedWrite {
   label: string;
   /** Writes the row through the import's writer (one transaction, prepared statements). */
   apply(writer: ImportWriter, tx: Db, userId: number | null): WriteOutcome;
+  /** The district-month a monthly row writes, so that the stored rows are read in bulk before the writes. */
+  monthly?: { districtId: number; month: string };
 }
 
 export interface KindContext {
@@ -189,7 +191,13 @@ const monthlyKind: KindDefinition = {
       return null;
     }
     // Plausibility flags stay only on values the file leaves as they were (ImportWriter.monthly).
-    return { key: `${district.id}|${month}`, keyColumn: 'month', label: `${district.code} ${month}`, apply: (writer) => writer.monthly(district.id, month, values) };
+    return {
+      key: `${district.id}|${month}`,
+      keyColumn: 'month',
+      label: `${district.code} ${month}`,
+      apply: (writer) => writer.monthly(district.id, month, values),
+      monthly: { districtId: district.id, month },
+    };
   },
 };
 

@@ -6,7 +6,8 @@ import { auditActorFor, recordAudit } from '../audit/repository.js';
 import { COUNT_FIELDS, type CountField, type MonthlyValues } from '../monthlyReports/repository.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
 import { fiscalYearOfDate } from '../domain/fiscalYear.js';
-import { monthPairs, planPairs, recomputeDistrictYears, salonPairs, storedYears, type DistrictYear } from '../figures/recompute.js';
+import { monthPairs, planPairs, salonPairs, storedYears, type DistrictYear } from '../figures/recompute.js';
+import { recomputeDistrictYearsFast } from '../figures/fastRecompute.js';
 
 type Reader = Pick<Db, 'select'>;
 
@@ -145,6 +146,8 @@ function storedFlags(raw: string | null): CountField[] {
 export class ImportWriter {
   private readonly touched: DistrictYear[] = [];
   private readonly touchedDistricts = new Set<number>();
+  /** Stored rows of the file's district-months, read in bulk (`preloadMonthly`); null = not stored. */
+  private readonly storedMonthly = new Map<string, StoredMonthly | null>();
   private monthlyStatements?: {
     find: BetterSqlite3.Statement<[number, string], StoredMonthly>;
     insert: BetterSqlite3.Statement<unknown[]>;
@@ -181,6 +184,49 @@ export class ImportWriter {
     return this.monthlyStatements;
   }
 
+  /**
+   * Reads the stored rows of the district-months a file writes in a few queries
+   * (500 districts at a time, over the file's months), instead of one lookup per row.
+   */
+  preloadMonthly(keys: readonly { districtId: number; month: string }[]): void {
+    if (keys.length === 0) return;
+    const byDistrict = new Map<number, Set<string>>();
+    let from = keys[0]!.month;
+    let to = from;
+    for (const k of keys) {
+      let months = byDistrict.get(k.districtId);
+      if (!months) byDistrict.set(k.districtId, (months = new Set()));
+      months.add(k.month);
+      if (k.month < from) from = k.month;
+      if (k.month > to) to = k.month;
+      this.storedMonthly.set(`${k.districtId}|${k.month}`, null);
+    }
+    const ids = [...byDistrict.keys()];
+    const cols = COUNT_FIELDS.join(', ');
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const rows = this.sqlite
+        .prepare(
+          `SELECT id, district_id, month, ${cols}, note, flagged_fields FROM monthly_reports
+           WHERE district_id IN (${part.map(() => '?').join(', ')}) AND month BETWEEN ? AND ?`,
+        )
+        .all(...part, from, to) as (StoredMonthly & { district_id: number; month: string })[];
+      for (const row of rows) if (byDistrict.get(row.district_id)?.has(row.month)) this.storedMonthly.set(`${row.district_id}|${row.month}`, row);
+    }
+  }
+
+  /** The stored row of a district-month: from the bulk read when it covered it, else one lookup. */
+  private storedRow(districtId: number, month: string): StoredMonthly | undefined {
+    const key = `${districtId}|${month}`;
+    const preloaded = this.storedMonthly.get(key);
+    if (preloaded !== undefined) {
+      // Each district-month is written once per file; later reads (none) would see the write.
+      this.storedMonthly.delete(key);
+      return preloaded ?? undefined;
+    }
+    return this.statements().find.get(districtId, month);
+  }
+
   /** Refuses a register row dated in a closed fiscal year, unless --force. */
   private assertOpen(fy: number, column: string): void {
     if (!this.force && this.closedYears.has(fy)) throw new ClosedFiscalYearError(fy, column);
@@ -194,7 +240,7 @@ export class ImportWriter {
     const st = this.statements();
     const now = new Date().toISOString();
     const counts = COUNT_FIELDS.map((f) => values[f]);
-    const existing = st.find.get(districtId, month);
+    const existing = this.storedRow(districtId, month);
     if (!existing) {
       const id = Number(st.insert.run(districtId, month, ...counts, values.note, this.userId, now).lastInsertRowid);
       st.audit.run(now, this.userId, 'create', 'monthly_report', String(id), districtId, month, null, JSON.stringify(auditValues({ ...values })), auditActorFor(this.userId));
@@ -259,6 +305,6 @@ export class ImportWriter {
       const years = storedYears(this.tx);
       for (const districtId of this.touchedDistricts) for (const fiscalYear of years) pairs.push({ districtId, fiscalYear });
     }
-    recomputeDistrictYears(this.tx, pairs);
+    recomputeDistrictYearsFast(this.tx, pairs);
   }
 }

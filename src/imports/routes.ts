@@ -249,7 +249,14 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
     }
     // Claimed before the import and in the same synchronous run: a second confirm finds it used.
     if (!claimUpload(db, upload.id, user.id)) return renderGone(reply, { ...upload, usedAt: Date.now() }, 'used');
-    const result = importCsv(db, upload.kind, prepared.csv, optionsFor(user, upload.kind, { createWards }));
+    let result: ImportResult;
+    try {
+      result = importCsv(db, upload.kind, prepared.csv, optionsFor(user, upload.kind, { createWards }));
+    } catch (err) {
+      // The import rolled back: the file is not used up.
+      releaseUpload(db, upload.id);
+      throw err;
+    }
     if (!result.ok) {
       // Nothing was written (the data changed since the dry run): the upload can be checked again.
       releaseUpload(db, upload.id);

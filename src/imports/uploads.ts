@@ -3,7 +3,7 @@
  * for the user who uploaded them only, expiring, used at most once.
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, notInArray, or } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { pendingUploads } from '../db/schema.js';
 import type { ImportKind } from './formats.js';
@@ -12,6 +12,8 @@ import type { ImportKind } from './formats.js';
 export const UPLOAD_TTL_MS = 30 * 60_000;
 /** The largest file the page takes (the plugin stops reading a file at this size). */
 export const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+/** Files one user may hold at once (the newest are kept). */
+export const UPLOADS_KEPT_PER_USER = 5;
 
 export interface PendingUpload {
   id: string;
@@ -35,6 +37,18 @@ export function holdUpload(db: Db, input: { userId: number; kind: ImportKind; fi
       .run();
     tx.insert(pendingUploads)
       .values({ id, userId: input.userId, kind: input.kind, fileName: input.fileName, content: input.content, createdAt: now, expiresAt: now + UPLOAD_TTL_MS })
+      .run();
+    // A user holds a few files at most (each up to the size bound): the oldest beyond that are dropped.
+    const kept = tx
+      .select({ id: pendingUploads.id })
+      .from(pendingUploads)
+      .where(eq(pendingUploads.userId, input.userId))
+      .orderBy(desc(pendingUploads.createdAt), desc(pendingUploads.id))
+      .limit(UPLOADS_KEPT_PER_USER)
+      .all()
+      .map((r) => r.id);
+    tx.delete(pendingUploads)
+      .where(and(eq(pendingUploads.userId, input.userId), notInArray(pendingUploads.id, kept)))
       .run();
   });
   return id;

@@ -63,7 +63,45 @@ function list(addresses: readonly string[]): string {
   return addresses.length > 5 ? `${shown} ほか${addresses.length - 5}か所` : shown;
 }
 
+/** What a workbook may unpack to: a few hundred thousand rows fit well within it. */
+export const XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024;
+
+/**
+ * The total unpacked size the ZIP's central directory declares, or null when it
+ * cannot be read; read before unpacking, so that a small file that unpacks to
+ * gigabytes (a "zip bomb") is refused before it takes the memory.
+ */
+export function declaredUnpackedSize(bytes: Uint8Array): number | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // The end-of-central-directory record: 22 bytes, then a comment of up to 65535 bytes.
+  let end = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return null;
+  const entries = view.getUint16(end + 10, true);
+  let offset = view.getUint32(end + 16, true);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) return null;
+    const size = view.getUint32(offset + 24, true);
+    // 0xFFFFFFFF: a ZIP64 size, larger than any workbook this page takes.
+    if (size === 0xffffffff) return Number.MAX_SAFE_INTEGER;
+    total += size;
+    offset += 46 + view.getUint16(offset + 28, true) + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true);
+  }
+  return total;
+}
+
 async function readWorkbook(kind: ImportKind, bytes: Uint8Array): Promise<PreparedFile> {
+  const unpacked = declaredUnpackedSize(bytes);
+  if (unpacked === null) return { ok: false, message: 'Excel（.xlsx）ファイルとして読めませんでした。ファイルが壊れていないか、Excel で開けるか確かめてください。' };
+  if (unpacked > XLSX_MAX_UNPACKED_BYTES) {
+    return { ok: false, message: 'この Excel ファイルは中身が大きすぎるため読めません。いくつかのファイルに分けるか、CSV で保存して取り込んでください。' };
+  }
   // exceljs is large: loaded on the first workbook, as for the downloads.
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();

@@ -90,7 +90,7 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
       district,
       plans,
       // 策定予定 (DESIGN §3): their own table, below the plans.
-      schedules: listPlanSchedules(db, district.id),
+      schedules: listPlanSchedules(db, district.id).map((s) => ({ ...s, formulated: plans.some((p) => p.formulatedFy === s.scheduledFy) })),
       currentFy: fy,
       listUrl: listUrl(district),
       canWrite: canWriteDistrict(request, district),

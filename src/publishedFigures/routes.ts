@@ -6,7 +6,7 @@ import { parseCount } from '../domain/numbers.js';
 import { characterCount, normaliseText } from '../domain/text.js';
 import { warekiLong, warekiShort } from '../domain/fiscalYear.js';
 import { HOUSEHOLD_ROWS, ITEMS, isHouseholdRowKey } from '../domain/items.js';
-import { parseTrendQuery, scopeChoices } from '../trends/routes.js';
+import { parseTrendQuery, pickerScopeChoices } from '../trends/routes.js';
 import { loadTrendTable, resolveScope, type Scope } from '../trends/repository.js';
 import type { TableKind } from '../trends/table.js';
 import { blankToUndefined, fiscalYearParam, formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
@@ -118,7 +118,8 @@ export async function publishedFigureRoutes(app: FastifyInstance): Promise<void>
       mainClass: 'wide',
       query: q,
       tables,
-      scopes: scopeChoices(db, user),
+      // A national city's 20,000 districts come by ward, around the scope shown.
+      scopes: pickerScopeChoices(db, user, [q.scope]),
       editUrl: cellUrl,
     });
   });

@@ -12,7 +12,7 @@ import { recordAudit } from '../audit/repository.js';
 import { ValidationError } from '../errors.js';
 import { closedYearMessage } from '../fiscalYears/repository.js';
 import { addMonths, currentMonth, currentFiscalYear, fiscalYearOfMonth, isMonth, monthLabelLong, monthsOfFiscalYear, warekiLong } from '../domain/fiscalYear.js';
-import { readDistrictCode, readMonth } from '../imports/cells.js';
+import { readDistrictCode, readMonth, REQUIRED_MESSAGE } from '../imports/cells.js';
 import { normaliseText, characterCount } from '../domain/text.js';
 import { isMonthInBounds, type ReportingBounds } from '../domain/due.js';
 import { isDistrictActive } from '../domain/rollup.js';
@@ -220,7 +220,7 @@ function validate(tx: Tx, input: SuccessionInput, now: Date): ValidEvent {
   // First month
   let firstMonth = '';
   const m = readMonth((input.firstMonth ?? '').trim());
-  if (!m.ok) add('first_month', m.ok === false && m.message === '必ず入力してください。' ? '後継の校(地)区が報告を始める月を入力してください。' : '月は 2024-10 または 2024/10 のように入力してください。');
+  if (!m.ok) add('first_month', m.message === REQUIRED_MESSAGE ? '後継の校(地)区が報告を始める月を入力してください。' : '月は 2024-10 または 2024/10 のように入力してください。');
   else if (Number(m.value.slice(0, 4)) < 1900) add('first_month', '月は 2024-10 または 2024/10 のように入力してください。');
   else if (m.value > addMonths(currentMonth(now), MONTHS_AHEAD)) {
     add('first_month', `${monthLabelLong(m.value)}は先すぎます。${MONTHS_AHEAD}か月先までの月を入力してください。`);

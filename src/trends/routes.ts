@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { count } from 'drizzle-orm';
+import { districts } from '../db/schema.js';
 import { authorize, can, type CurrentUser } from '../auth/access.js';
 import { districtTarget, listDistricts, listWards } from '../districts/repository.js';
 import type { Database$, Db } from '../db/index.js';
@@ -88,19 +90,47 @@ export interface ScopeChoice {
  * Without `current`, every scope the user may read (small pickers elsewhere).
  */
 export function scopeChoices(db: Db, user: CurrentUser, current?: Scope): ScopeChoice[] {
+  return choicesAround(db, user, current ? [current] : null);
+}
+
+/**
+ * Above this many districts, the scope pickers of other pages (agenda editor,
+ * published figures) list districts by ward as the trend pages do.
+ */
+export const SCOPE_PICKER_MAX_DISTRICTS = 300;
+
+/**
+ * Scopes for the pickers of other pages (the agenda editor's tables, the
+ * published figures): every scope the user may read in a city of up to
+ * SCOPE_PICKER_MAX_DISTRICTS districts; in a larger one the city, the wards and
+ * the districts of the wards of the scopes `shown` (keys such as
+ * `district:E01`), so that what is selected stays selectable.
+ */
+export function pickerScopeChoices(db: Db, user: CurrentUser, shown: readonly (string | Scope | null | undefined)[]): ScopeChoice[] {
+  const total = db.select({ n: count() }).from(districts).get()?.n ?? 0;
+  if (total <= SCOPE_PICKER_MAX_DISTRICTS) return choicesAround(db, user, null);
+  const scopes = shown.map((s) => (typeof s === 'string' ? resolveScope(db, s) : (s ?? null))).filter((s): s is Scope => s !== null);
+  return choicesAround(db, user, scopes);
+}
+
+/** The city, the wards, then districts: all of them (`current` null), or those of the wards of `current`. */
+function choicesAround(db: Db, user: CurrentUser, current: readonly Scope[] | null): ScopeChoice[] {
   const choices: ScopeChoice[] = [];
   if (can(user, 'read', { kind: 'city' })) choices.push({ key: 'city', label: '全市' });
   const wards = listWards(db);
   for (const w of wards) {
     if (can(user, 'read', { kind: 'ward', wardId: w.id })) choices.push({ key: `ward:${w.name}`, label: w.name });
   }
-  let wardId: number | undefined;
+  let wardIds: number[] | null = null;
   if (current) {
-    if (user.role === 'ward' && user.wardId !== null) wardId = user.wardId;
-    else if (current.target.kind !== 'city') wardId = current.target.wardId;
-    else return choices; // the city shown: wards only
+    const ids = new Set<number>();
+    if (user.role === 'ward' && user.wardId !== null) ids.add(user.wardId);
+    else for (const scope of current) if (scope.target.kind !== 'city') ids.add(scope.target.wardId);
+    if (ids.size === 0) return choices; // the city shown: wards only
+    wardIds = wards.map((w) => w.id).filter((id) => ids.has(id));
   }
-  for (const d of listDistricts(db, wardId === undefined ? {} : { wardId })) {
+  const list = wardIds === null ? listDistricts(db) : wardIds.flatMap((wardId) => listDistricts(db, { wardId }));
+  for (const d of list) {
     if (can(user, 'read', districtTarget(d))) choices.push({ key: `district:${d.code}`, label: `${d.wardName} ${d.name}` });
   }
   return choices;

@@ -6,7 +6,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserAvailable, launchBrowser, SCREENSHOT_DIR, startServer, type RunningServer, signInOnPage } from '../support/browser.js';
 import { addDistrict, seedSmallCity, TEST_PASSWORD } from '../support/app.js';
 import { caseStudies } from '../../src/db/schema.js';
-import { createDemoAgendaSheet, SEED_CASE_STUDIES, SEED_FOOTNOTE } from '../../src/agendas/demo.js';
+import { createDemoAgendaSheet, SEED_CASE_STUDIES } from '../../src/agendas/demo.js';
+import { createPlanSchedule } from '../../src/plans/schedules.js';
 import { createAgendaSheet, duplicateAgendaSheet } from '../../src/agendas/repository.js';
 import { defaultTable } from '../../src/agendas/content.js';
 import { formatCount } from '../../src/domain/numbers.js';
@@ -67,6 +68,8 @@ describe.skipIf(!browserAvailable)('agenda sheet printed from Chromium', () => {
     for (const seed of SEED_CASE_STUDIES) {
       const districtId = addDistrict(server.database, { code: seed.districtName === '田野浦校区' ? 'M01' : 'T01', name: seed.districtName, wardId: ids.wardA });
       db.insert(caseStudies).values({ districtId, fiscalYear: seed.fiscalYear, title: seed.title, body: seed.body, createdAt: now, updatedAt: now }).run();
+      // Both scheduled to formulate their plan in R6: the ※ footnote under ④ is counted from these.
+      createPlanSchedule(db, districtId, { scheduledFy: 2024, note: '' }, null);
     }
     demoId = createDemoAgendaSheet(db, null);
     draftId = duplicateAgendaSheet(db, demoId, 1).id;
@@ -113,7 +116,8 @@ describe.skipIf(!browserAvailable)('agenda sheet printed from Chromium', () => {
       const segment = first.slice(from, to);
       for (const part of parts) expect(segment, `row ${CIRCLED[i]} title`).toContain(part);
     });
-    expect(first.slice(positions[positions.length - 1]!)).toContain(`※ ${SEED_FOOTNOTE}`);
+    // 2 of the 5 districts (none has a plan) are scheduled for R6; 3 remain.
+    expect(first.slice(positions[positions.length - 1]!)).toContain('※ 小地域福祉活動計画はＲ６年度２校(地)区策定予定で、残り３校(地)区');
     // The not-available reason is printed whole in its cell.
     expect(pdfText(file, ['-raw', '-f', '1', '-l', '1']).replace(/\s+/g, '')).toContain(NOT_AVAILABLE);
 

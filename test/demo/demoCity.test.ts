@@ -86,8 +86,10 @@ describe('the demo city: geography and users', () => {
     const events = database.db.select().from(auditEvents).all();
     expect(events.filter((e) => e.entity === 'demo_city')).toHaveLength(1);
     expect(events[0]).toMatchObject({ action: 'create', entity: 'demo_city' });
+    // The merger 枝光 + 枝光北 → 枝光台, recorded as an event (test/successions/demo.test.ts).
+    expect(events.filter((e) => e.entity === 'succession')).toHaveLength(1);
     // The rest is the finalised seed-000 agenda sheet, composed by demo-city.
-    const others = events.filter((e) => e.entity !== 'demo_city');
+    const others = events.filter((e) => e.entity !== 'demo_city' && e.entity !== 'succession');
     expect(others.length).toBeGreaterThan(0);
     expect(others.every((e) => e.entity === 'agenda_sheet' && e.userId === stored[0]!.id)).toBe(true);
     expect(database.db.select().from(agendaSheets).all().map((s) => s.finalizedAt !== null)).toEqual([true]);

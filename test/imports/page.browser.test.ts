@@ -163,8 +163,13 @@ describe.skipIf(!browserAvailable)('importing files on the page in Chromium', ()
     await expect.poll(() => page.locator('h1').innerText()).toBe('取り込みました');
     expect(stored('E02', '2024-07')).toEqual({ watched_elderly: 9, welfare_cooperators: 4, mutual_aid_cases: 3, note: '夏祭りで見守り' });
 
-    // The upload page itself passes axe at 768 px for the ward user.
+    // The upload page itself passes axe and fits 768 px, for the ward user and (with every kind) the city user.
     await page.goto(`${server.baseUrl}/imports`);
     expect(await axeViolations(page)).toEqual([]);
+    const city = await signedInPage('city', 768);
+    await city.goto(`${server.baseUrl}/imports`);
+    expect(await city.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);
+    expect(await axeViolations(city)).toEqual([]);
+    await city.screenshot({ path: join(SHOTS, 'upload-city-768.png'), fullPage: true });
   });
 });

@@ -219,6 +219,18 @@ describe('upload, dry run, import', () => {
     expect(storedMonthly()).toEqual([]);
   });
 
+  it('a user holds five files at most: the oldest beyond that is dropped', async () => {
+    const urls: string[] = [];
+    for (let i = 0; i < 6; i++) urls.push(dryRunUrl(await uploadFile(ctx.app, city, 'monthly', { name: `${i}.csv`, content: MONTHLY })));
+    expect(pendingCount()).toBe(5);
+    expect((await city.get(urls[0]!)).statusCode).toBe(404);
+    expect((await city.get(urls[5]!)).statusCode).toBe(200);
+    // Another user's files are not touched.
+    const ward = await signedIn(ctx.app, 'ward-east');
+    dryRunUrl(await uploadFile(ctx.app, ward, 'monthly', { name: 'w.csv', content: csv([HEADERS.monthly, 'E01,2024-04,1,,,,,,,,']) }));
+    expect(pendingCount()).toBe(6);
+  });
+
   it('reads a Shift_JIS CSV as Excel in Japan saves it', async () => {
     const text = [HEADERS.monthly, 'E01,2024-04,10,,,,,,,,民生委員と同行訪問（①～③）', 'E02,2024-04,8,,,,,,,,'].join('\r\n') + '\r\n';
     const { dryRun, result } = await uploadAndImport(ctx.app, city, 'monthly', { name: 'sjis.csv', content: shiftJis(text) });
@@ -380,6 +392,15 @@ describe('files the page refuses, writing nothing', () => {
       monthlySheet(w).getCell('B3').value = 45383;
     });
     expect(await refusedUpload('n.xlsx', serial)).toContain('日付の形式になっているセルがあります（B3）');
+  });
+
+  it('an .xlsx that would unpack to more than the bound (a "zip bomb") is refused before it is unpacked', async () => {
+    const file = await excelFile((w) => monthlySheet(w));
+    // Declare 300 MB for the first entry of the central directory, as a bomb's does.
+    const central = file.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    expect(central).toBeGreaterThan(0);
+    file.writeUInt32LE(300 * 1024 * 1024, central + 24);
+    expect(await refusedUpload('bomb.xlsx', file)).toContain('この Excel ファイルは中身が大きすぎるため読めません');
   });
 
   it('an .xlsx whose sheet is empty', async () => {

@@ -36,7 +36,17 @@ describe('策定予定 (scheduled plans) in the plans register', () => {
     const table = /<section class="panel" id="schedules">([\s\S]*?)<\/section>/.exec(list.body)?.[1] ?? '';
     expect(table).toContain('令和7年度');
     expect(table).toContain('第二次計画');
+    expect(table).toContain('<td class="center">予定</td>');
     expect(table).toContain(`/districts/E01/plans/schedules/${allSchedules()[0]!.id}/edit`);
+  });
+
+  it('shows a schedule whose plan was formulated in that year as done', async () => {
+    createPlanSchedule(ctx.database.db, ids.d1, { scheduledFy: 2024, note: '' }, null);
+    const client = await signedIn(ctx.app, 'district-e01');
+    await client.post('/districts/E01/plans/new', { generation: '1', formulated_fy: 'R6', first_fy: 'R7', last_fy: 'R11', version: '0' });
+    const list = await client.get('/districts/E01/plans');
+    const table = /<section class="panel" id="schedules">([\s\S]*?)<\/section>/.exec(list.body)?.[1] ?? '';
+    expect(table).toContain('この年度に策定済み');
   });
 
   it('edits (one audit event with before and after) and deletes only through the confirmation page', async () => {

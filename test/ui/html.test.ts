@@ -10,6 +10,9 @@
  *   without spaces, only the strict mode of this rule wants letters, digits, - and _.
  * - no-trailing-whitespace: a formatting rule; Eta's control tags leave spaces at line ends
  *   in the output, which is not markup and does not reach the user.
+ * - form-dup-name (checkboxes may share a name): a group of checkboxes with one name is how
+ *   HTML posts a list (the succession form's 元の校(地)区); only the default list of shared
+ *   types is widened, duplicated text fields are still errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';

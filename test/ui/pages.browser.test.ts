@@ -103,7 +103,7 @@ describe.skipIf(!browserAvailable)('every page fits a tablet and a PC, and passe
   }
 
   for (const role of ['district', 'ward', 'city'] as DemoRole[]) {
-    it.concurrent(`the error states and confirmation pages of the ${role} user`, { timeout: 480_000 }, async () => {
+    it.concurrent(`the error states and confirmation pages of the ${role} user`, { timeout: 900_000 }, async () => {
       const page = await newPage();
       await signInOnPage(page, server.baseUrl, DEMO_LOGINS[role], DEMO_PASSWORD);
       const fetchHtml = async (url: string) => (await page.request.get(server.baseUrl + url)).text();
@@ -128,7 +128,7 @@ describe.skipIf(!browserAvailable)('every page fits a tablet and a PC, and passe
 
   for (const role of ['district', 'ward', 'city'] as DemoRole[]) {
     // The roles run side by side (one browser, a context each) to keep the suite quick.
-    it.concurrent(`every page of the ${role} user`, { timeout: 600_000 }, async () => {
+    it.concurrent(`every page of the ${role} user`, { timeout: 900_000 }, async () => {
       const page = await newPage();
       await signInOnPage(page, server.baseUrl, DEMO_LOGINS[role], DEMO_PASSWORD);
       const fetchHtml = async (url: string) => (await page.request.get(server.baseUrl + url)).text();

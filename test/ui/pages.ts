@@ -57,6 +57,9 @@ async function districtPages(fetchHtml: FetchHtml, code: string, canWrite: boole
     );
     if (salon) pages.push({ name: 'salon-edit', url: salon }, { name: 'salon-close', url: salon.replace(/\/edit$/, '/close') });
     if (plan) pages.push({ name: 'plan-edit', url: plan });
+    pages.push({ name: 'plan-schedule-new', url: `${base}/plans/schedules/new` });
+    const schedule = await firstLink(fetchHtml, `${base}/plans`, /\/plans\/schedules\/\d+\/edit$/);
+    if (schedule) pages.push({ name: 'plan-schedule-edit', url: schedule });
     if (caseStudy) pages.push({ name: 'case-study-edit', url: `${caseStudy}/edit` });
   }
   return pages;
@@ -97,6 +100,9 @@ export async function pagesOf(role: DemoRole, fetchHtml: FetchHtml): Promise<Pag
     ...(await agendaPages(fetchHtml, role === 'city')),
   ];
   if (role === 'ward') pages.push({ name: 'trends-citywide', url: '/trends?scope=city' }, { name: 'households-citywide', url: '/trends/households?scope=city' });
+  pages.push({ name: 'imports', url: '/imports' });
+  const imported = await firstLink(fetchHtml, '/imports', /^\/imports\/\d+$/);
+  if (imported) pages.push({ name: 'import', url: imported });
   if (role === 'city') {
     pages.push(
       { name: 'published-figures', url: '/published-figures' },
@@ -186,7 +192,7 @@ export async function formStatesOf(role: DemoRole, fetchHtml: FetchHtml): Promis
       { name: 'user-new-error', page: '/users/new', action: '/users/new', fields: { login: 'a', display_name: '' }, status: 422 },
       { name: 'agenda-new-error', page: '/agendas/new', action: '/agendas/new', fields: { heading: '', from: 'むかし' }, status: 422 },
       { name: 'district-new-error', page: '/districts/new', action: '/districts/new', fields: { code: 'ｘ ｘ', name: '' }, status: 422 },
-      { name: 'district-edit-error', page: `/districts/${DEMO_DISTRICT}/edit`, action: `/districts/${DEMO_DISTRICT}/edit`, fields: { name: '', ward: '' }, status: 422 },
+      { name: 'district-edit-error', page: `/districts/${DEMO_DISTRICT}/edit`, action: `/districts/${DEMO_DISTRICT}/edit`, fields: { name: '', kana: '' }, status: 422 },
       { name: 'district-end-confirm', page: `/districts/${DEMO_DISTRICT}/end`, action: `/districts/${DEMO_DISTRICT}/end`, fields: { last_fy: String(currentFiscalYear()) }, status: 200 },
       { name: 'succession-new-error', page: '/successions/new', action: '/successions/new', fields: { label: '', first_month: 'いつか', predecessor_codes: 'ZZZ' }, status: 422 },
     );
