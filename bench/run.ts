@@ -618,7 +618,7 @@ async function p4(): Promise<void> {
   }
   const csvPath = join(RUN_DIR, 'p4.csv');
   writeFileSync(csvPath, csv.join('\n') + '\n');
-  const f = { app: [] as number[], appNet: [] as number[], raw: [] as number[], ratio: [] as number[], startup: [] as number[] };
+  const f = { app: [] as number[], appNet: [] as number[], raw: [] as number[], ratio: [] as number[], ratioNet: [] as number[], startup: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
     const dbPath = join(RUN_DIR, 'p4.db');
     copyDb(base, dbPath);
@@ -635,6 +635,8 @@ async function p4(): Promise<void> {
     f.appNet.push(rows.length / (Math.max(1, result.ms - startup.ms) / 1000));
     f.raw.push(raw);
     f.ratio.push((100 * rows.length) / (result.ms / 1000) / raw);
+    // The raw side starts no process: the importer's own time against it, beside the wall clock.
+    f.ratioNet.push((100 * f.appNet[f.appNet.length - 1]!) / raw);
   }
   printFigures('  結果', [
     { label: 'cli import monthly, wall clock', unit: 'rows/s', samples: f.app },
@@ -642,12 +644,13 @@ async function p4(): Promise<void> {
     { label: 'CLI start-up (cli help)', unit: 'ms', samples: f.startup },
     { label: 'raw prepared INSERT, one transaction', unit: 'rows/s', samples: f.raw },
     { label: 'import (wall clock) / raw', unit: '%', samples: f.ratio, digits: 1 },
+    { label: 'import (less start-up) / raw', unit: '%', samples: f.ratioNet, digits: 1 },
   ]);
   summary.push({
     path: `P4 cli import monthly, ${fmt(rows.length)} rows`,
     app: `${fmt(median(f.app))} rows/s (${fmt(median(f.appNet))} less start-up)`,
     baseline: `raw INSERT ${fmt(median(f.raw))} rows/s`,
-    ratio: `${fmt(median(f.ratio), 1)} %`,
+    ratio: `${fmt(median(f.ratio), 1)} % (${fmt(median(f.ratioNet), 1)} % less start-up)`,
   });
 }
 

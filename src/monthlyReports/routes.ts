@@ -4,14 +4,14 @@ import type { Db } from '../db/index.js';
 import { districtTarget, getDistrictByCode, type DistrictWithWard } from '../districts/repository.js';
 import { addMonths, currentFiscalYear, fiscalYearOfMonth, isMonth, monthLabelLong, monthsOfFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import { todayInJapan } from '../domain/due.js';
-import { isDistrictActive, rollupDistrictYear } from '../domain/rollup.js';
+import { isDistrictActive } from '../domain/rollup.js';
+import { loadScopeFigures } from '../figures/repository.js';
 import { formatCount, parseCount, toHalfWidth } from '../domain/numbers.js';
 import { ITEMS } from '../domain/items.js';
 import { assertMonthOpen, isFiscalYearClosed } from '../fiscalYears/repository.js';
 import { listDistrictHistory } from '../audit/repository.js';
 import { getSettings } from '../settings/repository.js';
 import { districtPath } from '../registers/routing.js';
-import { loadRollupInput, resolveScope } from '../trends/repository.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import {
   COUNT_FIELDS,
@@ -48,7 +48,7 @@ import { findImplausible, type RecentRange } from './plausibility.js';
 import { isFutureMonth, monthStatus, neighbours, STATUS_LABELS } from './status.js';
 import { describeEvent, formatJapanDateTime } from './history.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
-import { successionMonthProblem, successionsOfDistrict } from '../successions/repository.js';
+import { successionBounds, successionMonthProblem, successionsOfDistrict } from '../successions/repository.js';
 
 /** The result of a parser, or null when it throws (kept values that no longer read as this form). */
 function tryParse<T>(parse: () => T): T | null {
@@ -58,6 +58,9 @@ function tryParse<T>(parse: () => T): T | null {
     return null;
   }
 }
+
+/** Items that are year-end states: in a succession's year they belong to the successors (DESIGN §2). */
+const YEAR_END_ITEMS: ReadonlySet<number> = new Set([1, 3, 6, 7]);
 
 const STYLES = ['monthly.css'];
 const WATCHED = ['watched_elderly', 'watched_disability', 'watched_single_parent', 'watched_other'] as const;
@@ -201,10 +204,11 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
     const today = todayInJapan();
     const months = monthsOfFiscalYear(fy);
     const byMonth = new Map(listMonthlyReports(db, district.id, months).map((r) => [r.month, r]));
+    const bounds = successionBounds(db, [district.id]).get(district.id);
     const rows = months.map((month) => {
       const row = byMonth.get(month);
       const values = row ? valuesOf(row) : null;
-      const status = monthStatus(month, hasReportedCounts(row), today, settings.reportDueDay);
+      const status = monthStatus(month, hasReportedCounts(row), today, settings.reportDueDay, bounds);
       return {
         month,
         url: reportPath(district, month),
@@ -220,9 +224,11 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
     const flowTotals = Object.fromEntries(
       (['mutual_aid_cases', 'coordination_meetings', 'well_club_participants'] as const).map((f) => [f, sumOf(rows.map((r) => r.values?.[f] ?? null))]),
     );
-    const scope = resolveScope(db, `district:${district.code}`);
-    if (!scope) throw new NotFoundError('その校(地)区は見つかりません。');
-    const yearly = rollupDistrictYear(district.id, fy, loadRollupInput(db, scope, fy, fy));
+    // The district's figures of record (stored on write, frozen while the year is closed).
+    const yearly = loadScopeFigures(db, 'district', district.id, fy, fy).get(fy)!.items;
+    const successions = successionsOfDistrict(db, district.id);
+    // A predecessor in its event's year: ①③⑥⑦ are year-end states counted under its successors (DESIGN §2).
+    const succeededThisYear = successions.successors.filter((s) => fiscalYearOfMonth(s.firstMonth) === fy);
     const currentFy = currentFiscalYear();
     return reply.viewAsync('monthlyReports/year', {
       title: `${warekiLong(fy)}の報告（${district.name}）`,
@@ -232,7 +238,11 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
       fiscalYear: fy,
       rows,
       flowTotals,
-      yearly: ITEMS.map((item) => ({ ...item, value: yearly[item.item] })),
+      yearly: ITEMS.map((item) => ({
+        ...item,
+        value: yearly[item.item].value,
+        countedUnder: succeededThisYear.length > 0 && YEAR_END_ITEMS.has(item.item) ? succeededThisYear : null,
+      })),
       regularMeetingMonths: settings.regularMeetingMonths,
       dueDay: settings.reportDueDay,
       closed: isFiscalYearClosed(db, fy),
@@ -242,7 +252,7 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
       exportBase: `${yearPath(district, fy)}/export`,
       historyUrl: `${districtPath(district)}/history`,
       // 前身・後継の校(地)区 (DESIGN §2), linked from the district's page.
-      successions: successionsOfDistrict(db, district.id),
+      successions,
       counts: {
         reported: rows.filter((r) => r.status.kind === 'reported').length,
         overdue: rows.filter((r) => r.status.kind === 'overdue').length,

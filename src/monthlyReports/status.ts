@@ -3,9 +3,9 @@
  * Pure: "today" is passed in, so tests can choose it.
  */
 import { addMonths } from '../domain/fiscalYear.js';
-import { dueDate, isMonthOver, isOverdue } from '../domain/due.js';
+import { dueDate, isMonthInBounds, isMonthOver, isOverdue, type ReportingBounds } from '../domain/due.js';
 
-export type MonthStatusKind = 'reported' | 'unreported' | 'overdue' | 'future';
+export type MonthStatusKind = 'reported' | 'unreported' | 'overdue' | 'future' | 'notDue';
 
 export interface MonthStatus {
   kind: MonthStatusKind;
@@ -19,6 +19,7 @@ export const STATUS_LABELS: Record<MonthStatusKind, string> = {
   unreported: '未報告',
   overdue: '期限超過',
   future: 'まだ先',
+  notDue: '対象外',
 };
 
 /** True if `month` comes after the month that holds `today` ('YYYY-MM-DD'). */
@@ -26,10 +27,15 @@ export function isFutureMonth(month: string, today: string): boolean {
   return month > today.slice(0, 7);
 }
 
-/** The status of `month` given whether it was reported, today's date in Japan and the due day. */
-export function monthStatus(month: string, reported: boolean, today: string, dueDay: number): MonthStatus {
+/**
+ * The status of `month` given whether it was reported, today's date in Japan and the due day.
+ * Outside the district's reporting bounds (before its first month as a successor, or from the
+ * first month its successors report, DESIGN §2) an unreported month is not due: 対象外.
+ */
+export function monthStatus(month: string, reported: boolean, today: string, dueDay: number, bounds?: ReportingBounds | null): MonthStatus {
   const due = dueDate(month, dueDay);
   if (reported) return { kind: 'reported', dueDate: due };
+  if (!isMonthInBounds(month, bounds)) return { kind: 'notDue', dueDate: due };
   if (isFutureMonth(month, today)) return { kind: 'future', dueDate: due };
   return { kind: isOverdue(month, today, dueDay) ? 'overdue' : 'unreported', dueDate: due };
 }

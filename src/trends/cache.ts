@@ -88,6 +88,22 @@ export function figuresCache(sqlite: Database.Database): FiguresCache {
   return cache;
 }
 
+const lookups = new WeakMap<Database.Database, FiguresCache>();
+
+/**
+ * A second cache under the same data version, for the small lookups around a
+ * table that every request makes (a scope by its key, the default window, the
+ * scope picker's choices), kept apart from the figures and their counts.
+ */
+export function lookupCache(sqlite: Database.Database): FiguresCache {
+  let cache = lookups.get(sqlite);
+  if (!cache) {
+    cache = new FiguresCache(sqlite);
+    lookups.set(sqlite, cache);
+  }
+  return cache;
+}
+
 /** A cache key from its parts, in a fixed order. */
 export function cacheKey(parts: Record<string, string | number | boolean | null | undefined>): string {
   return Object.entries(parts)

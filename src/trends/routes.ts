@@ -11,7 +11,7 @@ import { DEFAULT_THRESHOLDS, parseBasis, type TrendBasis, type TrendThresholds }
 import { defaultScopeKey, defaultWindow, loadTrendTable, resolveScope, type Scope, type TrendTable } from './repository.js';
 import type { TableKind } from './table.js';
 import { chartHref, rowSparkline, trendQueryString } from '../charts/links.js';
-import { cacheKey, figuresCache } from './cache.js';
+import { cacheKey, figuresCache, lookupCache } from './cache.js';
 import { viewHelpers } from '../views.js';
 
 const MAX_WINDOW = 15;
@@ -59,11 +59,18 @@ export function parseTrendQuery(db: Db, user: CurrentUser, query: unknown): Tren
     throw new ValidationError(fieldErrors, Object.values(fieldErrors).join(' '));
   }
   const q = parsed.data;
-  const scope = resolveScope(db, q.scope?.trim() || defaultScopeKey(user));
+  const cache = cacheOf(db);
+  const key = q.scope?.trim() || defaultScopeKey(user);
+  // Which ward or district a key names, and a scope's default window, change only with the data.
+  const scope = cache.get(cacheKey({ what: 'scope', key }), () => resolveScope(db, key));
   if (!scope) throw new NotFoundError('指定された区・校(地)区が見つかりません。');
   authorize(user, 'read', scope.target);
-  // The default window scans the scope's data: only when no year was given.
-  const toFy = q.to ?? (q.from !== undefined ? q.from + 4 : defaultWindow(db, scope, currentFiscalYear()).toFy);
+  // The default window looks up the scope's data: only when no year was given.
+  const window = () => {
+    const currentFy = currentFiscalYear();
+    return cache.get(cacheKey({ what: 'window', scope: scope.key, currentFy }), () => defaultWindow(db, scope, currentFy));
+  };
+  const toFy = q.to ?? (q.from !== undefined ? q.from + 4 : window().toFy);
   const fromFy = q.from ?? toFy - 4;
   if (fromFy > toFy) throw new ValidationError({ from: '開始年度は終了年度より前にしてください。' }, '開始年度は終了年度より前にしてください。');
   if (toFy - fromFy + 1 > MAX_WINDOW) throw new ValidationError({ to: `表示できるのは${MAX_WINDOW}年度分までです。` }, `表示できるのは${MAX_WINDOW}年度分までです。`);
@@ -90,7 +97,14 @@ export interface ScopeChoice {
  * Without `current`, every scope the user may read (small pickers elsewhere).
  */
 export function scopeChoices(db: Db, user: CurrentUser, current?: Scope): ScopeChoice[] {
-  return choicesAround(db, user, current ? [current] : null);
+  // The same for every user of one role and ward or district, until the next write.
+  const key = cacheKey({ what: 'scopeChoices', role: user.role, ward: user.wardId, district: user.districtId, current: current?.key ?? '*' });
+  return cacheOf(db).get(key, () => choicesAround(db, user, current ? [current] : null));
+}
+
+/** The lookup cache of the connection under a Drizzle database. */
+function cacheOf(db: Db) {
+  return lookupCache((db as Db & { $client: Database$['sqlite'] }).$client);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { browserAvailable, launchBrowser, startServer, signInOnPage, type RunningServer } from '../support/browser.js';
 import { seedSmallCity, TEST_PASSWORD } from '../support/app.js';
 import { createPlanSchedule } from '../../src/plans/schedules.js';
+import { agendaSheets } from '../../src/db/schema.js';
 
 const FOOTNOTE = '小地域福祉活動計画はＲ６年度１校(地)区策定予定で、残り２校(地)区';
 
@@ -50,6 +51,7 @@ describe.skipIf(!browserAvailable)('「引用できる数」 in the agenda edito
     await rowFootnote.click();
     await item.getByRole('button', { name: 'カーソルの位置に入れる' }).click();
     expect(await rowFootnote.inputValue()).toBe(FOOTNOTE);
+    expect(server.database.db.select().from(agendaSheets).all()).toHaveLength(0);
     await context.close();
   });
 

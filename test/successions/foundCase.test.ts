@@ -158,6 +158,32 @@ describe('found case 1: a merge in the middle of FY2024', () => {
     }
   });
 
+  it('marks months outside each district\'s bounds 対象外 on its year page, and says T02\'s year-end items count under T03', async () => {
+    const client = await signedIn(ctx.app, 'city');
+    const statusOf = (body: string, month: string) => new RegExp(`data-month="${month}"[\\s\\S]*?badge status (\\w+)`).exec(body)?.[1];
+    // Before the event, T03's April is simply unreported and past its due date.
+    const t03Before = await client.get('/districts/T03/years/2024');
+    expect(statusOf(t03Before.body, '2024-04')).toBe('overdue');
+    record();
+    const t02 = await client.get('/districts/T02/years/2024');
+    const t03 = await client.get('/districts/T03/years/2024');
+    expect(t02.statusCode).toBe(200);
+    for (const m of T03_MONTHS) expect(statusOf(t02.body, m), m).toBe('notDue');
+    for (const m of T02_MONTHS) expect(statusOf(t02.body, m), m).toBe('reported');
+    for (const m of T02_MONTHS) expect(statusOf(t03.body, m), m).toBe('notDue');
+    expect(t02.body).toContain('対象外');
+    expect(t02.body).not.toContain('期限超過');
+    // The yearly block: ① of T02 belongs to T03 in FY2024; ② is T02's own 6 × 3 = 18 cases.
+    const row = (body: string, item: number) => new RegExp(`data-item="${item}"[\\s\\S]*?</tr>`).exec(body)?.[0] ?? '';
+    expect(row(t02.body, 1)).toContain('後継のテスト三校区で数えます');
+    expect(row(t02.body, 2)).toContain('18');
+    expect(row(t02.body, 2)).not.toContain('後継の');
+    // T03's ③ includes T02's five meeting months before October (2 + 5 = 7 ≥ 6): 該当.
+    expect(row(t03.body, 3)).toContain('該当');
+    expect(row(t03.body, 3)).not.toContain('該当しない');
+    expect(row(t03.body, 1)).toContain('500');
+  });
+
   it('refuses entry of a T02 month from October on and a T03 month before October, beside the month', async () => {
     record();
     const client = await signedIn(ctx.app, 'city');

@@ -27,13 +27,13 @@ describe('the smaller items of issue 12', () => {
     expect(all.statusCode).toBe(200);
     expect(all.body).toContain('data-code="E01"');
     expect(all.body).toContain('data-code="E02"');
-    expect(all.body).toMatch(/<input type="checkbox" name="gaps" value="1">/);
+    expect(all.body).toMatch(/<input type="checkbox" id="gaps" name="gaps" value="1">/);
 
     const gaps = await client.get(`/completeness?fy=${fy}&gaps=1`);
     expect(gaps.statusCode).toBe(200);
     expect(gaps.body).not.toContain('data-code="E01"');
     expect(gaps.body).toContain('data-code="E02"');
-    expect(gaps.body).toMatch(/<input type="checkbox" name="gaps" value="1" checked>/);
+    expect(gaps.body).toMatch(/<input type="checkbox" id="gaps" name="gaps" value="1" checked>/);
     expect(gaps.body).toContain('期限を過ぎて未報告の月がある校(地)区だけを表示しています');
     // The ward's counts stay those of every district: 1 of 2 reported each month.
     expect(gaps.body).toMatch(/<td class="num count"[^>]*>1\/2/);

@@ -60,7 +60,7 @@ async function checkPage(page: Page, name: string, role: string): Promise<string
     }
     for (const s of f.unmarkedScrollers) problems.push(`${at}: "${s}" scrolls sideways outside a marked scroll box`);
     for (const h of f.squeezedHeaders) problems.push(`${at}: ${h}`);
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${role}-${name}-${size.name}.png`), fullPage: true });
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${role}-${name}-${size.name}.png`), fullPage: true, timeout: 120_000 });
     // axe-core at the tablet size, for every role on every page it can open: a page shared by
     // roles shows each a different menu, different links and (ward, city) different columns.
     if (size.name === '768') {

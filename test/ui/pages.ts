@@ -67,7 +67,7 @@ async function districtPages(fetchHtml: FetchHtml, code: string, canWrite: boole
 
 async function agendaPages(fetchHtml: FetchHtml, canCompose: boolean): Promise<PageToVisit[]> {
   const pages: PageToVisit[] = [{ name: 'agendas', url: '/agendas' }];
-  const sheet = await firstLink(fetchHtml, '/agendas', /^\/agendas\/\d+(\/edit)?$/);
+  const sheet = await firstLink(fetchHtml, '/agendas', /^\/agendas\/\d+(\/edit|\/print)?$/);
   if (sheet) {
     const id = /\d+/.exec(sheet)![0];
     pages.push({ name: 'agenda', url: `/agendas/${id}` }, { name: 'agenda-print', url: `/agendas/${id}/print` });

@@ -42,5 +42,13 @@ window.mimamoriLayoutFacts = function mimamoriLayoutFacts() {
     for (const table of document.querySelectorAll('main table')) {
       if (!table.querySelector(':scope > caption')?.textContent?.trim()) squeezedHeaders.push(`no caption on ${describe(table)}`);
     }
+    // Status tags are filled, never outlined like a button (issue 12: 「枠線だけのタグがボタンに見える」).
+    for (const tag of document.querySelectorAll('main .badge, main .status, main .state')) {
+      const style = getComputedStyle(tag);
+      if (tag.matches('button, a, td, th, tr')) continue;
+      const filled = style.backgroundColor !== 'rgba(0, 0, 0, 0)' && style.backgroundColor !== 'transparent';
+      const outlined = ['Top', 'Right', 'Bottom', 'Left'].some((side) => parseFloat(style['border' + side + 'Width']) > 0 && style['border' + side + 'Style'] !== 'none');
+      if (outlined || (!filled && tag.textContent.trim() !== '' && !tag.classList.contains('inactive'))) squeezedHeaders.push(`status tag looks like a button (outlined or unfilled): ${tag.textContent.trim().slice(0, 20)}`);
+    }
     return { viewport: root.clientWidth, scrollWidth: root.scrollWidth, fitTables, unmarkedScrollers, squeezedHeaders };
 };
