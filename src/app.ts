@@ -128,7 +128,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await publicFiles.register(fastifyStatic, { root: resolve(root, 'public'), prefix: '/static/' });
   });
   const eta = new Eta({ views: resolve(root, 'views'), cache: production, autoEscape: true });
-  await app.register(view, { engine: { eta }, templates: resolve(root, 'views'), defaultContext: { h: viewHelpers } });
+  // Templates compiled once in production (the config decides, not the process's NODE_ENV).
+  await app.register(view, { engine: { eta }, templates: resolve(root, 'views'), production, defaultContext: { h: viewHelpers } });
 
   // Our own plugins.
   await app.register(authPlugin, { db: database.db, secret: options.sessionSecret });

@@ -4,7 +4,8 @@ import { addMonths, currentFiscalYear, currentMonth, fiscalYearOfMonth, monthsOf
 import { isOverdue, todayInJapan } from '../../src/domain/due.js';
 import { closeFiscalYear } from '../../src/fiscalYears/repository.js';
 import { updateSetting } from '../../src/settings/repository.js';
-import { plans, salons } from '../../src/db/schema.js';
+import { createSalon } from '../../src/salons/repository.js';
+import { createPlan } from '../../src/plans/repository.js';
 import { storeReport, typicalValues } from './helpers.js';
 
 let ctx: TestContext;
@@ -97,8 +98,9 @@ describe('year view', () => {
     storeReport(ctx.database, ids.d1, '2024-04', typicalValues({ mutual_aid_cases: 10, well_club_participants: 100, coordination_meetings: 1 }));
     storeReport(ctx.database, ids.d1, '2024-05', typicalValues({ mutual_aid_cases: 5, well_club_participants: null, coordination_meetings: 0 }));
     storeReport(ctx.database, ids.d1, '2025-03', typicalValues({ watched_elderly: 2000, mutual_aid_cases: 1234, well_club_participants: 7, coordination_meetings: 2 }));
-    ctx.database.db.insert(salons).values({ districtId: ids.d1, name: 'ひまわり', openedOn: '2020-04-01' }).run();
-    ctx.database.db.insert(plans).values({ districtId: ids.d1, generation: 2, formulatedFy: 2024, firstFy: 2024, lastFy: 2028 }).run();
+    // Through the registers' write paths, which keep the stored figures the page reads.
+    createSalon(ctx.database.db, ids.d1, { name: 'ひまわり', venue: '', openedOn: '2020-04-01', closedOn: null, subsidyApplied: false }, null);
+    createPlan(ctx.database.db, ids.d1, { generation: 2, formulatedFy: 2024, firstFy: 2024, lastFy: 2028 }, null);
     // Another district's figures must not leak in.
     storeReport(ctx.database, ids.d2, '2024-04', typicalValues({ mutual_aid_cases: 99999 }));
     const client = await signedIn(ctx.app, 'district-e01');
