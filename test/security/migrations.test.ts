@@ -49,7 +49,10 @@ function rebuildEveryTable(sqlite: Database.Database): string[] {
   const tables = sqlite
     .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations'")
     .all() as { name: string; sql: string }[];
-  const statements = ['PRAGMA foreign_keys=OFF;'];
+  // Triggers (audit, data version) go with their tables on DROP TABLE and some name other tables:
+  // a careful rebuild drops them first and creates them again at the end.
+  const triggers = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; sql: string }[];
+  const statements = ['PRAGMA foreign_keys=OFF;', ...triggers.map((tr) => `DROP TRIGGER \`${tr.name}\`;`)];
   for (const t of tables) {
     const columns = (sqlite.prepare(`PRAGMA table_info("${t.name}")`).all() as { name: string }[]).map((c) => `\`${c.name}\``).join(', ');
     const create = t.sql.replace(/^CREATE TABLE [`"]?\w+[`"]?\s*\(/, `CREATE TABLE \`__new_${t.name}\` (\n\t\`added_for_test\` text,`);
@@ -62,7 +65,7 @@ function rebuildEveryTable(sqlite: Database.Database): string[] {
     const indexes = sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(t.name) as { sql: string }[];
     statements.push(...indexes.map((i) => `${i.sql};`));
   }
-  statements.push('PRAGMA foreign_keys=ON;');
+  statements.push(...triggers.map((tr) => `${tr.sql};`), 'PRAGMA foreign_keys=ON;');
   return statements;
 }
 

@@ -6,6 +6,10 @@ import {
   closedFiscalYears,
   monthlyReports,
   pendingForms,
+  pendingUploads,
+  planSchedules,
+  successionEvents,
+  successionLinks,
   plans,
   publishedFigures,
   salons,
@@ -75,4 +79,16 @@ export async function populateEveryTable(database: Database$): Promise<void> {
   db.insert(closedFiscalYears).values({ fiscalYear: 2022, closedBy: 1, closedAt: now }).run();
   db.insert(sessions).values({ sid: 'session-1', userId: 1, data: '{}', createdAt: 1, lastSeenAt: 1, expiresAt: 9_999_999_999_999 }).run();
   db.insert(pendingForms).values({ id: 'pending-1', userId: 1, path: '/districts/W01/reports/2024-05', body: '{"note":"x"}', createdAt: 1, expiresAt: 9_999_999_999_999 }).run();
+  db.insert(planSchedules).values({ districtId: ids.d1, scheduledFy: 2027, note: '策定予定' }).run();
+  db.insert(pendingUploads)
+    .values({ id: 'upload-1', userId: 1, kind: 'monthly', fileName: '月次.csv', content: Buffer.from('district_code,month\n'), createdAt: 1, expiresAt: 9_999_999_999_999 })
+    .run();
+  // A merge recorded after the figures above (rows only: the migration and backup tests compare rows).
+  const event = db.insert(successionEvents).values({ label: '東の統合', firstMonth: '2027-04', createdAt: now, createdBy: 1 }).returning({ id: successionEvents.id }).get();
+  db.insert(successionLinks)
+    .values([
+      { eventId: event.id, side: 'predecessor', districtId: ids.d2 },
+      { eventId: event.id, side: 'successor', districtId: ids.d1 },
+    ])
+    .run();
 }
