@@ -25,6 +25,10 @@ export const districts = sqliteTable(
       .references(() => wards.id),
     activeFrom: integer('active_from'),
     activeTo: integer('active_to'),
+    /** 連絡先 (optional): whom the ward calls about overdue reports (DESIGN §7). */
+    contactName: text('contact_name'),
+    contactPhone: text('contact_phone'),
+    contactEmail: text('contact_email'),
   },
   (t) => [index('districts_ward_idx').on(t.wardId)],
 );
@@ -390,4 +394,31 @@ export const pendingUploads = sqliteTable(
     usedAt: integer('used_at'),
   },
   (t) => [index('pending_uploads_user_idx').on(t.userId)],
+);
+
+export const REVIEW_STATUSES = ['accepted', 'returned'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/**
+ * 区社協の確認 (DESIGN §7): a ward user's decision on one district-month, for
+ * the report's version it was made on. Saving the month again (a new version)
+ * resubmits it: the decision then no longer applies and the month is 提出済み.
+ * No row: 提出済み if the month has values, else 未報告.
+ */
+export const monthReviews = sqliteTable(
+  'month_reviews',
+  {
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    month: text('month').notNull(),
+    status: text('status', { enum: REVIEW_STATUSES }).notNull(),
+    /** Why it was returned (差し戻しの理由), shown to the district on its home page and form. */
+    comment: text('comment').notNull().default(''),
+    /** The monthly report's version the decision was made on. */
+    reportVersion: integer('report_version').notNull(),
+    reviewedBy: integer('reviewed_by').references(() => users.id),
+    reviewedAt: text('reviewed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.districtId, t.month] }), index('month_reviews_month_idx').on(t.month)],
 );

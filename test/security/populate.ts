@@ -5,6 +5,7 @@ import {
   caseStudies,
   closedFiscalYears,
   monthlyReports,
+  monthReviews,
   pendingForms,
   pendingUploads,
   planSchedules,
@@ -79,6 +80,7 @@ export async function populateEveryTable(database: Database$): Promise<void> {
   db.insert(closedFiscalYears).values({ fiscalYear: 2022, closedBy: 1, closedAt: now }).run();
   db.insert(sessions).values({ sid: 'session-1', userId: 1, data: '{}', createdAt: 1, lastSeenAt: 1, expiresAt: 9_999_999_999_999 }).run();
   db.insert(pendingForms).values({ id: 'pending-1', userId: 1, path: '/districts/W01/reports/2024-05', body: '{"note":"x"}', createdAt: 1, expiresAt: 9_999_999_999_999 }).run();
+  db.insert(monthReviews).values({ districtId: ids.d1, month: '2023-04', status: 'returned', comment: '高齢者世帯の数を確かめてください', reportVersion: 1, reviewedBy: 1, reviewedAt: now }).run();
   db.insert(planSchedules).values({ districtId: ids.d1, scheduledFy: 2027, note: '策定予定' }).run();
   db.insert(pendingUploads)
     .values({ id: 'upload-1', userId: 1, kind: 'monthly', fileName: '月次.csv', content: Buffer.from('district_code,month\n'), createdAt: 1, expiresAt: 9_999_999_999_999 })
