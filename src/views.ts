@@ -18,6 +18,8 @@ export const viewHelpers = {
   percent(change: number | null | undefined): string {
     if (change === null || change === undefined || !Number.isFinite(change)) return '—';
     const v = (change * 100).toFixed(1);
+    // A change that rounds to zero reads 0.0%, never -0.0% or +0.0%.
+    if (Number(v) === 0) return '0.0%';
     return `${change > 0 ? '+' : ''}${v}%`;
   },
   /**

@@ -11,6 +11,8 @@ import { buildCompletenessGrid, buildWardSummary } from './status.js';
 import { activeDistrictCount, reportedDistrictMonths, wardMonthCounts } from './repository.js';
 import { fiscalYearsOfScope } from '../trends/dataYears.js';
 import { notDueByWardMonth, successionBounds } from '../successions/repository.js';
+import { reviewStatesInRange } from '../reviews/repository.js';
+import { isFiscalYearClosed } from '../fiscalYears/repository.js';
 
 /**
  * Above this many districts the city's page shows one row per ward (each
@@ -51,6 +53,7 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
       wardId === undefined && q.view !== 'districts' && (q.view === 'wards' || activeDistrictCount(db, fy) > CITY_GRID_MAX_DISTRICTS);
     let grid = null;
     let summary = null;
+    let reviewStates: Record<string, string> = {};
     if (byWard) {
       const counts = wardMonthCounts(db, fy, months[0], months[11]);
       summary = buildWardSummary({ fiscalYear: fy, wards, districts: counts.districts, reported: counts.reported, today, dueDay: reportDueDay, notDue: notDueByWardMonth(db, fy) });
@@ -59,6 +62,8 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
       const reported = reportedDistrictMonths(db, months[0], months[11], wardId === undefined ? undefined : districts.map((d) => d.id));
       const bounds = successionBounds(db);
       grid = buildCompletenessGrid({ fiscalYear: fy, wards, districts, reported, today, dueDay: reportDueDay, bounds });
+      // 区社協の確認 (DESIGN §7): 提出済み / 確認済み / 差し戻し of every reported cell.
+      reviewStates = Object.fromEntries(reviewStatesInRange(db, months[0], months[11], wardId === undefined ? undefined : districts.map((d) => d.id)));
     }
 
     // Years with reports: one index step per year, not a count over every report.
@@ -79,6 +84,9 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
       fyLabel: warekiLong(fy),
       dueDay: reportDueDay,
       showCity: wardId === undefined,
+      reviewStates,
+      // Accepting many at once: ward and city staff, while the year is open.
+      canReview: grid !== null && !isFiscalYearClosed(db, fy),
     });
   });
 }

@@ -6,6 +6,7 @@ import { formValues, type FormValues } from '../registers/form.js';
 import { parseFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import { DISTRICT_RULES, readDistrict, type DistrictField } from './rules.js';
 import type { DistrictEdit, NewDistrict } from './repository.js';
+import { CONTACT_LABELS, parseContactsForm } from './contacts.js';
 
 export const DISTRICT_LABELS: Record<string, string> = {
   code: '校(地)区コード',
@@ -14,10 +15,24 @@ export const DISTRICT_LABELS: Record<string, string> = {
   ward: '区',
   active_from: '活動を始めた年度',
   last_fy: '最後に活動する年度',
+  ...CONTACT_LABELS,
 };
 
 export const CREATE_FIELDS = ['code', 'name', 'kana', 'ward', 'active_from'] as const;
-export const EDIT_FIELDS = ['name', 'kana', 'ward', 'before_name', 'before_kana', 'before_ward'] as const;
+export const EDIT_FIELDS = [
+  'name',
+  'kana',
+  'ward',
+  'contact_name',
+  'contact_phone',
+  'contact_email',
+  'before_name',
+  'before_kana',
+  'before_ward',
+  'before_contact_name',
+  'before_contact_phone',
+  'before_contact_email',
+] as const;
 
 interface WardChoice {
   id: number;
@@ -63,19 +78,43 @@ export function parseEditForm(body: unknown, wards: readonly WardChoice[]): Pars
   if (!kana.ok) errors.kana = kana.message;
   const ward = chosenWard(values.ward, wards);
   if (!ward) errors.ward = WARD_MESSAGE;
-  if (!name.ok || !kana.ok || !ward) return { ok: false, errors, values };
+  const contacts = parseContactsForm(body);
+  if (!contacts.ok) Object.assign(errors, contacts.errors);
+  if (!name.ok || !kana.ok || !ward || !contacts.ok) return { ok: false, errors, values };
   // The values the page was opened with; garbled ones simply never match (a conflict, nothing written).
   const beforeWard = /^\d{1,9}$/.test(values.before_ward) ? Number(values.before_ward) : -1;
   return {
     ok: true,
-    data: { input: { name: name.value, kana: kana.value, wardId: ward.id }, expected: { name: values.before_name, kana: values.before_kana, wardId: beforeWard } },
+    data: {
+      input: { name: name.value, kana: kana.value, wardId: ward.id, ...contacts.data },
+      expected: {
+        name: values.before_name,
+        kana: values.before_kana,
+        wardId: beforeWard,
+        contactName: values.before_contact_name || null,
+        contactPhone: values.before_contact_phone || null,
+        contactEmail: values.before_contact_email || null,
+      },
+    },
     values,
   };
 }
 
 /** The edit form's values for a stored district. */
-export function editFormValues(d: { name: string; kana: string; wardId: number }): FormValues {
-  return { name: d.name, kana: d.kana, ward: String(d.wardId), before_name: d.name, before_kana: d.kana, before_ward: String(d.wardId) };
+export function editFormValues(d: DistrictEdit): FormValues {
+  const contacts = { contact_name: d.contactName ?? '', contact_phone: d.contactPhone ?? '', contact_email: d.contactEmail ?? '' };
+  return {
+    name: d.name,
+    kana: d.kana,
+    ward: String(d.wardId),
+    ...contacts,
+    before_name: d.name,
+    before_kana: d.kana,
+    before_ward: String(d.wardId),
+    before_contact_name: contacts.contact_name,
+    before_contact_phone: contacts.contact_phone,
+    before_contact_email: contacts.contact_email,
+  };
 }
 
 /** The 活動終了 form: the last active FY (2024, R6, 令和6年度) and the end it replaces. */
@@ -91,6 +130,13 @@ export function parseEndForm(body: unknown): Parsed<{ lastFy: number; expectedAc
 }
 
 /** Labels of a district as the conflict table shows it. */
-export function districtDisplay(d: { name: string; kana: string; wardId: number }, wards: readonly WardChoice[]): Record<string, string> {
-  return { name: d.name, kana: d.kana, ward: wards.find((w) => w.id === d.wardId)?.name ?? '' };
+export function districtDisplay(d: DistrictEdit, wards: readonly WardChoice[]): Record<string, string> {
+  return {
+    name: d.name,
+    kana: d.kana,
+    ward: wards.find((w) => w.id === d.wardId)?.name ?? '',
+    contact_name: d.contactName ?? '',
+    contact_phone: d.contactPhone ?? '',
+    contact_email: d.contactEmail ?? '',
+  };
 }

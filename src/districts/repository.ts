@@ -78,11 +78,14 @@ export function createDistrict(db: Db, input: NewDistrict, userId: number): Dist
   );
 }
 
-/** What the edit page changes: name, kana reading and ward. */
+/** What the edit page changes: name, kana reading, ward and contacts (null: not registered). */
 export interface DistrictEdit {
   name: string;
   kana: string;
   wardId: number;
+  contactName: string | null;
+  contactPhone: string | null;
+  contactEmail: string | null;
 }
 
 export type DistrictWriteResult =
@@ -90,7 +93,7 @@ export type DistrictWriteResult =
   /** Someone changed the district after the form was opened: nothing was written. */
   | { status: 'conflict'; stored: DistrictRow };
 
-const EDIT_KEYS = ['name', 'kana', 'wardId'] as const;
+const EDIT_KEYS = ['name', 'kana', 'wardId', 'contactName', 'contactPhone', 'contactEmail'] as const;
 
 /**
  * Changes a district's name, kana and ward if they are still what the form was
@@ -101,8 +104,8 @@ export function updateDistrict(db: Db, args: { id: number; expected: DistrictEdi
     (tx) => {
       const stored = tx.select().from(districts).where(eq(districts.id, args.id)).get();
       if (!stored) throw new NotFoundError('その校(地)区は見つかりません。');
-      if (EDIT_KEYS.some((k) => stored[k] !== args.expected[k])) return { status: 'conflict', stored };
-      if (EDIT_KEYS.every((k) => stored[k] === args.input[k])) return { status: 'unchanged', row: stored };
+      if (EDIT_KEYS.some((k) => (stored[k] ?? null) !== args.expected[k])) return { status: 'conflict', stored };
+      if (EDIT_KEYS.every((k) => (stored[k] ?? null) === args.input[k])) return { status: 'unchanged', row: stored };
       const row = tx.update(districts).set(args.input).where(eq(districts.id, args.id)).returning().get();
       recordAudit(tx, { userId: args.userId, action: 'update', entity: 'district', entityId: row.id, districtId: row.id, before: stored, after: row });
       if (row.wardId !== stored.wardId) recomputeDistrictYears(tx, districtPairs(tx, row.id));

@@ -290,4 +290,11 @@ export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-const DISTRICT_LABELS_EDIT = { name: DISTRICT_LABELS.name, kana: DISTRICT_LABELS.kana, ward: DISTRICT_LABELS.ward };
+const DISTRICT_LABELS_EDIT = {
+  name: DISTRICT_LABELS.name,
+  kana: DISTRICT_LABELS.kana,
+  ward: DISTRICT_LABELS.ward,
+  contact_name: DISTRICT_LABELS.contact_name,
+  contact_phone: DISTRICT_LABELS.contact_phone,
+  contact_email: DISTRICT_LABELS.contact_email,
+};

@@ -2,16 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authorize } from '../auth/access.js';
 import { NotFoundError } from '../errors.js';
-import { monthsOfFiscalYear, parseFiscalYear, warekiShort } from '../domain/fiscalYear.js';
+import { monthsOfFiscalYear, parseFiscalYear, warekiLong, warekiShort } from '../domain/fiscalYear.js';
+import { districtTemplate } from '../imports/template.js';
 import { districtTarget, getDistrictByCode } from '../districts/repository.js';
-import { FIELD_LABELS, listMonthlyReports, valuesOf } from '../monthlyReports/repository.js';
+import { listMonthlyReports, valuesOf } from '../monthlyReports/repository.js';
 import { cachedTrendTable, parseTrendQuery, trendCacheKey } from '../trends/routes.js';
 import { figuresCache } from '../trends/cache.js';
 import type { TableKind } from '../trends/table.js';
 import { getAgendaSheet, printedModel } from '../agendas/repository.js';
 import { authorizeSheetRead } from '../agendas/access.js';
 import { CSV_TYPE, XLSX_TYPE, contentDisposition, toCsv, toXlsx } from './files.js';
-import { agendaGrids, monthlyGrid, monthlyImportGrid, trendTableGrids, type Grid, type MonthValues } from './tables.js';
+import { agendaGrids, monthlyImportGrid, trendTableGrids, type Grid } from './tables.js';
 
 type Format = 'csv' | 'xlsx';
 
@@ -73,12 +74,12 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
       const fy = parseFiscalYear(params.data.fy);
       if (fy === null) throw new NotFoundError('年度は 2024 または R6 のように指定してください。');
       const months = monthsOfFiscalYear(fy);
-      const reports = new Map<string, MonthValues>(
-        listMonthlyReports(db, district.id, months).map((r) => [r.month, valuesOf(r)]),
-      );
-      // The CSV is a monthly-reports import file (it goes back in unchanged); the workbook is for reading, with Japanese headers.
-      const grid = format === 'csv' ? monthlyImportGrid(district, fy, months, reports) : monthlyGrid(district, fy, months, reports, FIELD_LABELS);
-      return sendGrids(reply, format, [grid], { ja: `月次報告_${district.name}_${warekiShort(fy)}`, ascii: `monthly_${district.code}_${fy}` });
+      const reports = new Map(listMonthlyReports(db, district.id, months).map((r) => [r.month, valuesOf(r)]));
+      // Both files are monthly-reports import files (DESIGN §8): exported and imported again, nothing changes.
+      // The workbook is the district's Excel template with its months filled in (Japanese notes on the headers).
+      const names = { ja: `月次報告_${district.name}_${warekiShort(fy)}`, ascii: `monthly_${district.code}_${fy}` };
+      if (format === 'csv') return sendGrids(reply, format, [monthlyImportGrid(district, fy, months, reports)], names);
+      return sendFile(reply, format, await districtTemplate({ district, fiscalYear: fy, months, reports, sheetName: warekiLong(fy) }), names);
     });
   }
 }

@@ -143,28 +143,3 @@ export type MonthlyColumn = (typeof MONTHLY_COLUMNS)[number];
 /** A month's values by column; undefined = no report that month. */
 export type MonthValues = Partial<Record<MonthlyColumn, number | string | null>>;
 
-/**
- * Twelve months of one district: 月 (wareki) | district_code | month | the
- * monthly columns. A blank is "not reported", as in the import format.
- * `headerLabels` replaces the machine column names (the .xlsx uses Japanese ones).
- */
-export function monthlyGrid(
-  district: { code: string; name: string },
-  fiscalYear: number,
-  months: readonly string[],
-  reports: ReadonlyMap<string, MonthValues>,
-  headerLabels?: Record<MonthlyColumn, string>,
-): Grid {
-  const columns = MONTHLY_COLUMNS.map((c) => headerLabels?.[c] ?? c);
-  return {
-    name: warekiLong(fiscalYear),
-    title: headerLabels ? `${district.name}（${district.code}） ${warekiLong(fiscalYear)}の月次報告` : undefined,
-    header: headerLabels ? ['月', '校(地)区コード', '年月', ...columns] : ['月', 'district_code', 'month', ...columns],
-    rows: months.map((month) => {
-      const r = reports.get(month);
-      return [monthLabelLong(month), district.code, month, ...MONTHLY_COLUMNS.map((c) => (r ? (r[c] ?? null) : null))];
-    }),
-    notes: headerLabels ? ['空欄は「報告なし」です（0 ではありません）。'] : undefined,
-    widths: [14, 14, 10, ...MONTHLY_COLUMNS.map((c) => (c === 'note' ? 40 : 16))],
-  };
-}

@@ -11,6 +11,7 @@ import { isDistrictActive } from '../domain/rollup.js';
 import { isFiscalYearClosed } from '../fiscalYears/repository.js';
 import { getSettings } from '../settings/repository.js';
 import { districtPath } from '../registers/routing.js';
+import { listReturnedMonths } from '../reviews/repository.js';
 import { hasReportedCounts, listMonthlyReports } from '../monthlyReports/repository.js';
 import { monthsStillDue } from '../monthlyReports/status.js';
 
@@ -30,6 +31,10 @@ function districtHome(db: Db, user: CurrentUser) {
   const base = districtPath(district);
   return {
     district,
+    // 区社協から差し戻された月 (DESIGN §7), listed first; a closed year cannot be corrected.
+    returned: listReturnedMonths(db, district.id)
+      .filter((r) => !isFiscalYearClosed(db, fiscalYearOfMonth(r.month)))
+      .map((r) => ({ ...r, url: `${base}/reports/${r.month}` })),
     due: monthsStillDue(months, reported, todayInJapan(), getSettings(db).reportDueDay).map((d) => ({ ...d, url: `${base}/reports/${d.month}` })),
     currentMonth: month,
     currentMonthUrl: `${base}/reports/${month}`,

@@ -48,6 +48,8 @@ const ACTIONS: Record<string, string> = {
   delete: '削除',
   close: '確定',
   reopen: '再開',
+  accept: '確認',
+  return: '差し戻し',
 };
 
 const ENTITIES: Record<string, string> = {

@@ -48,6 +48,7 @@ import { findImplausible, type RecentRange } from './plausibility.js';
 import { isFutureMonth, monthStatus, neighbours, STATUS_LABELS } from './status.js';
 import { describeEvent, formatJapanDateTime } from './history.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
+import { reviewBox } from '../reviews/view.js';
 import { successionBounds, successionMonthProblem, successionsOfDistrict } from '../successions/repository.js';
 
 /** The result of a parser, or null when it throws (kept values that no longer read as this form). */
@@ -276,17 +277,7 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
         });
       }
     }
-    return reply.viewAsync(
-      'monthlyReports/form',
-      formView(db, district, month, stored, {
-        typed: typedFromValues(stored ? valuesOf(stored) : null),
-        values: null,
-        version: stored?.version ?? 0,
-        errors: {},
-        unusual: new Map(),
-        confirmUnusual: false,
-      }),
-    );
+    return renderReportPage(reply, db, user, district, month);
   });
 
   app.post('/districts/:code/reports/:month', async (request, reply) => {
@@ -398,6 +389,29 @@ async function renderForm(
     'monthlyReports/form',
     formView(db, district, month, stored, { typed: form.typed, values: form.values, version: form.version, errors: form.errors, unusual, confirmUnusual: false }),
   );
+}
+
+/** The monthly report page as stored, with the review box (区社協の確認) kept as posted when `review` is given. */
+export async function renderReportPage(
+  reply: FastifyReply,
+  db: Db,
+  user: CurrentUser,
+  district: DistrictWithWard,
+  month: string,
+  review: { comment?: string; error?: string | null } = {},
+) {
+  const stored = getMonthlyReport(db, district.id, month);
+  return reply.viewAsync('monthlyReports/form', {
+    ...formView(db, district, month, stored, {
+      typed: typedFromValues(stored ? valuesOf(stored) : null),
+      values: null,
+      version: stored?.version ?? 0,
+      errors: {},
+      unusual: new Map(),
+      confirmUnusual: false,
+    }),
+    review: reviewBox(db, user, district, month, reportPath(district, month), review),
+  });
 }
 
 /** 409: the stored report beside what was typed, with the choice to keep the stored one or overwrite it. */

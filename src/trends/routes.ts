@@ -12,6 +12,7 @@ import { defaultScopeKey, defaultWindow, loadTrendTable, resolveScope, type Scop
 import type { TableKind } from './table.js';
 import { chartHref, rowSparkline, trendQueryString } from '../charts/links.js';
 import { cacheKey, figuresCache, lookupCache } from './cache.js';
+import { acceptedCountsByFiscalYear } from '../reviews/repository.js';
 import { viewHelpers } from '../views.js';
 
 const MAX_WINDOW = 15;
@@ -212,11 +213,17 @@ async function trendPage(app: FastifyInstance, request: FastifyRequest, kind: Ta
     })) as string;
     return { table, html };
   });
+  // 区社協の確認 (DESIGN §7): how many of each year's monthly reports the ward has accepted.
+  const reviewCounts = figuresCache(sqlite).get(trendCacheKey(q, 'reviews'), () => {
+    const counts = acceptedCountsByFiscalYear(db, q.scope, q.fromFy, q.toFy);
+    return part.table.fiscalYears.map((fy) => ({ fiscalYear: fy, ...(counts.get(fy) ?? { accepted: 0, reported: 0 }) }));
+  });
   return {
     title: kind === 'items' ? `推移表（${q.scope.label}）` : `福祉協力員数・見守り世帯数（${q.scope.label}）`,
     kind,
     table: part.table,
     tableHtml: part.html,
+    reviewCounts,
     query: q,
     scopes: scopeChoices(db, user, q.scope),
     styles: ['agenda-chart.css'],

@@ -128,7 +128,8 @@ describe('GET /completeness', () => {
     expect(cell(html, 'E02', '2024-05')).toBe('overdue');
     expect(cell(html, 'W01', '2024-07')).toBe('overdue');
     // Not colour only: each cell carries words for screen readers and a symbol.
-    expect(html).toMatch(/data-status="reported"><span aria-hidden="true">✓<\/span><span class="sr-only">報告済み<\/span>/);
+    // A reported month not yet reviewed is 提出済み, with a checkbox to accept it (区社協の確認).
+    expect(html).toMatch(/data-status="reported" data-review="submitted"><input type="checkbox"[^>]*aria-label="[^"]+を確認済みにする"><span class="sr-only">提出済み（区の確認待ち）<\/span>/);
     expect(html).toMatch(/data-status="overdue"><span aria-hidden="true">✗<\/span><span class="sr-only">期限超過（未報告）<\/span>/);
     expect(total(html, '東区', '2024-04')).toBe('2/2 100.0%');
     expect(total(html, '東区', '2024-05')).toBe('1/2 50.0%');

@@ -5,6 +5,10 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, monthlyValues, seedSmallCity, signedIn, type Client, type TestContext } from '../support/app.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { importCsv } from '../../src/imports/importCsv.js';
+import { prepareUpload } from '../../src/imports/xlsx.js';
+import { IMPORT_COLUMNS } from '../../src/imports/formats.js';
+
+const MONTHLY_HEADER = IMPORT_COLUMNS.monthly;
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
 import { createDemoAgendaSheet } from '../../src/agendas/demo.js';
 import { contentDisposition, guardText, toCsv } from '../../src/exports/files.js';
@@ -234,20 +238,31 @@ describe('monthly data exports', () => {
     expect(await monthlyCsv(client, '/districts/E01/years/2021/export.csv')).toEqual([[...'district_code,month,watched_elderly,watched_disability,watched_single_parent,watched_other,welfare_cooperators,mutual_aid_cases,coordination_meetings,well_club_participants,note'.split(',')]]);
   });
 
-  it('writes the same months to .xlsx with Japanese headers and numbers as numbers', async () => {
+  it('the .xlsx export is the import template with the months filled in: imported back (dry run and real), nothing changes', async () => {
+    const { db } = ctx.database;
+    saveMonthlyReport(db, { districtId: ids.d1, month: '2023-06', values: monthlyValues({ watched_disability: 0, note: '一行目、\n"二行目", -3' }), userId: null });
+    saveMonthlyReport(db, { districtId: ids.d1, month: '2023-07', values: monthlyValues({ note: '+メモだけ' }), userId: null });
     const client = await signedIn(ctx.app, 'ward-east');
     const res = await client.get('/districts/E01/years/2023/export.xlsx');
     expect(res.statusCode).toBe(200);
     const sheet = (await workbook(res)).worksheets[0]!;
     expect(sheet.name).toBe('令和5年度');
-    const header = (sheet.getRow(2).values as unknown[]).slice(1);
-    expect(header.slice(0, 4)).toEqual(['月', '校(地)区コード', '年月', '見守り世帯数（高齢者世帯）']);
-    const april = sheet.getRow(3);
-    expect(april.getCell(1).value).toBe('令和5年4月');
-    expect(april.getCell(4).value).toBe(90);
-    expect(april.getCell(5).value).toBeNull();
-    expect(sheet.getRow(14).getCell(4).value).toBe(95);
-    expect(sheet.getRow(14).getCell(12).value).toBe('=SUM(A1)'); // a string cell, not a formula
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([...MONTHLY_HEADER]);
+    const april = sheet.getRow(2);
+    expect([april.getCell(1).value, april.getCell(2).value, april.getCell(3).value, april.getCell(4).value]).toEqual(['E01', '2023-04', 90, null]);
+    const snapshot = () => ({
+      reports: ctx.database.sqlite.prepare('SELECT * FROM monthly_reports ORDER BY id').all(),
+      figures: ctx.database.sqlite.prepare('SELECT * FROM district_year_figures ORDER BY district_id, fiscal_year').all(),
+      audit: (ctx.database.sqlite.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n,
+    });
+    const before = snapshot();
+    const prepared = await prepareUpload('monthly', 'export.xlsx', res.rawPayload);
+    if (!prepared.ok) throw new Error(prepared.message);
+    const dry = importCsv(db, 'monthly', prepared.csv, { dryRun: true });
+    expect(dry).toMatchObject({ ok: true, counts: { created: 0, updated: 0, unchanged: 4 }, changes: [] });
+    const real = importCsv(db, 'monthly', prepared.csv, {});
+    expect(real).toMatchObject({ ok: true, counts: { created: 0, updated: 0, unchanged: 4 }, changes: [] });
+    expect(snapshot()).toEqual(before);
   });
 
   it('checks the district and the year', async () => {

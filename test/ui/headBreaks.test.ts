@@ -15,3 +15,14 @@ describe('h.headBreaks: table headings break only between words', () => {
     expect(viewHelpers.headBreaks('<b>')).toBe('&lt;b&gt;');
   });
 });
+
+describe('percent', () => {
+  it('signs a change, and reads a change that rounds to zero as 0.0% (never -0.0%)', () => {
+    expect(viewHelpers.percent(0.07)).toBe('+7.0%');
+    expect(viewHelpers.percent(-0.123)).toBe('-12.3%');
+    expect(viewHelpers.percent(-0.0004)).toBe('0.0%');
+    expect(viewHelpers.percent(0.0004)).toBe('0.0%');
+    expect(viewHelpers.percent(0)).toBe('0.0%');
+    expect(viewHelpers.percent(null)).toBe('—');
+  });
+});

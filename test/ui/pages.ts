@@ -41,6 +41,7 @@ async function districtPages(fetchHtml: FetchHtml, code: string, canWrite: boole
     { name: 'district-year-previous', url: `${base}/years/${fy - 1}` },
     { name: 'monthly-form', url: `${base}/reports/${month}` },
     { name: 'history', url: `${base}/history` },
+    { name: 'district-contacts', url: `${base}/contacts` },
     { name: 'salons', url: `${base}/salons` },
     { name: 'plans', url: `${base}/plans` },
     { name: 'case-studies', url: `${base}/case-studies` },
@@ -95,6 +96,8 @@ export async function pagesOf(role: DemoRole, fetchHtml: FetchHtml): Promise<Pag
     { name: 'households', url: '/trends/households' },
     { name: 'districts', url: '/districts' },
     { name: 'completeness', url: '/completeness' },
+    { name: 'overdue', url: '/completeness/overdue' },
+    { name: 'overdue-previous', url: `/completeness/overdue?fy=${currentFiscalYear() - 1}` },
     { name: 'imports', url: '/imports' },
     ...(await districtPages(fetchHtml, DEMO_DISTRICT, true)),
     ...(await agendaPages(fetchHtml, role === 'city')),
@@ -172,6 +175,7 @@ export async function formStatesOf(role: DemoRole, fetchHtml: FetchHtml): Promis
   const states: FormState[] = [
     { name: 'monthly-form-error', page: monthly, action: monthly, fields: { watched_elderly: 'たくさん' }, status: 422 },
     { name: 'salon-new-error', page: `${base}/salons/new`, action: `${base}/salons/new`, fields: { name: '', opened_on: 'あした' }, status: 422 },
+    { name: 'district-contacts-error', page: `${base}/contacts`, action: `${base}/contacts`, fields: { contact_phone: 'でんわ', contact_email: 'x@' }, status: 422 },
   ];
   const salon = await firstLink(fetchHtml, `${base}/salons`, /\/salons\/\d+\/edit$/);
   if (salon) {
