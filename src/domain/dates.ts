@@ -80,3 +80,18 @@ export function formatDateLong(date: string): string {
   const era = eraOfDate(y, mo, d);
   return `${era.name}${era.year === 1 ? '元' : era.year}年${mo}月${d}日`;
 }
+
+/**
+ * A month as people write it, as `YYYY-MM` when it is written in an era
+ * (令和6年10月, R6.10, Ｒ６／１０; 元 for year 1); anything else is passed on
+ * unchanged for the service's reader (2024-10, 2024/10, 2024年10月).
+ */
+export function warekiMonthToIso(raw: string): string {
+  const s = toHalfWidth(raw).normalize('NFKC').trim();
+  const m = /^([^\d\s元]+?)\s*(元|\d{1,2})\s*(?:年|[.\-/])\s*(\d{1,2})\s*月?$/.exec(s);
+  if (!m) return raw.trim();
+  const year = eraYearToGregorian(m[1]!, m[2] === '元' ? 1 : Number(m[2]));
+  const month = Number(m[3]);
+  if (year === null || month < 1 || month > 12) return raw.trim();
+  return `${year}-${String(month).padStart(2, '0')}`;
+}

@@ -49,6 +49,7 @@ import { isFutureMonth, monthStatus, neighbours, STATUS_LABELS } from './status.
 import { describeEvent, formatJapanDateTime } from './history.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { reviewBox } from '../reviews/view.js';
+import { warekiMonthToIso } from '../domain/dates.js';
 import { successionBounds, successionMonthProblem, successionsOfDistrict } from '../successions/repository.js';
 
 /** The result of a parser, or null when it throws (kept values that no longer read as this form). */
@@ -290,7 +291,7 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
     const refusal = entryRefusal(db, district, month, todayInJapan());
     if (refusal) throw new ValidationError({ month: refusal.message }, refusal.message);
     const stored = getMonthlyReport(db, district.id, month);
-    if (!form.values) return renderForm(reply, 422, db, district, month, stored, form, new Map());
+    if (!form.values) return renderForm(reply, 422, db, user, district, month, stored, form, new Map());
 
     if ((stored?.version ?? 0) !== form.version) return renderConflict(reply, db, district, month, form, stored);
 
@@ -313,7 +314,7 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
     }
 
     const flaggedFields = plausibilityFlags(db, district.id, month, form, form.values, stored);
-    if (flaggedFields.unconfirmed.size > 0) return renderForm(reply, 422, db, district, month, stored, form, flaggedFields.warn);
+    if (flaggedFields.unconfirmed.size > 0) return renderForm(reply, 422, db, user, district, month, stored, form, flaggedFields.warn);
 
     const result = saveMonthlyReport(db, {
       districtId: district.id,
@@ -336,9 +337,10 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
     const district = loadDistrict(db, request.user, code, 'read');
     const query = historyQuerySchema.safeParse(request.query ?? {});
     const typedMonth = query.success ? (query.data.month ?? '') : '';
-    const month = toHalfWidth(typedMonth).trim();
+    // As every other date field: 2024-04, 令和6年4月, R6.4, full-width digits.
+    const month = warekiMonthToIso(toHalfWidth(typedMonth));
     let error: string | null = null;
-    if (!query.success || (month !== '' && !isMonth(month))) error = '月は 2024-04 のように入力してください。';
+    if (!query.success || (month !== '' && !isMonth(month))) error = '月は 2024-04 または 令和6年4月 のように入力してください。';
     const entries = error ? [] : listDistrictHistory(db, district.id, { month: month || undefined }).map(describeEvent);
     if (error) reply.code(422);
     return reply.viewAsync('monthlyReports/history', {
@@ -378,6 +380,7 @@ async function renderForm(
   reply: FastifyReply,
   status: number,
   db: Db,
+  user: CurrentUser,
   district: DistrictWithWard,
   month: string,
   stored: MonthlyReportRow | undefined,
@@ -385,10 +388,11 @@ async function renderForm(
   unusual: Map<CountField, RecentRange>,
 ) {
   reply.code(status);
-  return reply.viewAsync(
-    'monthlyReports/form',
-    formView(db, district, month, stored, { typed: form.typed, values: form.values, version: form.version, errors: form.errors, unusual, confirmUnusual: false }),
-  );
+  // The review box stays: a district correcting a returned month keeps the ward's comment in view.
+  return reply.viewAsync('monthlyReports/form', {
+    ...formView(db, district, month, stored, { typed: form.typed, values: form.values, version: form.version, errors: form.errors, unusual, confirmUnusual: false }),
+    review: reviewBox(db, user, district, month, reportPath(district, month)),
+  });
 }
 
 /** The monthly report page as stored, with the review box (区社協の確認) kept as posted when `review` is given. */

@@ -4,9 +4,10 @@
  * then see what will happen (active years, salons and plans that move, and
  * where to) and record it. The recording itself is recordSuccession.
  */
+import { warekiMonthToIso } from '../domain/dates.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../db/index.js';
-import { eraYearToGregorian, fiscalYearOfMonth, monthLabelLong, previousMonth, warekiLong } from '../domain/fiscalYear.js';
+import { fiscalYearOfMonth, monthLabelLong, previousMonth, warekiLong } from '../domain/fiscalYear.js';
 import { toHalfWidth } from '../domain/numbers.js';
 import { isConfirmed } from '../confirmation.js';
 import { formValues, type FormValues } from '../registers/form.js';
@@ -24,21 +25,6 @@ export const SUCCESSION_LABELS: Record<string, string> = {
 };
 
 const TEXT_FIELDS = ['label', 'first_month', 'predecessor_codes', 'successor_codes', 'ward'] as const;
-
-/**
- * A month as people write it, as `YYYY-MM` when it is written in an era
- * (令和6年10月, R6.10, Ｒ６／１０; 元 for year 1); anything else is passed on
- * unchanged for the service's reader (2024-10, 2024/10, 2024年10月).
- */
-export function warekiMonthToIso(raw: string): string {
-  const s = toHalfWidth(raw).normalize('NFKC').trim();
-  const m = /^([^\d\s元]+?)\s*(元|\d{1,2})\s*(?:年|[.\-/])\s*(\d{1,2})\s*月?$/.exec(s);
-  if (!m) return raw.trim();
-  const year = eraYearToGregorian(m[1]!, m[2] === '元' ? 1 : Number(m[2]));
-  const month = Number(m[3]);
-  if (year === null || month < 1 || month > 12) return raw.trim();
-  return `${year}-${String(month).padStart(2, '0')}`;
-}
 
 /** District codes typed in a text field, separated by spaces, commas or 、 (full-width folded). */
 export function splitCodes(raw: string): string[] {

@@ -6,7 +6,8 @@ import { auditEvents, districts, districtYearFigures, plans, salons, successionE
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { createSalon } from '../../src/salons/repository.js';
 import { createPlan } from '../../src/plans/repository.js';
-import { splitCodes, warekiMonthToIso } from '../../src/successions/routes.js';
+import { splitCodes } from '../../src/successions/routes.js';
+import { warekiMonthToIso } from '../../src/domain/dates.js';
 import { createTestApp, monthlyValues, seedSmallCity, signedIn, type Client, type TestContext } from '../support/app.js';
 
 let ctx: TestContext;

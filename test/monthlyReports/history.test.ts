@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
-import { monthLabelLong } from '../../src/domain/fiscalYear.js';
+import { monthLabelLong, monthLabelShort } from '../../src/domain/fiscalYear.js';
+import { toFullWidth } from '../../src/domain/narrative.js';
 import { formFields, monthsAgo } from './helpers.js';
 
 let ctx: TestContext;
@@ -46,13 +47,20 @@ describe('district history', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain(`月次報告（${monthLabelLong(m2)}）を登録`);
     expect(res.body).not.toContain(`月次報告（${monthLabelLong(m1)}）`);
+    // Written in wareki, as every other date field accepts (令和8年9月, R8.9, full-width digits).
+    for (const typed of [monthLabelLong(m2), monthLabelShort(m2), toFullWidth(monthLabelLong(m2))]) {
+      const wareki = await ward.get(`/districts/E01/history?month=${encodeURIComponent(typed)}`);
+      expect(wareki.statusCode, typed).toBe(200);
+      expect(wareki.body).toContain(`月次報告（${monthLabelLong(m2)}）を登録`);
+      expect(wareki.body).not.toContain(`月次報告（${monthLabelLong(m1)}）`);
+    }
   });
 
   it('refuses a malformed month with 422 and a message beside the filter', async () => {
     const city = await signedIn(ctx.app, 'city');
     const res = await city.get('/districts/E01/history?month=2024-13');
     expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('月は 2024-04 のように入力してください。');
+    expect(res.body).toContain('月は 2024-04 または 令和6年4月 のように入力してください。');
     expect(res.body).toContain('value="2024-13"');
   });
 

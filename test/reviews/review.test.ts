@@ -60,6 +60,11 @@ describe('review of a month (区社協の確認)', () => {
     expect(form.body).toContain('区社協から差し戻されています');
     expect(form.body).toContain('高齢者世帯の数が先月と大きく違います。確認してください。');
     expect(form.body).not.toContain('確認済みにする');
+    // A correction with a mistake in it: the error beside the field, and the ward's comment still in view.
+    const mistake = await district.post(reportUrl('E01', m1), formFields({ watched_elderly: '百十' }, '1'));
+    expect(mistake.statusCode).toBe(422);
+    expect(mistake.body).toContain('区社協から差し戻されています');
+    expect(mistake.body).toContain('高齢者世帯の数が先月と大きく違います。確認してください。');
     expect((await district.post(reportUrl('E01', m1), formFields({ watched_elderly: '110' }, '1'))).statusCode).toBe(303);
     expect(state(ids.d1, m1)).toBe('submitted');
     expect((await district.get(reportUrl('E01', m1))).body).not.toContain('区社協から差し戻されています');
