@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // No ON DELETE CASCADE anywhere: drizzle-kit rebuilds tables with DROP TABLE,
 // and a cascade would silently delete user data (see migrations test).
@@ -421,4 +421,105 @@ export const monthReviews = sqliteTable(
     reviewedAt: text('reviewed_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.districtId, t.month] }), index('month_reviews_month_idx').on(t.month)],
+);
+
+/** Who enters a council-defined indicator (DESIGN §11). */
+export const INDICATOR_ENTERED_BY = ['district_monthly', 'ward_yearly'] as const;
+export type IndicatorEnteredBy = (typeof INDICATOR_ENTERED_BY)[number];
+/** How a council-defined indicator's year is rolled up (DESIGN §11). */
+export const INDICATOR_ROLLUPS = ['sum', 'latest', 'districts_meeting'] as const;
+export type IndicatorRollup = (typeof INDICATOR_ROLLUPS)[number];
+
+/**
+ * An indicator defined by a city user without code (DESIGN §11): shown on the
+ * entry forms, in the trend tables, the CSV/xlsx files and agenda sheets.
+ * It counts from `firstFy` to `lastFy` (null: still counted). When
+ * `breaksDownField` names a monthly count field (e.g. `mutual_aid_cases`),
+ * the indicator is a breakdown of that field: its categories must add up to
+ * the field's value and it stores no total of its own.
+ */
+export const indicatorDefinitions = sqliteTable(
+  'indicator_definitions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    unit: text('unit').notNull(),
+    enteredBy: text('entered_by', { enum: INDICATOR_ENTERED_BY }).notNull(),
+    rollup: text('rollup', { enum: INDICATOR_ROLLUPS }).notNull(),
+    /** For `districts_meeting`: a district counts when its year value is at least this. */
+    threshold: real('threshold'),
+    breaksDownField: text('breaks_down_field'),
+    firstFy: integer('first_fy').notNull(),
+    lastFy: integer('last_fy'),
+    position: integer('position').notNull().default(0),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [uniqueIndex('indicator_definitions_key_uq').on(t.key)],
+);
+
+/**
+ * A category an indicator is broken down by. Its id is its history: renaming
+ * keeps the values; a category can start and end like its indicator.
+ */
+export const indicatorCategories = sqliteTable(
+  'indicator_categories',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    indicatorId: integer('indicator_id')
+      .notNull()
+      .references(() => indicatorDefinitions.id),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    firstFy: integer('first_fy').notNull(),
+    lastFy: integer('last_fy'),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [uniqueIndex('indicator_categories_key_uq').on(t.indicatorId, t.key)],
+);
+
+/**
+ * A district's monthly value of an indicator entered by districts. `categoryId`
+ * 0 is the indicator's total (indicators without categories, or the total
+ * beside a breakdown); other values are one category's value.
+ */
+export const districtIndicatorValues = sqliteTable(
+  'district_indicator_values',
+  {
+    indicatorId: integer('indicator_id')
+      .notNull()
+      .references(() => indicatorDefinitions.id),
+    categoryId: integer('category_id').notNull().default(0),
+    districtId: integer('district_id')
+      .notNull()
+      .references(() => districts.id),
+    month: text('month').notNull(),
+    value: real('value').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: integer('updated_by').references(() => users.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.indicatorId, t.categoryId, t.districtId, t.month] }),
+    index('district_indicator_values_month_idx').on(t.indicatorId, t.month, t.categoryId, t.districtId, t.value),
+    index('district_indicator_values_district_idx').on(t.districtId, t.month),
+  ],
+);
+
+/** A ward's yearly value of an indicator entered by wards (`categoryId` 0: the total). */
+export const wardIndicatorValues = sqliteTable(
+  'ward_indicator_values',
+  {
+    indicatorId: integer('indicator_id')
+      .notNull()
+      .references(() => indicatorDefinitions.id),
+    categoryId: integer('category_id').notNull().default(0),
+    wardId: integer('ward_id')
+      .notNull()
+      .references(() => wards.id),
+    fiscalYear: integer('fiscal_year').notNull(),
+    value: real('value').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: integer('updated_by').references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.indicatorId, t.categoryId, t.wardId, t.fiscalYear] }), index('ward_indicator_values_fy_idx').on(t.indicatorId, t.fiscalYear)],
 );

@@ -4,6 +4,9 @@ import {
   auditEvents,
   caseStudies,
   closedFiscalYears,
+  districtIndicatorValues,
+  indicatorCategories,
+  indicatorDefinitions,
   monthlyReports,
   monthReviews,
   pendingForms,
@@ -11,6 +14,7 @@ import {
   planSchedules,
   successionEvents,
   successionLinks,
+  wardIndicatorValues,
   plans,
   publishedFigures,
   salons,
@@ -85,6 +89,20 @@ export async function populateEveryTable(database: Database$): Promise<void> {
   db.insert(pendingUploads)
     .values({ id: 'upload-1', userId: 1, kind: 'monthly', fileName: '月次.csv', content: Buffer.from('district_code,month\n'), createdAt: 1, expiresAt: 9_999_999_999_999 })
     .run();
+  // A council's own indicators (DESIGN §11): a district-monthly one with a category, and a ward-yearly one.
+  const helpKinds = db
+    .insert(indicatorDefinitions)
+    .values({ key: 'help_kinds', name: '助け合いの内容', unit: '件', enteredBy: 'district_monthly', rollup: 'sum', breaksDownField: 'mutual_aid_cases', firstFy: 2023 })
+    .returning({ id: indicatorDefinitions.id })
+    .get();
+  const shopping = db.insert(indicatorCategories).values({ indicatorId: helpKinds.id, key: 'shopping', name: '買い物', firstFy: 2023 }).returning({ id: indicatorCategories.id }).get();
+  db.insert(districtIndicatorValues).values({ indicatorId: helpKinds.id, categoryId: shopping.id, districtId: ids.d1, month: '2023-04', value: 2, updatedAt: now, updatedBy: 1 }).run();
+  const drills = db
+    .insert(indicatorDefinitions)
+    .values({ key: 'drills', name: '声かけ訓練の回数', unit: '回', enteredBy: 'ward_yearly', rollup: 'sum', firstFy: 2023 })
+    .returning({ id: indicatorDefinitions.id })
+    .get();
+  db.insert(wardIndicatorValues).values({ indicatorId: drills.id, wardId: 1, fiscalYear: 2023, value: 4, updatedAt: now, updatedBy: 1 }).run();
   // A merge recorded after the figures above (rows only: the migration and backup tests compare rows).
   const event = db.insert(successionEvents).values({ label: '東の統合', firstMonth: '2027-04', createdAt: now, createdBy: 1 }).returning({ id: successionEvents.id }).get();
   db.insert(successionLinks)
