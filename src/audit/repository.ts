@@ -1,6 +1,7 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { auditEvents, users } from '../db/schema.js';
+import { preparedOnce, type AnyConn } from '../db/prepared.js';
 
 export interface AuditEntry {
   userId: number | null;
@@ -35,13 +36,33 @@ export function auditActorFor(userId: number | null): string | null {
 const asJson = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
 /**
- * Writes one audit event. Call it with the transaction that makes the change,
- * so the change and its record commit together or not at all.
+ * Writes audit events with one INSERT prepared once per connection, for paths
+ * that write many events or run often. Call it with the transaction that makes
+ * the change, so the change and its record commit together or not at all.
  */
-export function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry): void {
-  db.insert(auditEvents)
-    .values({
-      at: new Date().toISOString(),
+export function auditWriter(conn: AnyConn): (entry: AuditEntry, at?: string) => void {
+  const insert = preparedOnce(conn, 'audit.insert', (c) => {
+    const p = (name: string) => sql.placeholder(name);
+    return c
+      .insert(auditEvents)
+      .values({
+        at: p('at'),
+        userId: p('userId'),
+        action: p('action'),
+        entity: p('entity'),
+        entityId: p('entityId'),
+        districtId: p('districtId'),
+        month: p('month'),
+        before: p('before'),
+        after: p('after'),
+        detail: p('detail'),
+        actor: p('actor'),
+      })
+      .prepare();
+  });
+  return (entry, at = new Date().toISOString()) => {
+    insert.run({
+      at,
       userId: entry.userId,
       action: entry.action,
       entity: entry.entity,
@@ -52,8 +73,16 @@ export function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry): void {
       after: asJson(entry.after),
       detail: entry.detail ?? null,
       actor: entry.actor ?? auditActorFor(entry.userId),
-    })
-    .run();
+    });
+  };
+}
+
+/**
+ * Writes one audit event. Call it with the transaction that makes the change,
+ * so the change and its record commit together or not at all.
+ */
+export function recordAudit(db: AnyConn, entry: AuditEntry): void {
+  auditWriter(db)(entry);
 }
 
 /** A district's history, newest first, optionally for one month. */

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../config.js';
+import { reuseStatements } from './statementCache.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -113,6 +114,7 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
     sqlite.close();
     throw err;
   }
+  reuseStatements(sqlite);
   return { sqlite, db: drizzle(sqlite, { schema }) };
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, count, eq, gt, gte, isNull, min, or } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, isNull, min, or, sql } from 'drizzle-orm';
+import { preparedOnce } from '../db/prepared.js';
 import type { Db } from '../db/index.js';
 import { closedFiscalYears, districts, monthlyReports, plans, salons, wards } from '../db/schema.js';
 import type { Target } from '../auth/access.js';
@@ -15,12 +16,15 @@ export interface DistrictWithWard extends DistrictRow {
 
 /** A district by its code with its ward's name, or 404. */
 export function getDistrictByCode(db: Pick<Db, 'select'>, code: string): DistrictWithWard {
-  const row = db
-    .select({ district: districts, wardName: wards.name })
-    .from(districts)
-    .innerJoin(wards, eq(wards.id, districts.wardId))
-    .where(eq(districts.code, code))
-    .get();
+  const byCode = preparedOnce(db, 'districts.byCode', (c) =>
+    c
+      .select({ district: districts, wardName: wards.name })
+      .from(districts)
+      .innerJoin(wards, eq(wards.id, districts.wardId))
+      .where(eq(districts.code, sql.placeholder('code')))
+      .prepare(),
+  );
+  const row = byCode.get({ code });
   if (!row) throw new NotFoundError('その校(地)区は見つかりません。');
   return { ...row.district, wardName: row.wardName };
 }

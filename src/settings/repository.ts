@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/index.js';
+import { preparedOnce } from '../db/prepared.js';
 import { settings } from '../db/schema.js';
 import { recordAudit } from '../audit/repository.js';
 import { recomputeFiscalYears, storedYears } from '../figures/recompute.js';
@@ -21,7 +22,8 @@ export type SettingKey = keyof Settings;
 
 /** Reads all settings, falling back to defaults for anything not stored. */
 export function getSettings(db: Db): Settings {
-  const stored = Object.fromEntries(db.select().from(settings).all().map((r) => [r.key, JSON.parse(r.value) as unknown]));
+  const all = preparedOnce(db, 'settings.all', (c) => c.select().from(settings).prepare());
+  const stored = Object.fromEntries(all.all().map((r) => [r.key, JSON.parse(r.value) as unknown]));
   const known = Object.fromEntries(Object.entries(stored).filter(([k]) => k in settingsSchema.shape));
   return settingsSchema.parse(known);
 }
