@@ -93,9 +93,6 @@ function printFigures(title: string, figures: Figure[]): void {
     console.log(`  ${`${f.label} (${f.unit})`.padEnd(46)} ${cells.join(' ')}   ${f.samples.map((x) => fmt(x, d)).join(' | ')}`);
   }
 }
-function ratioPercent(app: number[], base: number[]): number[] {
-  return app.map((a, i) => (100 * a) / base[i]);
-}
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
 // ---------------------------------------------------------------- the checkout under test

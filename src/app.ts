@@ -15,7 +15,8 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { fastifyTrustProxy, type Config } from './config.js';
 import type { Database$ } from './db/index.js';
-import { AppError, ForbiddenError, UnsupportedMediaTypeError } from './errors.js';
+import { DomainError, ForbiddenError } from './errors.js';
+import { httpStatusOf, UNSUPPORTED_MEDIA_TYPE_MESSAGE } from './web/errors.js';
 import { authPlugin, wantsJson } from './auth/plugin.js';
 import { SqliteSessionStore } from './auth/sessionStore.js';
 import { flashPlugin } from './auth/flash.js';
@@ -28,7 +29,7 @@ import { authRoutes } from './auth/routes.js';
 import { homeRoutes } from './home/routes.js';
 import { trendRoutes } from './trends/routes.js';
 import { districtEditRoutes, districtRoutes } from './districts/routes.js';
-import { monthlyReportRoutes } from './monthlyReports/routes.js';
+import { monthlyReportRoutes, renderReportPage } from './monthlyReports/routes.js';
 import { reviewRoutes } from './reviews/routes.js';
 import { salonRoutes } from './salons/routes.js';
 import { planRoutes } from './plans/routes.js';
@@ -46,6 +47,7 @@ import { exportRoutes } from './exports/routes.js';
 import { settingRoutes } from './settings/routes.js';
 import { importRoutes } from './imports/routes.js';
 import { successionRoutes } from './successions/routes.js';
+import { indicatorRoutes } from './indicators/routes.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -158,7 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(districtRoutes);
   await app.register(districtEditRoutes);
   await app.register(monthlyReportRoutes);
-  await app.register(reviewRoutes);
+  await app.register(reviewRoutes, { renderReportPage });
   await app.register(salonRoutes);
   await app.register(planRoutes);
   await app.register(caseStudyRoutes);
@@ -175,6 +177,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(settingRoutes);
   await app.register(importRoutes);
   await app.register(successionRoutes);
+  await app.register(indicatorRoutes);
 
   const pruneTimer = setInterval(() => store.prune(), 10 * 60_000);
   pruneTimer.unref();
@@ -300,7 +303,7 @@ function answerUnreadableRequest(app: FastifyInstance, production: boolean, erro
 /** One error handler: domain errors become statuses and a Japanese page; 5xx never shows internals. */
 function setErrorPages(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    let status = error instanceof AppError ? error.statusCode : (error.statusCode ?? 500);
+    let status = error instanceof DomainError ? httpStatusOf(error) : (error.statusCode ?? 500);
     let message: string;
     if (error instanceof z.ZodError) {
       // Hardening: an input schema's parse() that throws is a bad request, never a 500; its
@@ -312,12 +315,12 @@ function setErrorPages(app: FastifyInstance): void {
     } else if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
       status = 403;
       message = '画面の有効期限が切れました。お手数ですが、前の画面に戻って再読み込みしてから、もう一度送信してください。';
-    } else if (error instanceof AppError) {
+    } else if (error instanceof DomainError) {
       message = error.message;
     } else if (status === 413) {
       message = '送信された内容が大きすぎます。';
     } else if (status === 415) {
-      message = new UnsupportedMediaTypeError().message;
+      message = UNSUPPORTED_MEDIA_TYPE_MESSAGE;
     } else if (status === 429) {
       // The rate limits word their own message; a library's English default never reaches the page.
       message = /[^\x00-\x7f]/.test(error.message) ? error.message : '操作が多すぎます。しばらく待ってから、もう一度お試しください。';

@@ -14,7 +14,7 @@ import { loadConfig, makePrivateDir, restrictFileModes, type Config } from './co
 import { backupDatabase, checkBackup, openDatabase, pendingMigrationCount, restoreDatabase, type Database$ } from './db/index.js';
 import { recordAudit, setProcessActor } from './audit/repository.js';
 import { districts, ROLES, wards } from './db/schema.js';
-import { AppError } from './errors.js';
+import { DomainError } from './errors.js';
 import { hashPassword, passwordProblem } from './auth/passwords.js';
 import { createUser, isLoginTaken } from './users/repository.js';
 import { ensureDemoCity } from './demo/demoCity.js';
@@ -459,7 +459,7 @@ setProcessActor(cliActor());
 try {
   await run(process.argv.slice(2));
 } catch (e) {
-  if (e instanceof UserError || e instanceof AppError) {
+  if (e instanceof UserError || e instanceof DomainError) {
     err(`エラー: ${e.message}`);
     process.exitCode = 1;
   } else {

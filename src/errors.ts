@@ -1,47 +1,50 @@
-/** Domain errors; the one error handler in app.ts turns them into statuses and Japanese pages. */
+/**
+ * Domain errors: they say what went wrong in domain words and know nothing of HTTP. The one error
+ * handler (src/web/errors.ts, used by app.ts) maps each kind to a status and a Japanese page; the CLI
+ * and the importers print their messages.
+ */
 import { z } from 'zod';
 
-export class AppError extends Error {
-  constructor(
-    public readonly statusCode: number,
-    message: string,
-  ) {
+/** What kind of failure a domain error is; the web layer maps each kind to a status once. */
+export type DomainErrorKind = 'notFound' | 'forbidden' | 'conflict' | 'invalid';
+
+/** Base of every error the domain throws on purpose (its message is plain Japanese, safe to show). */
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+}
+
+/** The record asked for does not exist (or is outside what the user may see). */
+export class NotFoundError extends DomainError {
+  readonly kind = 'notFound';
+  constructor(message = 'お探しのページは見つかりませんでした。') {
     super(message);
   }
 }
 
-export class NotFoundError extends AppError {
-  constructor(message = 'お探しのページは見つかりませんでした。') {
-    super(404, message);
-  }
-}
-
-export class ForbiddenError extends AppError {
+/** The user may not do this. */
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
   constructor(message = 'このページを見る権限がありません。') {
-    super(403, message);
+    super(message);
   }
 }
 
-export class ConflictError extends AppError {
+/** The change clashes with the stored state (someone else saved first, a closed year, a duplicate). */
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
   constructor(message: string) {
-    super(409, message);
+    super(message);
   }
 }
 
-/** A bad request with a message per field, shown next to the field. */
-export class ValidationError extends AppError {
+/** Input the domain refuses, with a message per field, shown next to the field. */
+export class ValidationError extends DomainError {
+  readonly kind = 'invalid';
   constructor(
     public readonly fieldErrors: Record<string, string>,
     message = '入力内容を確認してください。',
   ) {
-    super(422, message);
-  }
-}
-
-/** The request was sent in a form the page does not take (a JSON body to a form route). */
-export class UnsupportedMediaTypeError extends AppError {
-  constructor(message = 'この画面は、画面の入力欄から送信された内容だけを受け付けます。画面を開き直して、もう一度送信してください。') {
-    super(415, message);
+    super(message);
   }
 }
 

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { guard } from '../auth/guards.js';
 import { z } from 'zod';
 import { recordAudit } from '../audit/repository.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.js';
-import { fieldsOf, postedText } from '../auth/routes.js';
+import { fieldsOf, postedText } from '../web/params.js';
 import { holdBack, waitText } from '../auth/throttle.js';
 import { changeOwnPassword, getPasswordHash } from './repository.js';
 
@@ -34,9 +35,9 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return reply.viewAsync('account/password', { title: 'パスワードの変更', styles: ['account.css'], errors, labels: PASSWORD_FIELD_LABELS, message });
   };
 
-  app.get('/account/password', async (_request, reply) => page(reply, 200, {}));
+  app.get('/account/password', { preHandler: guard.signedIn() }, async (_request, reply) => page(reply, 200, {}));
 
-  app.post('/account/password', async (request, reply) => {
+  app.post('/account/password', { preHandler: guard.signedIn() }, async (request, reply) => {
     const user = request.user!;
     const input = changePasswordSchema.parse(fieldsOf(request.body));
 

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { HOUSEHOLD_ROWS, ITEMS } from '../domain/items.js';
 import { DEFAULT_THRESHOLDS, TREND_BASES } from '../domain/trend.js';
+import { isIndicatorRowKey } from '../indicators/rowKeys.js';
 
 export const TABLE_KINDS = ['items', 'households'] as const;
 export type AgendaTableKind = (typeof TABLE_KINDS)[number];
@@ -37,13 +38,16 @@ export const LIMITS = {
   sectionBody: 20_000,
 } as const;
 
-/** Row keys of a table kind, in printed order. */
-export function rowKeysOf(kind: AgendaTableKind): string[] {
-  return kind === 'items' ? ITEMS.map((d) => String(d.item)) : HOUSEHOLD_ROWS.map((r) => r.key);
+/**
+ * Row keys of a table kind, in printed order: ①–⑦ and then the council-defined
+ * indicator rows offered (`ind:<key>`, src/indicators/agendaRows.ts), or the household rows.
+ */
+export function rowKeysOf(kind: AgendaTableKind, indicatorRows: readonly string[] = []): string[] {
+  return kind === 'items' ? [...ITEMS.map((d) => String(d.item)), ...indicatorRows] : HOUSEHOLD_ROWS.map((r) => r.key);
 }
 
 const rowSchema = z.object({
-  key: z.string().max(40),
+  key: z.string().max(200),
   /** Replaces the computed label when text or arrow is given (DESIGN §5). */
   override: z.object({ text: z.string().max(LIMITS.overrideText), arrow: z.enum(ARROWS) }).default({ text: '', arrow: '' }),
   /** e.g. ※, printed after the label; its text goes under the table. */
@@ -76,7 +80,9 @@ export const agendaTableSchema = z
     const valid = new Set(rowKeysOf(t.kind));
     const seen = new Set<string>();
     for (const [i, r] of t.rows.entries()) {
-      if (!valid.has(r.key)) ctx.addIssue({ code: 'custom', path: ['rows', i, 'key'], message: `表にない行です（${r.key}）。` });
+      // An indicator row is checked against the definitions where the sheet is composed, not here.
+      const indicatorRow = t.kind === 'items' && isIndicatorRowKey(r.key);
+      if (!valid.has(r.key) && !indicatorRow) ctx.addIssue({ code: 'custom', path: ['rows', i, 'key'], message: `表にない行です（${r.key}）。` });
       if (seen.has(r.key)) ctx.addIssue({ code: 'custom', path: ['rows', i, 'key'], message: `同じ行が2回あります（${r.key}）。` });
       seen.add(r.key);
     }

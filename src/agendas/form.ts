@@ -94,7 +94,13 @@ function sortRows(rows: DraftRow[]): DraftRow[] {
 }
 
 /** The editor's draft of stored (or default) content. */
-export function draftFromContent(header: { heading: string; subheading: string; fromFy: number; toFy: number }, content: AgendaContent, version: number): Draft {
+export function draftFromContent(
+  header: { heading: string; subheading: string; fromFy: number; toFy: number },
+  content: AgendaContent,
+  version: number,
+  /** Council-defined indicator rows the editor offers after ①–⑦ (src/indicators/agendaRows.ts). */
+  indicatorRows: readonly string[] = [],
+): Draft {
   return {
     heading: header.heading,
     subheading: header.subheading,
@@ -103,7 +109,10 @@ export function draftFromContent(header: { heading: string; subheading: string; 
     version: String(version),
     tables: content.tables.map((t) => {
       const chosen = new Map(t.rows.map((r, i) => [r.key, { r, order: i + 1 }]));
-      const rows = rowKeysOf(t.kind).map((key): DraftRow => {
+      // A chosen indicator row stays offered even when its definition has gone.
+      const offered = rowKeysOf(t.kind, indicatorRows);
+      const keys = [...offered, ...t.rows.map((r) => r.key).filter((k) => !offered.includes(k))];
+      const rows = keys.map((key): DraftRow => {
         const c = chosen.get(key);
         return {
           key,
@@ -154,13 +163,13 @@ function count(body: Body, key: string, max: number): number {
 }
 
 /** Reads the posted form into a draft; unknown or missing fields become blanks. */
-export function draftFromBody(body: Body, caseStudyIds: readonly number[]): Draft {
+export function draftFromBody(body: Body, caseStudyIds: readonly number[], indicatorRows: readonly string[] = []): Draft {
   const tables: DraftTable[] = [];
   for (let i = 0; i < count(body, 'tableCount', MAX_TABLES); i++) {
     const p = `t${i}.`;
     const kindText = str(body, `${p}kind`);
     const kind: AgendaTableKind = (TABLE_KINDS as readonly string[]).includes(kindText) ? (kindText as AgendaTableKind) : 'items';
-    const rows = rowKeysOf(kind).map((key) => ({
+    const rows = rowKeysOf(kind, indicatorRows).map((key) => ({
       key,
       order: str(body, `${p}r.${key}.order`, 20),
       overrideText: str(body, `${p}r.${key}.text`, 200),
@@ -214,8 +223,8 @@ export function draftFromBody(body: Body, caseStudyIds: readonly number[]): Draf
 }
 
 /** A blank table draft of a kind, for 「表を追加」. */
-export function blankTableDraft(kind: AgendaTableKind): DraftTable {
-  return draftFromContent({ heading: '', subheading: '', fromFy: 2019, toFy: 2023 }, { tables: [defaultTable(kind)], sections: [] }, 0).tables[0]!;
+export function blankTableDraft(kind: AgendaTableKind, indicatorRows: readonly string[] = []): DraftTable {
+  return draftFromContent({ heading: '', subheading: '', fromFy: 2019, toFy: 2023 }, { tables: [defaultTable(kind)], sections: [] }, 0, indicatorRows).tables[0]!;
 }
 
 /** A blank section draft, for 「項目を追加」. */
@@ -234,10 +243,10 @@ export const opSchema = z.union([
 ]);
 
 /** Applies a structural button (add/remove a table or a section) to a draft. */
-export function applyOp(draft: Draft, op: string): Draft {
+export function applyOp(draft: Draft, op: string, indicatorRows: readonly string[] = []): Draft {
   if (op === 'addTable:items' || op === 'addTable:households') {
     if (draft.tables.length >= MAX_TABLES) return draft;
-    return { ...draft, tables: [...draft.tables, blankTableDraft(op === 'addTable:items' ? 'items' : 'households')] };
+    return { ...draft, tables: [...draft.tables, blankTableDraft(op === 'addTable:items' ? 'items' : 'households', indicatorRows)] };
   }
   if (op === 'addSection') {
     if (draft.sections.length >= MAX_SECTIONS) return draft;
@@ -279,6 +288,8 @@ export interface ValidationContext {
   scopeOk(key: string): boolean;
   /** Case studies that exist, by id. */
   caseStudyExists(id: number): boolean;
+  /** Titles of the council-defined indicator rows, by key, for the messages. */
+  rowTitles?: ReadonlyMap<string, string>;
 }
 
 export interface Validated {
@@ -343,7 +354,7 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
     const chosen: { order: number; index: number; row: DraftRow }[] = [];
     t.rows.forEach((r, index) => {
       const rp = `${p}r.${r.key}.`;
-      const rowName = `${name} ${ROW_TITLES[r.key] ?? r.key}`;
+      const rowName = `${name} ${ROW_TITLES[r.key] ?? ctx.rowTitles?.get(r.key)?.trim() ?? r.key}`;
       const overrideText = text(`${rp}text`, `${rowName} 傾向の文言`, r.overrideText, 'line').trim();
       const footnoteMarker = text(`${rp}marker`, `${rowName} 注の記号`, r.footnoteMarker, 'line').trim();
       const footnote = text(`${rp}footnote`, `${rowName} 注の文`, r.footnote, 'line').trim();

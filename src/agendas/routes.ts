@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { authorize, can, type CurrentUser } from '../auth/access.js';
+import { can, type CurrentUser } from '../auth/access.js';
+import { guard, loadedAgendaSheet } from '../auth/guards.js';
 import type { Db } from '../db/index.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { isConfirmed, renderConfirmation, type Confirmation } from '../confirmation.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { currentFiscalYear, parseFiscalYear } from '../domain/fiscalYear.js';
-import { formatDateLong } from '../domain/dates.js';
+import { formatJapanDateTime } from '../web/japanTime.js';
 import { DEFAULT_THRESHOLDS, parseBasis } from '../domain/trend.js';
 import { defaultWindow, loadTrendTable, resolveScope } from '../trends/repository.js';
-import { pickerScopeChoices } from '../trends/routes.js';
-import { MAX_SHEET_YEARS, defaultContent, rowKeysOf, type AgendaTable, type PrintModel, type PrintTable } from './content.js';
+import { pickerScopeChoices } from '../trends/query.js';
+import { MAX_SHEET_YEARS, defaultContent, type AgendaTable, type PrintModel, type PrintTable } from './content.js';
 import { applyOp, draftFromBody, draftFromContent, opSchema, validateDraft, type Draft, type FieldErrors } from './form.js';
 import {
   contentOf,
@@ -18,7 +19,6 @@ import {
   deleteAgendaSheet,
   duplicateAgendaSheet,
   finalizeAgendaSheet,
-  getAgendaSheet,
   listAgendaSheets,
   listCaseStudyChoices,
   liveModel,
@@ -29,25 +29,20 @@ import {
   type AgendaSheetRow,
   type CaseStudyChoice,
 } from './repository.js';
-import { authorizeCompose, authorizeSheetRead, canReadSheet } from './access.js';
-import { buildPrintTable, cellKey, compareModels, fullWidthNumber, paragraphs, parenthesised, titleSegments } from './sheet.js';
+import { canReadSheet } from './access.js';
+import { buildPrintTable, cellKey, compareModels, paragraphs, parenthesised, titleSegments } from './sheet.js';
 import { editorNarrativePanel } from './narrative.js';
+import { agendaEditorView } from './editView.js';
+import { indicatorRowKeys, indicatorRowTitles } from './indicatorRows.js';
 
 const EDITOR_STYLES = ['agenda-editor.css'];
 const PRINT_STYLES = ['agenda-print.css'];
 
-const idParams = z.object({ id: z.string().regex(/^[1-9]\d{0,8}$/).transform(Number) });
 const versionBody = z.object({ version: z.string().regex(/^\d{1,9}$/).transform(Number) });
-
-function sheetId(request: FastifyRequest): number {
-  const parsed = idParams.safeParse(request.params);
-  if (!parsed.success) throw new NotFoundError('その議題シートは見つかりません。');
-  return parsed.data.id;
-}
 
 /** The confirmation page of a sheet's irreversible action, carrying the version the user saw. */
 function confirmSheetAction(reply: FastifyReply, request: FastifyRequest, db: Db, action: 'delete' | 'finalize' | 'unfinalize') {
-  const sheet = getAgendaSheet(db, sheetId(request));
+  const sheet = loadedAgendaSheet(request);
   const name = `「${sheet.heading}」`;
   const pages: Record<typeof action, Omit<Confirmation, 'action' | 'cancelUrl' | 'hidden'>> = {
     delete: { heading: `${name}を削除しますか`, lines: ['削除すると、このシートは一覧から消えます。元に戻せません。'], button: '削除する' },
@@ -74,19 +69,6 @@ function postedVersion(request: FastifyRequest): number {
   const parsed = versionBody.safeParse(request.body ?? {});
   // Without a version we cannot tell a stale page from a fresh one: treat it as stale.
   return parsed.success ? parsed.data.version : -1;
-}
-
-/** 令和8年11月23日 14:05 (Japan time) of an ISO timestamp. */
-export function formatJapanTimestamp(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${formatDateLong(`${parts.year}-${parts.month}-${parts.day}`)} ${parts.hour}:${parts.minute}`;
 }
 
 function flash(request: FastifyRequest, message: string): void {
@@ -142,7 +124,8 @@ function previewTables(db: Db, draft: Draft, fallback: { fromFy: number; toFy: n
     const scope = resolveScope(db, t.scope) ?? resolveScope(db, 'city')!;
     const spec = previewSpec(t, scope.key);
     const table = loadTrendTable(db, scope, { kind: spec.kind, fromFy: window.fromFy, toFy: window.toFy, basis: spec.basis, thresholds: spec.thresholds });
-    return buildPrintTable(i + 1, spec, table);
+    // Indicator rows that do not count in the window still show (blank) so they can be chosen.
+    return buildPrintTable(i + 1, spec, table, indicatorRowTitles(db));
   });
 }
 
@@ -163,23 +146,21 @@ async function renderEditor(app: FastifyInstance, request: FastifyRequest, reply
   const fallback = state.sheet ? { fromFy: state.sheet.fromFy, toFy: state.sheet.toFy } : defaultWindow(db, resolveScope(db, 'city')!, currentFiscalYear());
   reply.code(status);
   return reply.viewAsync('agendas/edit', {
-    title: state.sheet ? `議題シートの編集：${state.sheet.heading}` : '議題シートの作成',
     styles: EDITOR_STYLES,
-    sheet: state.sheet,
-    action: state.sheet ? `/agendas/${state.sheet.id}/edit` : '/agendas/new',
-    draft: state.draft,
-    errors: state.errors ?? {},
-    labels: state.labels ?? {},
-    notice: state.notice ?? null,
-    conflict: state.conflict ?? null,
-    previews: previewTables(db, state.draft, fallback),
+    ...agendaEditorView({
+      sheet: state.sheet,
+      draft: state.draft,
+      errors: state.errors ?? {},
+      labels: state.labels ?? {},
+      notice: state.notice ?? null,
+      conflict: state.conflict ?? null,
+      previews: previewTables(db, state.draft, fallback),
+      // By ward in a large city, around the scopes of the sheet's tables.
+      scopes: pickerScopeChoices(db, user, state.draft.tables.map((t) => t.scope)),
+      caseStudies: state.caseStudies ?? listCaseStudyChoices(db),
+    }),
     // 「引用できる数」: the narrative counts of the first table's scope and the sheet's last FY.
     narrative: editorNarrativePanel(db, state.draft.tables[0]?.scope, previewWindow(state.draft, fallback).toFy),
-    // By ward in a large city, around the scopes of the sheet's tables.
-    scopes: pickerScopeChoices(db, user, state.draft.tables.map((t) => t.scope)),
-    caseStudies: state.caseStudies ?? listCaseStudyChoices(db),
-    rowKeysOf,
-    fullWidthNumber,
   });
 }
 
@@ -189,7 +170,7 @@ function readEditorForm(app: FastifyInstance, request: FastifyRequest): { draft:
   const caseStudies = listCaseStudyChoices(app.database.db);
   const opRaw = Array.isArray(body.op) ? body.op[0] : body.op;
   const op = opSchema.safeParse(typeof opRaw === 'string' ? opRaw : 'save');
-  return { draft: draftFromBody(body, caseStudies.map((c) => c.id)), op: op.success ? op.data : 'save', caseStudies };
+  return { draft: draftFromBody(body, caseStudies.map((c) => c.id), indicatorRowKeys(app.database.db)), op: op.success ? op.data : 'save', caseStudies };
 }
 
 function validate(app: FastifyInstance, user: CurrentUser, draft: Draft, caseStudies: readonly CaseStudyChoice[]) {
@@ -201,6 +182,7 @@ function validate(app: FastifyInstance, user: CurrentUser, draft: Draft, caseStu
       return !!scope && can(user, 'read', scope.target);
     },
     caseStudyExists: (id) => known.has(id),
+    rowTitles: indicatorRowTitles(db),
   });
 }
 
@@ -211,11 +193,8 @@ const STRUCTURE_NOTICE = '表や項目を追加・削除しました。まだ保
 /** 議題シート: compose (city), view and print (city and ward). */
 export async function agendaRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
-  const readers = { roles: ['city', 'ward'] as const };
-  const composers = { roles: ['city'] as const };
 
-  app.get('/agendas', { config: readers }, async (request, reply) => {
-    authorize(request.user, 'read', { kind: 'city' });
+  app.get('/agendas', { preHandler: guard.city('read') }, async (request, reply) => {
     // Only the sheets this user may open: a ward user never sees the headings of another ward's sheets.
     const readable = listAgendaSheets(db).filter(({ sheet }) => canReadSheet(db, request.user, sheet));
     const sheets = readable.map(({ sheet, finalizedByName }) => ({
@@ -226,11 +205,11 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
       toFy: sheet.toFy,
       version: sheet.version,
       finalized: sheet.frozen !== null,
-      finalizedAt: formatJapanTimestamp(sheet.finalizedAt),
+      finalizedAt: formatJapanDateTime(sheet.finalizedAt),
       finalizedByName,
-      updatedAt: formatJapanTimestamp(sheet.updatedAt),
+      updatedAt: formatJapanDateTime(sheet.updatedAt),
     }));
-    return reply.viewAsync('agendas/index', { title: '議題シート', styles: EDITOR_STYLES, sheets, canCompose: request.user!.role === 'city' });
+    return reply.viewAsync('agendas/index', { title: '議題シート', styles: EDITOR_STYLES, sheets, canCompose: can(request.user!, 'admin', { kind: 'city' }) });
   });
 
   /** The editor as typed before a timeout (DESIGN §7), when the page was reached from signing in again; not saved yet. */
@@ -238,12 +217,11 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
     const resumed = resumedFormBody(db, request);
     if (!resumed) return null;
     const caseStudies = listCaseStudyChoices(db);
-    const draft = draftFromBody(resumed, caseStudies.map((c) => c.id));
+    const draft = draftFromBody(resumed, caseStudies.map((c) => c.id), indicatorRowKeys(db));
     return renderEditor(app, request, reply, { sheet, draft, notice: RESUMED_MESSAGE, caseStudies });
   }
 
-  app.get('/agendas/new', { config: composers }, async (request, reply) => {
-    authorizeCompose(request.user);
+  app.get('/agendas/new', { preHandler: guard.city('admin') }, async (request, reply) => {
     const resumed = resumedEditor(request, reply, null);
     if (resumed) return resumed;
     const window = defaultWindow(db, resolveScope(db, 'city')!, currentFiscalYear());
@@ -251,40 +229,38 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
       { heading: '議題（１）ア 小地域福祉活動の状況', subheading: '（地域での見守り・助け合いのためのネットワークづくり）', ...window },
       defaultContent(),
       0,
+      indicatorRowKeys(db),
     );
     return renderEditor(app, request, reply, { sheet: null, draft });
   });
 
-  app.post('/agendas/new', { config: composers }, async (request, reply) => {
-    authorizeCompose(request.user);
+  app.post('/agendas/new', { preHandler: guard.city('admin') }, async (request, reply) => {
     const { draft, op, caseStudies } = readEditorForm(app, request);
-    if (op !== 'save') return renderEditor(app, request, reply, { sheet: null, draft: applyOp(draft, op), notice: STRUCTURE_NOTICE, caseStudies });
-    const result = validate(app, request.user, draft, caseStudies);
+    if (op !== 'save') return renderEditor(app, request, reply, { sheet: null, draft: applyOp(draft, op, indicatorRowKeys(db)), notice: STRUCTURE_NOTICE, caseStudies });
+    const result = validate(app, request.user!, draft, caseStudies);
     if (!result.input) return renderEditor(app, request, reply, { sheet: null, draft, errors: result.errors, labels: result.labels, caseStudies }, 422);
-    const sheet = createAgendaSheet(db, result.input, request.user.id);
+    const sheet = createAgendaSheet(db, result.input, request.user!.id);
     flash(request, '議題シートを作成しました。');
     return reply.redirect(`/agendas/${sheet.id}/edit`, 303);
   });
 
-  app.get('/agendas/:id/edit', { config: composers }, async (request, reply) => {
-    authorizeCompose(request.user);
-    const sheet = getAgendaSheet(db, sheetId(request));
+  app.get('/agendas/:id/edit', { preHandler: guard.agendaSheet('admin') }, async (request, reply) => {
+    const sheet = loadedAgendaSheet(request);
     if (sheet.frozen !== null) return renderFinalized(request, reply, sheet);
     const resumed = resumedEditor(request, reply, sheet);
     if (resumed) return resumed;
-    return renderEditor(app, request, reply, { sheet, draft: draftFromContent(sheet, contentOf(sheet), sheet.version) });
+    return renderEditor(app, request, reply, { sheet, draft: draftFromContent(sheet, contentOf(sheet), sheet.version, indicatorRowKeys(db)) });
   });
 
-  app.post('/agendas/:id/edit', { config: composers }, async (request, reply) => {
-    authorizeCompose(request.user);
-    const sheet = getAgendaSheet(db, sheetId(request));
+  app.post('/agendas/:id/edit', { preHandler: guard.agendaSheet('admin') }, async (request, reply) => {
+    const sheet = loadedAgendaSheet(request);
     const { draft, op, caseStudies } = readEditorForm(app, request);
     if (sheet.frozen !== null) throw new ConflictError('このシートは確定済みのため変更できません。変更するには、先に確定を解除してください。');
-    if (op !== 'save') return renderEditor(app, request, reply, { sheet, draft: applyOp(draft, op), notice: STRUCTURE_NOTICE, caseStudies });
-    const result = validate(app, request.user, draft, caseStudies);
+    if (op !== 'save') return renderEditor(app, request, reply, { sheet, draft: applyOp(draft, op, indicatorRowKeys(db)), notice: STRUCTURE_NOTICE, caseStudies });
+    const result = validate(app, request.user!, draft, caseStudies);
     if (!result.input) return renderEditor(app, request, reply, { sheet, draft, errors: result.errors, labels: result.labels, caseStudies }, 422);
     const expected = /^\d{1,9}$/.test(draft.version) ? Number(draft.version) : -1;
-    const saved = updateAgendaSheet(db, sheet.id, result.input, expected, request.user.id);
+    const saved = updateAgendaSheet(db, sheet.id, result.input, expected, request.user!.id);
     if (saved.status === 'conflict') {
       // Keep what was typed; the next save (with the stored version) overwrites on purpose.
       return renderEditor(
@@ -294,7 +270,7 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
         {
           sheet: saved.stored,
           draft: { ...draft, version: String(saved.stored.version) },
-          conflict: { updatedAt: formatJapanTimestamp(saved.stored.updatedAt), heading: saved.stored.heading },
+          conflict: { updatedAt: formatJapanDateTime(saved.stored.updatedAt), heading: saved.stored.heading },
           caseStudies,
         },
         409,
@@ -304,64 +280,58 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(`/agendas/${sheet.id}/edit`, 303);
   });
 
-  app.post('/agendas/:id/duplicate', { config: composers }, async (request, reply) => {
-    authorizeCompose(request.user);
-    const copy = duplicateAgendaSheet(db, sheetId(request), request.user.id);
+  app.post('/agendas/:id/duplicate', { preHandler: guard.agendaSheet('admin') }, async (request, reply) => {
+    const copy = duplicateAgendaSheet(db, loadedAgendaSheet(request).id, request.user!.id);
     flash(request, '複製しました。複製したシートは下書きです。');
     return reply.redirect(`/agendas/${copy.id}/edit`, 303);
   });
 
-  app.post('/agendas/:id/delete', { config: composers }, async (request, reply) => {
-    authorizeCompose(request.user);
+  app.post('/agendas/:id/delete', { preHandler: guard.agendaSheet('admin') }, async (request, reply) => {
     if (!isConfirmed(request.body)) return confirmSheetAction(reply, request, db, 'delete');
-    const result = deleteAgendaSheet(db, sheetId(request), postedVersion(request), request.user.id);
+    const result = deleteAgendaSheet(db, loadedAgendaSheet(request).id, postedVersion(request), request.user!.id);
     if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
     flash(request, `「${result.sheet.heading}」を削除しました。`);
     return reply.redirect('/agendas', 303);
   });
 
-  app.post('/agendas/:id/finalize', { config: composers }, async (request, reply) => {
-    authorizeCompose(request.user);
-    const id = sheetId(request);
+  app.post('/agendas/:id/finalize', { preHandler: guard.agendaSheet('admin') }, async (request, reply) => {
+    const id = loadedAgendaSheet(request).id;
     if (!isConfirmed(request.body)) return confirmSheetAction(reply, request, db, 'finalize');
-    const result = finalizeAgendaSheet(db, id, postedVersion(request), request.user.id);
+    const result = finalizeAgendaSheet(db, id, postedVersion(request), request.user!.id);
     if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
     flash(request, '確定しました。このシートは、今後データが変わっても確定した数字で印刷されます。');
     return reply.redirect(`/agendas/${id}/edit`, 303);
   });
 
-  app.post('/agendas/:id/unfinalize', { config: composers }, async (request, reply) => {
-    authorizeCompose(request.user);
-    const id = sheetId(request);
+  app.post('/agendas/:id/unfinalize', { preHandler: guard.agendaSheet('admin') }, async (request, reply) => {
+    const id = loadedAgendaSheet(request).id;
     if (!isConfirmed(request.body)) return confirmSheetAction(reply, request, db, 'unfinalize');
-    const result = unfinalizeAgendaSheet(db, id, postedVersion(request), request.user.id);
+    const result = unfinalizeAgendaSheet(db, id, postedVersion(request), request.user!.id);
     if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
     flash(request, '確定を解除しました。シートは下書きに戻り、現在のデータで表示されます。');
     return reply.redirect(`/agendas/${id}/edit`, 303);
   });
 
   // A sheet's own address: city staff compose it, ward staff print it.
-  app.get('/agendas/:id', { config: readers }, async (request, reply) => {
-    const sheet = getAgendaSheet(db, sheetId(request));
-    authorizeSheetRead(db, request.user, sheet);
-    return reply.redirect(`/agendas/${sheet.id}/${request.user.role === 'city' ? 'edit' : 'print'}`, 303);
+  app.get('/agendas/:id', { preHandler: guard.agendaSheet('read') }, async (request, reply) => {
+    const sheet = loadedAgendaSheet(request);
+    return reply.redirect(`/agendas/${sheet.id}/${can(request.user!, 'admin', { kind: 'city' }) ? 'edit' : 'print'}`, 303);
   });
 
-  app.get('/agendas/:id/print', { config: readers }, async (request, reply) => {
-    const sheet = getAgendaSheet(db, sheetId(request));
-    authorizeSheetRead(db, request.user, sheet);
+  app.get('/agendas/:id/print', { preHandler: guard.agendaSheet('read') }, async (request, reply) => {
+    const sheet = loadedAgendaSheet(request);
     const model = printedModel(db, sheet);
     return reply.viewAsync('agendas/print', {
       title: sheet.heading,
       styles: PRINT_STYLES,
       bodyClass: 'agenda-print',
       mainClass: 'paper-main',
-      sheet: { id: sheet.id, finalized: sheet.frozen !== null, finalizedAt: formatJapanTimestamp(sheet.finalizedAt) },
+      sheet: { id: sheet.id, finalized: sheet.frozen !== null, finalizedAt: formatJapanDateTime(sheet.finalizedAt) },
       model,
       subheading: parenthesised(model.subheading),
       paragraphs,
       titleSegments,
-      canCompose: request.user!.role === 'city',
+      canCompose: can(request.user!, 'admin', { kind: 'city' }),
     });
   });
 
@@ -387,7 +357,7 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
       drift,
       cellKey,
       liveError,
-      finalizedAt: formatJapanTimestamp(sheet.finalizedAt),
+      finalizedAt: formatJapanDateTime(sheet.finalizedAt),
       finalizedBy: userDisplayName(db, sheet.finalizedBy),
       paragraphs,
     });

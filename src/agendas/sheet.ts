@@ -2,7 +2,8 @@
 // and compares a frozen print model with the live one (確定後の変化).
 import type { TrendTable } from '../trends/repository.js';
 import { warekiLong, warekiShort } from '../domain/fiscalYear.js';
-import { applyOverride } from '../domain/trend.js';
+import { applyOverride, computeTrend } from '../domain/trend.js';
+import { printedRowTitle } from '../trends/indicatorRows.js';
 import type { AgendaContent, AgendaTable, HeaderStyle, PrintCaseStudy, PrintCell, PrintModel, PrintRow, PrintTable } from './content.js';
 
 /** A case study's text as the register holds it. */
@@ -41,19 +42,25 @@ export function caseStudyLabel(index: number, total: number): string {
   return total === 1 ? '【取組事例】' : `【取組事例${circledNumber(index + 1)}】`;
 }
 
-/** One printed table from its settings and its loaded trend table (same window, same kind). */
-export function buildPrintTable(number: number, spec: AgendaTable, table: TrendTable): PrintTable {
+/**
+ * One printed table from its settings and its loaded trend table (same window, same kind).
+ * A chosen row the table does not have is left out, unless `blankRows` names
+ * its title: then it is printed blank (a council-defined indicator that does
+ * not count in the sheet's years, shown so in the editor).
+ */
+export function buildPrintTable(number: number, spec: AgendaTable, table: TrendTable, blankRows?: ReadonlyMap<string, string>): PrintTable {
   const byKey = new Map(table.rows.map((r) => [String(r.key), r]));
   const rows: PrintRow[] = [];
   for (const chosen of spec.rows) {
-    const row = byKey.get(chosen.key);
+    const title = blankRows?.get(chosen.key);
+    const row = byKey.get(chosen.key) ?? (title === undefined ? undefined : blankRow(table, title));
     if (!row) continue;
     const marker = chosen.footnoteMarker.trim();
     const { shown } = applyOverride(row.trend, { text: chosen.override.text.trim(), arrow: chosen.override.arrow, footnoteMarker: marker });
     rows.push({
       key: chosen.key,
       circled: row.circled,
-      title: row.title,
+      title: printedRowTitle(row),
       group: spec.kind === 'households' && chosen.key.startsWith('watched_') ? '見守り世帯数' : '',
       cells: row.values.map((c): PrintCell => ({ fiscalYear: c.fiscalYear, value: c.value, note: c.note, origin: c.origin })),
       label: shown,
@@ -75,6 +82,18 @@ export function buildPrintTable(number: number, spec: AgendaTable, table: TrendT
     rows,
     footnotes,
     note: spec.note,
+  };
+}
+
+/** A row with no figures and no label, for a chosen row the table does not have. */
+function blankRow(table: TrendTable, title: string): TrendTable['rows'][number] {
+  return {
+    key: 'ind:',
+    item: null,
+    circled: '',
+    title,
+    values: table.fiscalYears.map((fy) => ({ fiscalYear: fy, value: null, origin: 'none', note: null, districtsReported: 0, rollupValue: null })),
+    trend: computeTrend([], table.basis, table.thresholds),
   };
 }
 
@@ -121,8 +140,12 @@ const TITLE_BREAK = /(?<=ネットワーク|定例的に|計画策定|計画推�
 
 /** An item title in the pieces the paper keeps on one line each, so the printed rows break as seed 000's do. */
 export function titleSegments(title: string): string[] {
-  return title.split(TITLE_BREAK);
+  // A council's own long titles (seed 001) also break after punctuation and particles
+  // (、・のをがてに) and before （, so that they wrap inside the title column.
+  return title.split(TITLE_BREAK).flatMap((seg) => (seg.length > 12 ? seg.split(LONG_TITLE_BREAK) : [seg]));
 }
+
+const LONG_TITLE_BREAK = /(?<=[、・のをがてに])(?=[^）])|(?<=.)(?=（)/u;
 
 /** Paragraphs of a text as typed: blank lines separate paragraphs, single line breaks stay. */
 export function paragraphs(text: string): string[][] {

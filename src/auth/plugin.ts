@@ -2,9 +2,9 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { districts, users, wards, type Role } from '../db/schema.js';
-import { ForbiddenError } from '../errors.js';
+import { districts, users, wards } from '../db/schema.js';
 import type { CurrentUser } from './access.js';
+import { installGuards, type GuardSpec } from './guards.js';
 import { SignInThrottle } from './throttle.js';
 import { signedInAtOf } from './sessionStore.js';
 import { keepPendingForm, keptBody, SignedInUserCookie } from './pendingForms.js';
@@ -12,10 +12,8 @@ import { safeNext } from './routes.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** true: anyone may open it (sign-in page, static files). Default: signed-in users only. */
+    /** true: anyone may open it (sign-in page, static files); set by guard.public(). Default: signed-in users only. */
     public?: boolean;
-    /** Roles allowed on this route at all; the scope check happens in the handler via authorize(). */
-    roles?: readonly Role[];
   }
   interface FastifyRequest {
     user: CurrentUser | null;
@@ -56,7 +54,8 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   public: boolean;
-  roles: readonly Role[] | undefined;
+  /** The guard the route declares in its options (src/auth/guards.ts); undefined if it declares none. */
+  guard: GuardSpec | undefined;
 }
 
 /** True for requests that expect JSON rather than a page. */
@@ -98,12 +97,14 @@ export function currentUserLoader(db: Db): (userId: number, signedInAt: number) 
 }
 
 /**
- * Every route is for signed-in users unless its config says `public: true`;
- * `roles` narrows it further. Anonymous page requests go to the sign-in page,
- * anonymous JSON requests get 401.
+ * Every route is for signed-in users unless it declares guard.public(); its own
+ * guard then decides who may go further. Anonymous page requests go to the
+ * sign-in page, anonymous JSON requests get 401.
  */
 export const authPlugin = fp<AuthPluginOptions>(async (app, { db, secret }) => {
   app.decorateRequest('user', null);
+  // Before the registry's hook: it reads the guard each route declares into the route's config.
+  installGuards(app);
   const whoCookie = new SignedInUserCookie(secret, app.config.NODE_ENV === 'production', app.config.SESSION_MAX_HOURS * 3600);
   app.decorate('signedInUserCookie', whoCookie);
   const loadCurrentUser = currentUserLoader(db);
@@ -112,7 +113,7 @@ export const authPlugin = fp<AuthPluginOptions>(async (app, { db, secret }) => {
   app.decorate('registeredRoutes', registered);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      registered.push({ method, url: route.url, public: route.config?.public === true, roles: route.config?.roles });
+      registered.push({ method, url: route.url, public: route.config?.public === true, guard: route.config?.guard });
     }
   });
 
@@ -136,7 +137,7 @@ export const authPlugin = fp<AuthPluginOptions>(async (app, { db, secret }) => {
       if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
       return reply.redirect(loginAfterLostSession(db, whoCookie, request), 303);
     }
-    if (config.roles && !config.roles.includes(request.user.role)) throw new ForbiddenError();
+    // Who may go further is the route's own guard (src/auth/guards.ts), which runs next.
   });
 });
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { guard } from './guards.js';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../db/schema.js';
@@ -7,9 +8,7 @@ import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { endSessionsOfUser } from './sessionStore.js';
 import { holdBack, waitText } from './throttle.js';
 import { findPendingForm, TIMEOUT_MESSAGE } from './pendingForms.js';
-
-/** A posted text field: anything that is not a string (e.g. a repeated field, which formbody turns into an array) reads as empty; cut to `max`. */
-export const postedText = (max: number) => z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string()).transform((s) => s.slice(0, max));
+import { fieldsOf, postedText } from '../web/params.js';
 
 const signInSchema = z.object({
   login: postedText(100).transform((s) => s.trim()),
@@ -21,11 +20,6 @@ const signInSchema = z.object({
 });
 
 const loginPageQuery = z.object({ next: postedText(2000), resume: postedText(100), timeout: postedText(10) });
-
-/** Request bodies and queries as objects; anything else (a JSON array, a bare string) reads as empty. */
-export function fieldsOf(input: unknown): Record<string, unknown> {
-  return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
-}
 
 const NEXT_BASE = 'http://x.invalid';
 
@@ -69,7 +63,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     return reply.viewAsync('auth/login', { title: 'ログイン', login, next: safeNext(next), error, resume: /^[A-Za-z0-9_-]{1,64}$/.test(resume) ? resume : '', notice });
   };
 
-  app.get('/login', { config: { public: true } }, async (request, reply) => {
+  app.get('/login', { preHandler: guard.public() }, async (request, reply) => {
     if (request.user) return reply.redirect('/', 303);
     const query = loginPageQuery.parse(fieldsOf(request.query));
     // A form posted after the session ended lands here: say why, and keep the way back to it.
@@ -80,8 +74,8 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/login',
     {
+      preHandler: guard.public(),
       config: {
-        public: true,
         // A coarse flood guard per address; the real throttle below counts failures only.
         rateLimit: {
           max: 60,
@@ -146,7 +140,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post('/logout', { config: { public: true } }, async (request, reply) => {
+  app.post('/logout', { preHandler: guard.public() }, async (request, reply) => {
     const userId = request.session.userId;
     if (typeof userId === 'number') {
       // Signing out ends every session of the user, on every device (one commit with its audit row).

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { guard, loadedDistrict } from '../auth/guards.js';
 import { currentFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import type { DistrictWithWard } from '../districts/repository.js';
 import { isConfirmed, renderConfirmation } from '../confirmation.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { conflictRows, formVersion, type ConflictRow, type FormValues } from '../registers/form.js';
-import { canWriteDistrict, districtOfRequest, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
+import { canWriteDistrict, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
 import {
   CASE_STUDY_NOT_FOUND,
   createCaseStudy,
@@ -60,8 +61,8 @@ export async function caseStudyRoutes(app: FastifyInstance): Promise<void> {
     );
   }
 
-  app.get('/districts/:code/case-studies', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'read');
+  app.get('/districts/:code/case-studies', { preHandler: guard.district('read') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const years: { fiscalYear: number; label: string; entries: (CaseStudyRow & { excerpt: string })[] }[] = [];
     for (const row of listCaseStudies(db, district.id)) {
       let year = years[years.length - 1];
@@ -77,15 +78,15 @@ export async function caseStudyRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get('/districts/:code/case-studies/new', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.get('/districts/:code/case-studies/new', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const resumed = resumedFormBody(db, request);
     if (resumed) return renderForm(reply, { district, caseStudy: null, values: parseCaseStudyForm(resumed).values, notice: RESUMED_MESSAGE });
     return renderForm(reply, { district, caseStudy: null, values: { fiscal_year: warekiLong(currentFiscalYear()) } });
   });
 
-  app.post('/districts/:code/case-studies/new', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/case-studies/new', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const form = parseCaseStudyForm(request.body);
     if (!form.ok) return renderForm(reply, { district, caseStudy: null, values: form.values, errors: form.errors }, 422);
     const row = createCaseStudy(db, district.id, form.data, request.user!.id);
@@ -93,8 +94,8 @@ export async function caseStudyRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(listUrl(district), 303);
   });
 
-  app.get('/districts/:code/case-studies/:id', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'read');
+  app.get('/districts/:code/case-studies/:id', { preHandler: guard.district('read') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const caseStudy = caseStudyOf(request, district);
     return renderRegisterPage(reply, 'caseStudies/show', {
       title: `${caseStudy.title}（取組事例）`,
@@ -105,8 +106,8 @@ export async function caseStudyRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get('/districts/:code/case-studies/:id/edit', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.get('/districts/:code/case-studies/:id/edit', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const caseStudy = caseStudyOf(request, district);
     const resumed = resumedFormBody(db, request);
     if (resumed) {
@@ -115,8 +116,8 @@ export async function caseStudyRoutes(app: FastifyInstance): Promise<void> {
     return renderForm(reply, { district, caseStudy, values: caseStudyFormValues(caseStudy) });
   });
 
-  app.post('/districts/:code/case-studies/:id/edit', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/case-studies/:id/edit', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const caseStudy = caseStudyOf(request, district);
     const version = formVersion(request.body);
     const form = parseCaseStudyForm(request.body);
@@ -130,8 +131,8 @@ export async function caseStudyRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(listUrl(district), 303);
   });
 
-  app.post('/districts/:code/case-studies/:id/delete', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/case-studies/:id/delete', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const caseStudy = caseStudyOf(request, district);
     if (!isConfirmed(request.body)) {
       return renderConfirmation(reply, {

@@ -1,8 +1,7 @@
-// Links between trend pages, charts and exports, and the per-row sparkline.
-// Kept apart from the routes so the trend pages can use them without an import cycle.
+// The unit and table of a trend row, and the per-row sparkline (links between trend pages, charts and
+// exports are built in src/web/urls.ts).
 import { isHouseholdRowKey, ITEMS } from '../domain/items.js';
 import { warekiShort } from '../domain/fiscalYear.js';
-import type { TrendQuery } from '../trends/routes.js';
 import type { TableKind, TrendRow } from '../trends/table.js';
 import { sparkline } from './svg.js';
 
@@ -17,25 +16,6 @@ export function unitOf(key: string): string {
 /** The table kind a row key belongs to. */
 export function kindOfRow(key: string): TableKind {
   return isHouseholdRowKey(key) ? 'households' : 'items';
-}
-
-/** Query string of a trend request, for links between trend pages, charts and exports. */
-export function trendQueryString(q: TrendQuery, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams({
-    scope: q.scope.key,
-    from: String(q.fromFy),
-    to: String(q.toFy),
-    basis: q.basis,
-    flat: String(q.thresholds.flat),
-    strong: String(q.thresholds.strong),
-    ...extra,
-  });
-  return params.toString();
-}
-
-/** Link to the chart page of a row. */
-export function chartHref(q: TrendQuery, rowKey: string): string {
-  return `/charts/trend?${trendQueryString(q, { item: rowKey })}`;
 }
 
 /** A small sparkline of a trend row (screen only). */

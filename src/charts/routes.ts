@@ -1,17 +1,25 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { guard } from '../auth/guards.js';
 import { z } from 'zod';
 import type { Database$ } from '../db/index.js';
-import { ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { isIndicatorRowKey } from '../indicators/rowKeys.js';
 import { HOUSEHOLD_ROWS, ITEMS } from '../domain/items.js';
 import { warekiShort } from '../domain/fiscalYear.js';
-import { cachedTrendTable, parseTrendQuery, trendCacheKey, type TrendQuery } from '../trends/routes.js';
+import { parseTrendQuery, trendCacheKey, type TrendQuery } from '../trends/query.js';
+import { cachedTrendTable } from '../trends/tables.js';
 import { figuresCache } from '../trends/cache.js';
 import type { TrendRow } from '../trends/table.js';
 import { lineChart } from './svg.js';
-import { kindOfRow, trendQueryString, unitOf } from './links.js';
+import { kindOfRow, unitOf } from './links.js';
+import { trendQueryString } from '../web/urls.js';
 
 const ROW_KEYS = [...ITEMS.map((d) => String(d.item)), ...HOUSEHOLD_ROWS.map((r) => r.key)] as [string, ...string[]];
-const itemQuery = z.object({ item: z.enum(ROW_KEYS, { message: '項目の指定が正しくありません（1〜7 など）。' }) });
+const ITEM_MESSAGE = '項目の指定が正しくありません（1〜7 など）。';
+// The seven items and household rows, or a council-defined indicator's row (`ind:<key>`, `ind:<key>:<category>`).
+const itemQuery = z.object({
+  item: z.union([z.enum(ROW_KEYS), z.string().max(120).refine(isIndicatorRowKey)], { message: ITEM_MESSAGE }),
+});
 
 interface ChartData {
   query: TrendQuery;
@@ -25,18 +33,18 @@ function loadChart(database: Database$, request: FastifyRequest): ChartData {
   const query = parseTrendQuery(database.db, request.user!, request.query);
   const parsed = itemQuery.safeParse(request.query ?? {});
   if (!parsed.success) {
-    const message = '項目の指定が正しくありません（1〜7 など）。';
-    throw new ValidationError({ item: message }, message);
+    throw new ValidationError({ item: ITEM_MESSAGE }, ITEM_MESSAGE);
   }
   const key = parsed.data.item;
   // The drawn chart is the same for everyone who may see the scope: cached until the next write.
   const chart = figuresCache(database.sqlite).get(trendCacheKey(query, 'chart', { item: key }), () => {
     const table = cachedTrendTable(database, query, kindOfRow(key));
-    const row = table.rows.find((r) => String(r.key) === key)!;
+    const row = table.rows.find((r) => String(r.key) === key);
+    if (!row) throw new NotFoundError('その項目はこの期間の推移表にありません。');
     const title = `${row.circled ? row.circled + ' ' : ''}${row.title}（${query.scope.label}）`;
     const svg = lineChart(
       row.values.map((c) => ({ label: warekiShort(c.fiscalYear), value: c.value, note: c.note })),
-      { title, unit: unitOf(key), idPrefix: `chart-${key}` },
+      { title, unit: row.indicator?.unit ?? unitOf(key), idPrefix: `chart-${key.replace(/[^A-Za-z0-9_-]/g, '-')}` },
     );
     return { row, title, svg };
   });
@@ -45,7 +53,7 @@ function loadChart(database: Database$, request: FastifyRequest): ChartData {
 
 /** グラフ: one row of a trend table as a line chart, drawn on the server. */
 export async function chartRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/charts/trend', async (request, reply) => {
+  app.get('/charts/trend', { preHandler: guard.scope('read') }, async (request, reply) => {
     const chart = loadChart(app.database, request);
     const q = chart.query;
     const kind = kindOfRow(String(chart.row.key));
@@ -58,7 +66,7 @@ export async function chartRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get('/charts/trend.svg', async (request, reply) => {
+  app.get('/charts/trend.svg', { preHandler: guard.scope('read') }, async (request, reply) => {
     const chart = loadChart(app.database, request);
     return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'private, no-store').send(`<?xml version="1.0" encoding="UTF-8"?>\n${chart.svg}\n`);
   });

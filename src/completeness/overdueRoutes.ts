@@ -1,19 +1,21 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { authorize, type CurrentUser } from '../auth/access.js';
-import { NotFoundError } from '../errors.js';
+import type { CurrentUser } from '../auth/access.js';
+import { guard } from '../auth/guards.js';
 import { currentFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import { formatDateLong } from '../domain/dates.js';
 import { todayInJapan } from '../domain/due.js';
 import { getSettings } from '../settings/repository.js';
 import { listWards } from '../districts/repository.js';
-import { blankToUndefined, fiscalYearParam, parseOr422 } from '../fiscalYears/routes.js';
-import { contentDisposition, CSV_TYPE, toCsv } from '../exports/files.js';
+import { blankToUndefined, fiscalYearParam, wardIdParam } from '../web/params.js';
+import { parseInput } from '../web/replies.js';
+import { contentDisposition, CSV_TYPE, toCsv } from '../web/files.js';
 import { overdueList, type OverdueWard } from './overdue.js';
+import { overdueView } from './overdueView.js';
 
 const query = z.object({
   fy: z.preprocess(blankToUndefined, fiscalYearParam.optional()),
-  ward: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(1_000_000_000).optional()),
+  ward: z.preprocess(blankToUndefined, wardIdParam.optional()),
 });
 
 /** Columns of /completeness/overdue.csv: one row per district and overdue month. */
@@ -34,39 +36,34 @@ export async function overdueRoutes(app: FastifyInstance): Promise<void> {
 
   function load(request: FastifyRequest) {
     const user = request.user as CurrentUser;
-    const q = parseOr422(query, request.query);
-    const wardId = q.ward ?? (user.role === 'ward' ? (user.wardId ?? -1) : undefined);
-    authorize(user, 'read', wardId === undefined ? { kind: 'city' } : { kind: 'ward', wardId });
+    const q = parseInput(query, request.query);
+    // The guard loaded the ward (ward staff: their own; city staff: the one chosen, or null for every ward).
+    const wardId = request.ward?.id;
     const allWards = listWards(db);
-    if (wardId !== undefined && !allWards.some((w) => w.id === wardId)) throw new NotFoundError('指定された区が見つかりません。');
     const fy = q.fy ?? currentFiscalYear();
-    const list = overdueList(db, { fiscalYear: fy, wardIds: wardId === undefined ? undefined : [wardId], today: todayInJapan(), dueDay: getSettings(db).reportDueDay });
-    const scopeLabel = wardId === undefined ? '全市' : allWards.find((w) => w.id === wardId)!.name;
-    return { user, fy, wardId, allWards, list, scopeLabel };
+    const today = todayInJapan();
+    const list = overdueList(db, { fiscalYear: fy, wardIds: wardId === undefined ? undefined : [wardId], today, dueDay: getSettings(db).reportDueDay });
+    const scopeLabel = request.ward?.name ?? '全市';
+    return { user, fy, wardId, allWards, list, scopeLabel, today };
   }
 
-  app.get('/completeness/overdue', { config: { roles: ['ward', 'city'] } }, async (request, reply) => {
-    const { user, fy, wardId, allWards, list, scopeLabel } = load(request);
-    const csvQuery = new URLSearchParams({ fy: String(fy), ...(wardId === undefined ? {} : { ward: String(wardId) }) });
+  app.get('/completeness/overdue', { preHandler: guard.ward('read', { wholeCity: true }) }, async (request, reply) => {
+    const { user, fy, wardId, allWards, list, scopeLabel, today } = load(request);
     return reply.viewAsync('completeness/overdue', {
-      title: `期限超過の一覧（${scopeLabel}・${warekiLong(fy)}）`,
       styles: ['admin.css', 'overdue.css'],
-      list,
-      scopeLabel,
-      fy,
-      fyLabel: warekiLong(fy),
-      years: [...new Set([currentFiscalYear(), currentFiscalYear() - 1, fy])].sort((a, b) => b - a).map((y) => ({ fiscalYear: y, label: `${warekiLong(y)}（${y}年度）` })),
-      wards: user.role === 'city' ? allWards : [],
-      filter: { ward: wardId ?? null },
-      csvUrl: `/completeness/overdue.csv?${csvQuery.toString()}`,
-      districtCount: list.reduce((n, w) => n + w.districts.length, 0),
-      monthCount: list.reduce((n, w) => n + w.monthCount, 0),
-      formatDate: formatDateLong,
-      todayLabel: formatDateLong(todayInJapan()),
+      ...overdueView({
+        fiscalYear: fy,
+        years: [...new Set([currentFiscalYear(), currentFiscalYear() - 1, fy])].sort((a, b) => b - a),
+        scopeLabel,
+        wardChoices: user.role === 'city' ? allWards : null,
+        ward: wardId ?? null,
+        list,
+        today,
+      }),
     });
   });
 
-  app.get('/completeness/overdue.csv', { config: { roles: ['ward', 'city'] } }, async (request, reply) => {
+  app.get('/completeness/overdue.csv', { preHandler: guard.ward('read', { wholeCity: true }) }, async (request, reply) => {
     const { fy, list, scopeLabel } = load(request);
     const body = toCsv([{ name: '期限超過', header: OVERDUE_CSV_HEADER, rows: overdueCsvRows(list), widths: [] }]);
     return reply

@@ -1,18 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { authorize } from '../auth/access.js';
-import { NotFoundError } from '../errors.js';
-import { currentFiscalYear, monthsOfFiscalYear, warekiLong } from '../domain/fiscalYear.js';
+import { guard } from '../auth/guards.js';
+import { currentFiscalYear, monthsOfFiscalYear } from '../domain/fiscalYear.js';
 import { todayInJapan } from '../domain/due.js';
 import { getSettings } from '../settings/repository.js';
 import { listDistricts, listWards } from '../districts/repository.js';
-import { blankToUndefined, fiscalYearParam, parseOr422 } from '../fiscalYears/routes.js';
+import { blankToUndefined, fiscalYearParam, wardIdParam } from '../web/params.js';
+import { parseInput } from '../web/replies.js';
 import { buildCompletenessGrid, buildWardSummary } from './status.js';
 import { activeDistrictCount, reportedDistrictMonths, wardMonthCounts } from './repository.js';
 import { fiscalYearsOfScope } from '../trends/dataYears.js';
 import { notDueByWardMonth, successionBounds } from '../successions/repository.js';
 import { reviewStatesInRange } from '../reviews/repository.js';
 import { isFiscalYearClosed } from '../fiscalYears/repository.js';
+import { completenessView, type CellReview } from './view.js';
 
 /**
  * Above this many districts the city's page shows one row per ward (each
@@ -23,7 +24,7 @@ export const CITY_GRID_MAX_DISTRICTS = 300;
 
 const query = z.object({
   fy: z.preprocess(blankToUndefined, fiscalYearParam.optional()),
-  ward: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(1_000_000_000).optional()),
+  ward: z.preprocess(blankToUndefined, wardIdParam.optional()),
   view: z.preprocess(blankToUndefined, z.enum(['wards', 'districts']).optional()),
   /** Only the districts with overdue months (the gaps), out of a long grid. */
   gaps: z.preprocess(blankToUndefined, z.literal('1').optional()),
@@ -33,18 +34,16 @@ const query = z.object({
 export async function completenessRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
 
-  app.get('/completeness', { config: { roles: ['ward', 'city'] } }, async (request, reply) => {
+  // Ward staff see their own ward; city staff the whole city or one ward.
+  app.get('/completeness', { preHandler: guard.ward('read', { wholeCity: true }) }, async (request, reply) => {
     const user = request.user!;
-    const q = parseOr422(query, request.query);
-    // Ward staff see their own ward; city staff the whole city or one ward.
-    const wardId = q.ward ?? (user.role === 'ward' ? (user.wardId ?? -1) : undefined);
-    authorize(user, 'read', wardId === undefined ? { kind: 'city' } : { kind: 'ward', wardId });
+    const q = parseInput(query, request.query);
+    const wardId = request.ward?.id;
 
     const current = currentFiscalYear();
     const fy = q.fy ?? current;
     const allWards = listWards(db);
-    const wards = wardId === undefined ? allWards : allWards.filter((w) => w.id === wardId);
-    if (wards.length === 0 && wardId !== undefined) throw new NotFoundError('指定された区が見つかりません。');
+    const wards = request.ward ? [request.ward] : allWards;
     const months = monthsOfFiscalYear(fy);
     const { reportDueDay } = getSettings(db);
     const today = todayInJapan();
@@ -53,7 +52,7 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
       wardId === undefined && q.view !== 'districts' && (q.view === 'wards' || activeDistrictCount(db, fy) > CITY_GRID_MAX_DISTRICTS);
     let grid = null;
     let summary = null;
-    let reviewStates: Record<string, string> = {};
+    let reviewStates: ReadonlyMap<string, CellReview> = new Map();
     if (byWard) {
       const counts = wardMonthCounts(db, fy, months[0], months[11]);
       summary = buildWardSummary({ fiscalYear: fy, wards, districts: counts.districts, reported: counts.reported, today, dueDay: reportDueDay, notDue: notDueByWardMonth(db, fy) });
@@ -63,30 +62,28 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
       const bounds = successionBounds(db);
       grid = buildCompletenessGrid({ fiscalYear: fy, wards, districts, reported, today, dueDay: reportDueDay, bounds });
       // 区社協の確認 (DESIGN §7): 提出済み / 確認済み / 差し戻し of every reported cell.
-      reviewStates = Object.fromEntries(reviewStatesInRange(db, months[0], months[11], wardId === undefined ? undefined : districts.map((d) => d.id)));
+      reviewStates = reviewStatesInRange(db, months[0], months[11], wardId === undefined ? undefined : districts.map((d) => d.id));
     }
 
     // Years with reports: one index step per year, not a count over every report.
-    const years = [...new Set([...fiscalYearsOfScope(db, { type: 'city', id: 0 }, { published: false }), current, fy])]
-      .sort((a, b) => b - a)
-      .map((y) => ({ fiscalYear: y, label: `${warekiLong(y)}（${y}年度）` }));
-    const scopeLabel = wardId === undefined ? '全市' : (wards[0]?.name ?? '');
+    const years = [...new Set([...fiscalYearsOfScope(db, { type: 'city', id: 0 }, { published: false }), current, fy])].sort((a, b) => b - a);
     return reply.viewAsync('completeness/index', {
-      title: `報告状況（${scopeLabel}・${warekiLong(fy)}）`,
       styles: ['admin.css', 'completeness.css'],
       mainClass: 'wide',
-      grid,
-      summary,
-      years,
-      wards: user.role === 'city' ? allWards : [],
-      filter: { fy, ward: wardId ?? null, gaps: q.gaps === '1' },
-      scopeLabel,
-      fyLabel: warekiLong(fy),
-      dueDay: reportDueDay,
-      showCity: wardId === undefined,
-      reviewStates,
-      // Accepting many at once: ward and city staff, while the year is open.
-      canReview: grid !== null && !isFiscalYearClosed(db, fy),
+      ...completenessView({
+        fiscalYear: fy,
+        years,
+        scopeLabel: wardId === undefined ? '全市' : (wards[0]?.name ?? ''),
+        wardChoices: user.role === 'city' ? allWards : null,
+        filter: { ward: wardId ?? null, gaps: q.gaps === '1' },
+        dueDay: reportDueDay,
+        grid,
+        summary,
+        reviewStates,
+        // Accepting many at once: ward and city staff, while the year is open.
+        yearOpen: !isFiscalYearClosed(db, fy),
+        showCity: wardId === undefined,
+      }),
     });
   });
 }

@@ -1,28 +1,10 @@
 // Pure: which district-months have been reported, and what is missing (DESIGN §7).
-import { isMonthInBounds, isMonthOver, isOverdue, dueDate, type ReportingBounds } from '../domain/due.js';
+import { isMonthInBounds, isMonthOver, isOverdue, dueDate, reportKey, reportStatus, type ReportStatus, type ReportingBounds } from '../domain/due.js';
 import { isDistrictActive, type DistrictSpan } from '../domain/rollup.js';
 import { monthsOfFiscalYear } from '../domain/fiscalYear.js';
 
-/**
- * reported: a report with at least one count; overdue: not reported after the due day;
- * awaiting: the month is over but its due day has not passed; upcoming: the month is not over;
- * inactive: the district did not exist in that fiscal year (merged or not yet formed).
- */
-export type ReportStatus = 'reported' | 'overdue' | 'awaiting' | 'upcoming' | 'inactive';
-
-/** The status of one district-month on day `today` ('YYYY-MM-DD'). */
-export function reportStatus(input: { reported: boolean; month: string; today: string; dueDay: number; active: boolean }): ReportStatus {
-  if (!input.active) return 'inactive';
-  if (input.reported) return 'reported';
-  if (isOverdue(input.month, input.today, input.dueDay)) return 'overdue';
-  if (isMonthOver(input.month, input.today)) return 'awaiting';
-  return 'upcoming';
-}
-
-/** Key of a district-month in the set of reported ones. */
-export function reportKey(districtId: number, month: string): string {
-  return `${districtId}:${month}`;
-}
+// The status of one district-month is domain logic (src/domain/due.ts), shared with the district list.
+export { reportKey, reportStatus, type ReportStatus } from '../domain/due.js';
 
 export interface GridDistrict extends DistrictSpan {
   code: string;

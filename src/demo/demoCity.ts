@@ -5,6 +5,8 @@
  * whose magnitudes continue that series.
  */
 import { createDemoAgendaSheet } from '../agendas/demo.js';
+import { createDemoIndicatorSheet } from './indicatorSheet.js';
+import { HELP_BREAKDOWN_DISTRICTS, SEED_001_WARD, insertDemoIndicators } from './indicators.js';
 import { count, eq, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/index.js';
@@ -129,6 +131,19 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
     // The figures of record of every year the demo records cover (DESIGN §7).
     recomputeFiscalYears(tx, fiscalYearsOfRecords(tx, now));
 
+    // Council-defined indicators (DESIGN §11): seed 001's ward-yearly table entered by one
+    // ward, and seed 004's kinds of help for a few of its districts' ② (from R6 on).
+    const breakdownIds = new Set(HELP_BREAKDOWN_DISTRICTS.map((code) => districtIds.get(code)));
+    insertDemoIndicators(
+      tx,
+      wardIds.get(SEED_001_WARD)!,
+      reports
+        .filter((r) => breakdownIds.has(r.districtId) && r.mutualAidCases !== null && r.mutualAidCases !== undefined)
+        .map((r) => ({ districtId: r.districtId, month: r.month, mutualAidCases: r.mutualAidCases! })),
+      clock.lastReportMonth,
+      nowIso,
+    );
+
     tx.insert(publishedFigures)
       .values(SEED_FIGURES.map((f) => ({ item: f.item, fiscalYear: f.fiscalYear, scopeType: 'city' as const, scopeId: 0, value: f.value, note: f.note, updatedBy: null, updatedAt: nowIso })))
       .run();
@@ -170,6 +185,8 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
     // The finalised sheet that reproduces seed 000's first page, composed by the demo city user.
     const cityUser = db.select({ id: users.id }).from(users).where(eq(users.login, 'demo-city')).get();
     createDemoAgendaSheet(db, cityUser?.id ?? null);
+    // A draft sheet that prints seed 001's indicator table.
+    createDemoIndicatorSheet(db, cityUser?.id ?? null, clock.lastReportMonth);
   }
   return created;
 }

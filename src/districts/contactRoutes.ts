@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { authorize } from '../auth/access.js';
-import { NotFoundError } from '../errors.js';
+import { guard, loadedDistrict } from '../auth/guards.js';
 import type { FormValues } from '../registers/form.js';
-import { districtTarget, getDistrictByCode, type DistrictWithWard } from './repository.js';
+import type { DistrictWithWard } from './repository.js';
 import { CONTACT_LABELS, contactsFormValues, parseContactsForm, updateDistrictContacts } from './contacts.js';
+import { districtContactsUrl } from '../web/urls.js';
 
 /**
  * 連絡先 (担当者名・電話・メール) of a district: city staff, staff of the
@@ -12,14 +11,6 @@ import { CONTACT_LABELS, contactsFormValues, parseContactsForm, updateDistrictCo
  */
 export async function districtContactRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
-
-  function districtOf(request: FastifyRequest): DistrictWithWard {
-    const params = z.object({ code: z.string().min(1).max(50) }).safeParse(request.params);
-    if (!params.success) throw new NotFoundError('その校(地)区は見つかりません。');
-    const district = getDistrictByCode(db, params.data.code);
-    authorize(request.user, 'write', districtTarget(district));
-    return district;
-  }
 
   function render(request: FastifyRequest, reply: FastifyReply, page: { district: DistrictWithWard; values: FormValues; errors?: Record<string, string> }, status = 200) {
     reply.code(status);
@@ -32,7 +23,7 @@ export async function districtContactRoutes(app: FastifyInstance): Promise<void>
       title: `連絡先（${page.district.name}）`,
       styles: ['registers.css', 'districts.css'],
       district: page.district,
-      action: `/districts/${encodeURIComponent(page.district.code)}/contacts`,
+      action: districtContactsUrl(page.district),
       labels: CONTACT_LABELS,
       values: page.values,
       errors: page.errors ?? {},
@@ -40,17 +31,17 @@ export async function districtContactRoutes(app: FastifyInstance): Promise<void>
     });
   }
 
-  app.get('/districts/:code/contacts', async (request, reply) => {
-    const district = districtOf(request);
+  app.get('/districts/:code/contacts', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     return render(request, reply, { district, values: contactsFormValues(district) });
   });
 
-  app.post('/districts/:code/contacts', async (request, reply) => {
-    const district = districtOf(request);
+  app.post('/districts/:code/contacts', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const form = parseContactsForm(request.body);
     if (!form.ok) return render(request, reply, { district, values: form.values, errors: form.errors }, 422);
     const changed = updateDistrictContacts(db, { id: district.id, input: form.data, userId: request.user!.id });
     request.session.flash = changed ? `${district.name}の連絡先を保存しました。` : '変更はありませんでした。';
-    return reply.redirect(`/districts/${encodeURIComponent(district.code)}/contacts`, 303);
+    return reply.redirect(districtContactsUrl(district), 303);
   });
 }

@@ -1,19 +1,16 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { authorize, can } from '../auth/access.js';
-import { NotFoundError } from '../errors.js';
-import { currentFiscalYear, currentMonth, fiscalYearOfMonth, monthLabelLong, previousMonth, warekiLong } from '../domain/fiscalYear.js';
-import { dueDate, todayInJapan } from '../domain/due.js';
-import { isDistrictActive } from '../domain/rollup.js';
+import { guard, loadedDistrict } from '../auth/guards.js';
+import { currentFiscalYear, currentMonth, previousMonth, warekiLong } from '../domain/fiscalYear.js';
+import { todayInJapan } from '../domain/due.js';
 import { getSettings } from '../settings/repository.js';
-import { reportedDistrictMonths } from '../completeness/repository.js';
-import { reportKey, reportStatus, type ReportStatus } from '../completeness/status.js';
-import { blankToUndefined, parseOr422 } from '../fiscalYears/routes.js';
+import { reportedDistrictMonths } from '../figures/reportedMonths.js';
+import { blankToUndefined, wardIdParam } from '../web/params.js';
+import { parseInput } from '../web/replies.js';
 import { isConfirmed, renderConfirmation } from '../confirmation.js';
 import { conflictRows, type ConflictRow, type FormValues } from '../registers/form.js';
 import {
   createDistrict,
-  districtTarget,
   DistrictEndRefused,
   endDistrict,
   endRefusal,
@@ -26,10 +23,12 @@ import {
   type DistrictWithWard,
   type DistrictWriteResult,
 } from './repository.js';
+import { activeYearsText, districtListView } from './view.js';
 import { DISTRICT_LABELS, districtDisplay, editFormValues, parseCreateForm, parseEditForm, parseEndForm } from './form.js';
+import { districtUrl } from '../web/urls.js';
 
 const listQuery = z.object({
-  ward: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(1_000_000_000).optional()),
+  ward: z.preprocess(blankToUndefined, wardIdParam.optional()),
   q: z.preprocess(blankToUndefined, z.string().max(50).optional()),
 });
 
@@ -49,111 +48,48 @@ export function matchesSearch(d: Pick<DistrictWithWard, 'name' | 'kana' | 'code'
   return [d.name, d.kana, d.code].some((s) => searchKey(s).includes(key));
 }
 
-/** 令和4年度〜 / 〜令和4年度 / 平成30年度〜令和4年度; '' for a district that always existed. */
-export function activeYearsText(d: Pick<DistrictWithWard, 'activeFrom' | 'activeTo'>): string {
-  if (d.activeFrom === null && d.activeTo === null) return '';
-  return `${d.activeFrom === null ? '' : warekiLong(d.activeFrom)}〜${d.activeTo === null ? '' : warekiLong(d.activeTo)}`;
-}
-
-function dueText(month: string, dueDay: number): string {
-  const [, m, d] = dueDate(month, dueDay).split('-');
-  return `期限 ${Number(m)}月${Number(d)}日`;
-}
-
-const STATUS_TEXT: Record<ReportStatus, string> = {
-  reported: '報告済み',
-  overdue: '期限超過',
-  awaiting: '未報告',
-  upcoming: '未報告',
-  inactive: '対象外',
-};
+// The list's view data (and the active-years words the forms share) live in view.ts.
+export { activeYearsText };
 
 /** 校(地)区一覧: every district in the user's scope with its latest report status. */
 export async function districtRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
 
-  app.get('/districts', async (request, reply) => {
+  // District staff have one district: the guard takes them straight to it. Ward staff see their ward; city staff the city or one ward.
+  app.get('/districts', { preHandler: guard.ward('read', { wholeCity: true, districtStaff: 'redirect' }) }, async (request, reply) => {
     const user = request.user!;
-    // District staff have one district: take them straight to it.
-    if (user.role === 'district') return reply.redirect(`/districts/${encodeURIComponent(user.districtCode ?? '')}`, 303);
-    const query = parseOr422(listQuery, request.query);
-    const wardId = query.ward ?? (user.role === 'ward' ? (user.wardId ?? -1) : undefined);
-    if (wardId !== undefined) authorize(user, 'read', { kind: 'ward', wardId });
-    else authorize(user, 'read', { kind: 'city' });
-
-    const today = todayInJapan();
-    const thisMonth = currentMonth();
-    const lastMonth = previousMonth(thisMonth);
-    const { reportDueDay } = getSettings(db);
-    const currentFy = currentFiscalYear();
+    const query = parseInput(listQuery, request.query);
+    const ward = request.ward;
+    const wardId = ward?.id;
 
     const all = listDistricts(db, wardId === undefined ? {} : { wardId });
-    const shown = all.filter((d) => can(user, 'read', { kind: 'district', districtId: d.id, wardId: d.wardId }) && matchesSearch(d, query.q ?? ''));
-    const reported = reportedDistrictMonths(db, lastMonth, thisMonth, shown.map((d) => d.id));
-    const statusOf = (d: DistrictWithWard, month: string) => {
-      const status = reportStatus({
-        reported: reported.has(reportKey(d.id, month)),
-        month,
-        today,
-        dueDay: reportDueDay,
-        active: isDistrictActive(d, fiscalYearOfMonth(month)),
-      });
-      return { status, text: STATUS_TEXT[status], due: status === 'awaiting' || status === 'upcoming' ? dueText(month, reportDueDay) : '' };
-    };
-    const rows = shown.map((d) => {
-      const activeNow = isDistrictActive(d, currentFy);
-      // A merged district's records end with its last year; a future one's start with its first.
-      const yearFy = activeNow ? currentFy : d.activeTo !== null && d.activeTo < currentFy ? d.activeTo : (d.activeFrom ?? currentFy);
-      return {
-        district: d,
-        activeYears: activeYearsText(d),
-        activeNow,
-        lastMonth: statusOf(d, lastMonth),
-        thisMonth: statusOf(d, thisMonth),
-        yearUrl: `/districts/${encodeURIComponent(d.code)}/years/${yearFy}`,
-        yearLabel: warekiLong(yearFy),
-        historyUrl: `/districts/${encodeURIComponent(d.code)}/history`,
-      };
-    });
-    const summary = {
-      districts: rows.filter((r) => r.activeNow).length,
-      reported: rows.filter((r) => r.lastMonth.status === 'reported').length,
-      overdue: rows.filter((r) => r.lastMonth.status === 'overdue').length,
-    };
+    const shown = all.filter((d) => matchesSearch(d, query.q ?? ''));
+    const thisMonth = currentMonth();
+    const reported = reportedDistrictMonths(db, previousMonth(thisMonth), thisMonth, shown.map((d) => d.id));
     const allWards = listWards(db);
-    const ward = wardId === undefined ? undefined : allWards.find((w) => w.id === wardId);
-    if (wardId !== undefined && !ward) throw new NotFoundError('指定された区が見つかりません。');
-    const scopeLabel = ward?.name ?? '全市';
     return reply.viewAsync('districts/index', {
-      title: '校(地)区一覧',
       styles: ['admin.css'],
-      rows,
-      wards: user.role === 'city' ? allWards : [],
-      filter: { ward: wardId ?? null, q: query.q ?? '' },
-      scopeLabel,
-      lastMonthLabel: monthLabelLong(lastMonth),
-      thisMonthLabel: monthLabelLong(thisMonth),
-      summary,
-      dueDay: reportDueDay,
+      ...districtListView({
+        districts: shown,
+        reported,
+        today: todayInJapan(),
+        thisMonth,
+        dueDay: getSettings(db).reportDueDay,
+        currentFiscalYear: currentFiscalYear(),
+        scopeLabel: ward?.name ?? '全市',
+        canManage: user.role === 'city',
+        wards: allWards,
+        filter: { ward: wardId ?? null, q: query.q ?? '' },
+      }),
     });
   });
 }
 
-const cityOnly = { config: { roles: ['city'] as const } };
 const FORM_STYLES = ['registers.css', 'districts.css'];
 
 /** 校(地)区の追加・変更・活動終了: city users only (DESIGN §2). */
 export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
-
-  /** The URL's district, for a city user (404 when unknown). */
-  function districtOf(request: FastifyRequest): DistrictWithWard {
-    const params = z.object({ code: z.string().min(1).max(50) }).safeParse(request.params);
-    if (!params.success) throw new NotFoundError('その校(地)区は見つかりません。');
-    const district = getDistrictByCode(db, params.data.code);
-    authorize(request.user, 'write', districtTarget(district));
-    return district;
-  }
 
   function renderCreate(reply: FastifyReply, page: { values: FormValues; errors?: Record<string, string> }, status = 200) {
     reply.code(status);
@@ -172,7 +108,7 @@ export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
 
   function renderEdit(reply: FastifyReply, page: { district: DistrictWithWard; values: FormValues; errors?: Record<string, string>; conflict?: ConflictRow[] }, status = 200) {
     reply.code(status);
-    const path = `/districts/${encodeURIComponent(page.district.code)}`;
+    const path = districtUrl(page.district);
     return reply.viewAsync('districts/form', {
       title: `校(地)区の変更（${page.district.name}）`,
       styles: FORM_STYLES,
@@ -190,7 +126,7 @@ export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
 
   function renderEnd(reply: FastifyReply, page: { district: DistrictWithWard; values: FormValues; errors?: Record<string, string>; notice?: string }, status = 200) {
     reply.code(status);
-    const path = `/districts/${encodeURIComponent(page.district.code)}`;
+    const path = districtUrl(page.district);
     return reply.viewAsync('districts/end', {
       title: `活動終了（${page.district.name}）`,
       styles: FORM_STYLES,
@@ -205,9 +141,9 @@ export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get('/districts/new', cityOnly, async (_request, reply) => renderCreate(reply, { values: {} }));
+  app.get('/districts/new', { preHandler: guard.city('admin') }, async (_request, reply) => renderCreate(reply, { values: {} }));
 
-  app.post('/districts/new', cityOnly, async (request, reply) => {
+  app.post('/districts/new', { preHandler: guard.city('admin') }, async (request, reply) => {
     const form = parseCreateForm(request.body, listWards(db));
     const errors = form.ok ? {} : { ...form.errors };
     const code = form.ok ? form.data.code : undefined;
@@ -219,13 +155,13 @@ export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(`/districts?ward=${row.wardId}`, 303);
   });
 
-  app.get('/districts/:code/edit', cityOnly, async (request, reply) => {
-    const district = districtOf(request);
+  app.get('/districts/:code/edit', { preHandler: guard.district('admin') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     return renderEdit(reply, { district, values: editFormValues(district) });
   });
 
-  app.post('/districts/:code/edit', cityOnly, async (request, reply) => {
-    const district = districtOf(request);
+  app.post('/districts/:code/edit', { preHandler: guard.district('admin') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const wards = listWards(db);
     const form = parseEditForm(request.body, wards);
     if (!form.ok) return renderEdit(reply, { district, values: form.values, errors: form.errors }, 422);
@@ -241,18 +177,18 @@ export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(`/districts?ward=${result.row.wardId}`, 303);
   });
 
-  app.get('/districts/:code/end', cityOnly, async (request, reply) => {
-    const district = districtOf(request);
+  app.get('/districts/:code/end', { preHandler: guard.district('admin') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const lastFy = district.activeTo ?? currentFiscalYear();
     return renderEnd(reply, { district, values: { last_fy: warekiLong(lastFy), before_active_to: district.activeTo === null ? '' : String(district.activeTo) } });
   });
 
-  app.post('/districts/:code/end', cityOnly, async (request, reply) => {
-    const district = districtOf(request);
+  app.post('/districts/:code/end', { preHandler: guard.district('admin') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const form = parseEndForm(request.body);
     if (!form.ok) return renderEnd(reply, { district, values: form.values, errors: form.errors }, 422);
     const { lastFy, expectedActiveTo } = form.data;
-    const path = `/districts/${encodeURIComponent(district.code)}`;
+    const path = districtUrl(district);
     const stale = () => {
       const notice = 'この画面を開いている間に、ほかの方がこの校(地)区の活動年度を変更しました。いまの内容を確かめてから、もう一度入力してください。';
       const values = { last_fy: form.values.last_fy, before_active_to: district.activeTo === null ? '' : String(district.activeTo) };

@@ -1,5 +1,5 @@
 // When a monthly report is due (DESIGN §7): by the `dueDay`th of the following month.
-import { addMonths } from './fiscalYear.js';
+import { addMonths, japanClock } from './fiscalYear.js';
 
 /** The date ('YYYY-MM-DD') by which the report for `month` is due. */
 export function dueDate(month: string, dueDay: number): string {
@@ -16,12 +16,30 @@ export function isMonthOver(month: string, today: string): boolean {
   return `${addMonths(month, 1)}-01` <= today;
 }
 
-// Made once: building an Intl formatter costs more than formatting with it (a few % of a save request).
-const japanDate = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** Today's date in Japan as 'YYYY-MM-DD'. */
 export function todayInJapan(now: Date = new Date()): string {
-  return japanDate.format(now);
+  return japanClock(now).date;
+}
+
+/**
+ * reported: a report with at least one count; overdue: not reported after the due day;
+ * awaiting: the month is over but its due day has not passed; upcoming: the month is not over;
+ * inactive: the district did not exist in that fiscal year (merged or not yet formed).
+ */
+export type ReportStatus = 'reported' | 'overdue' | 'awaiting' | 'upcoming' | 'inactive';
+
+/** The status of one district-month on day `today` ('YYYY-MM-DD'). */
+export function reportStatus(input: { reported: boolean; month: string; today: string; dueDay: number; active: boolean }): ReportStatus {
+  if (!input.active) return 'inactive';
+  if (input.reported) return 'reported';
+  if (isOverdue(input.month, input.today, input.dueDay)) return 'overdue';
+  if (isMonthOver(input.month, input.today)) return 'awaiting';
+  return 'upcoming';
+}
+
+/** Key of a district-month in the set of reported ones. */
+export function reportKey(districtId: number, month: string): string {
+  return `${districtId}:${month}`;
 }
 
 /**

@@ -62,29 +62,32 @@ export function previousMonth(month: string): string {
   return addMonths(month, -1);
 }
 
-// The app serves Japanese councils, so "now" means Tokyo time whatever the server's zone.
-let tokyoFormat: Intl.DateTimeFormat | undefined;
-function tokyoYearMonth(now: Date): { year: number; month: number } {
-  tokyoFormat ??= new Intl.DateTimeFormat('en-US', {
+// The app serves Japanese councils, so "now" means Japan time whatever the server's zone. This is the
+// app's one reading of the Japan clock: every "today", "this month" and shown timestamp comes from it.
+// Made once: building an Intl formatter costs more than formatting with it.
+let japanFormat: Intl.DateTimeFormat | undefined;
+
+/** The date (`YYYY-MM-DD`) and time (`HH:MM`, 24-hour) on a clock in Japan at `now`. */
+export function japanClock(now: Date): { date: string; time: string } {
+  japanFormat ??= new Intl.DateTimeFormat('en-US', {
     timeZone: 'Asia/Tokyo',
     calendar: 'gregory',
     numberingSystem: 'latn',
     year: 'numeric',
-    month: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   });
-  let year = NaN;
-  let month = NaN;
-  for (const p of tokyoFormat.formatToParts(now)) {
-    if (p.type === 'year') year = Number(p.value);
-    else if (p.type === 'month') month = Number(p.value);
-  }
-  return { year, month };
+  const p: Record<string, string> = {};
+  for (const part of japanFormat.formatToParts(now)) p[part.type] = part.value;
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
 }
 
 /** Current month `YYYY-MM` in Tokyo. */
 export function currentMonth(now: Date = new Date()): string {
-  const { year, month } = tokyoYearMonth(now);
-  return formatMonth(year, month);
+  return japanClock(now).date.slice(0, 7);
 }
 
 /** Current fiscal year in Tokyo. */

@@ -14,14 +14,6 @@ export const COUNT_MESSAGES = {
   tooLarge: (max: number): string => `数が大きすぎます。${formatCount(max)}以下で入力してください。`,
 } as const;
 
-/** Full-width digits and commas to half-width, surrounding spaces (half- and full-width) removed. */
-export function normalizeDigits(s: string): string {
-  return String(s)
-    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/，/g, ',')
-    .trim();
-}
-
 /**
  * Full-width ASCII (U+FF01–FF5E) and the ideographic space to their half-width forms.
  * Deliberately narrower than NFKC, which would also turn ① or ² into digits.

@@ -4,21 +4,13 @@
  * Pure: the caller loads rows and passes them in.
  */
 import { fiscalYearOfMonth, isMonth } from './fiscalYear.js';
-import type { HouseholdRowKey, ItemNumber } from './items.js';
+import { CATALOGUE, householdRows, totalledGroups, fieldsOfGroup, type Catalogue, type CountFieldDefinition, type CountFieldKey, type HouseholdRowKey, type ItemNumber } from './catalogue.js';
 
-/** One district's monthly report (月次報告); null = not reported. */
-export interface MonthlyFigures {
-  districtId: number;
-  month: string;
-  watchedElderly: number | null;
-  watchedDisability: number | null;
-  watchedSingleParent: number | null;
-  watchedOther: number | null;
-  welfareCooperators: number | null;
-  mutualAidCases: number | null;
-  coordinationMeetings: number | null;
-  wellClubParticipants: number | null;
-}
+/**
+ * One district's monthly report (月次報告): every count of the catalogue under
+ * its key (watchedElderly …); null = not reported.
+ */
+export type MonthlyFigures = { districtId: number; month: string } & Record<CountFieldKey, number | null>;
 
 /** A salon (サロン) from the register. */
 export interface SalonSpan {
@@ -62,6 +54,8 @@ export interface RollupInput {
   regularMeetingMonths: number;
   /** Succession events; their predecessors' reports must be in `reports` for the successors' ③. */
   successions?: SuccessionSpan[];
+  /** What is counted and how each count rolls up; the city's catalogue when left out. */
+  catalogue?: Catalogue;
 }
 
 /** A ward or city cell: the sum, and how many districts contributed to it. */
@@ -75,12 +69,13 @@ export function isDistrictActive(d: DistrictSpan, fy: number): boolean {
   return (d.activeFrom === null || d.activeFrom <= fy) && (d.activeTo === null || d.activeTo >= fy);
 }
 
-type Watched = Pick<MonthlyFigures, 'watchedElderly' | 'watchedDisability' | 'watchedSingleParent' | 'watchedOther'>;
-type CountField = Exclude<keyof MonthlyFigures, 'districtId' | 'month'>;
-const CATEGORY_FIELDS = ['watchedElderly', 'watchedDisability', 'watchedSingleParent', 'watchedOther'] as const;
+/** A count of a report by the field's key; undefined (a row from elsewhere) reads as not reported. */
+function countOf(r: MonthlyFigures, field: CountFieldDefinition): number | null {
+  return (r as unknown as Record<string, number | null | undefined>)[field.key] ?? null;
+}
 
-/** What one district reported in one fiscal year, folded from its months. */
-export interface DistrictYearSummary {
+/** The yearly figures of the city's count fields and of the watched households' total (①), by figure key. */
+export interface CountFigures {
   /** ① the sum of the four category values below; null if no category was reported in the FY */
   watchedTotal: number | null;
   /** each category's latest reported value in the FY */
@@ -89,15 +84,26 @@ export interface DistrictYearSummary {
   watchedSingleParent: number | null;
   watchedOther: number | null;
   welfareCooperators: number | null;
+  /** ② */
   mutualAidCases: number | null;
+  /** ⑤ */
   wellClubParticipants: number | null;
-  /** months with at least one coordination meeting; null if never reported */
+  /** months with at least one coordination meeting (③ is decided from them); null if never reported */
   meetingMonths: number | null;
 }
+
+/**
+ * What one district reported in one fiscal year, folded from its months: each
+ * count field's yearly value under its figure key, by its rollup rule (the
+ * latest value, the sum, or the months with at least one), and each totalled
+ * group's total (null if none of its fields was reported).
+ */
+export type DistrictYearSummary = CountFigures & Record<string, number | null>;
 
 /** Reports, salons and plans grouped once, so many years can be rolled up cheaply. */
 export interface RollupIndex {
   input: RollupInput;
+  catalogue: Catalogue;
   /** districtId → fiscal year → month → report */
   reports: Map<number, Map<number, Map<string, MonthlyFigures>>>;
   salons: Map<number, SalonSpan[]>;
@@ -135,6 +141,7 @@ export function indexRollupInput(input: RollupInput): RollupIndex {
   }
   return {
     input,
+    catalogue: input.catalogue ?? CATALOGUE,
     reports,
     salons: groupBy(input.salons, (s) => s.districtId),
     plans: groupBy(input.plans, (p) => p.districtId),
@@ -172,21 +179,30 @@ export function isSucceededIn(index: RollupIndex, districtId: number, fy: number
  * ③'s months with a meeting for a successor in the FY of its event: its own
  * months, and its predecessors' months before the first month (transitively,
  * for a chain of events in one year); null if none of them reported meetings.
+ * `field` is the count whose months are counted (a `monthsWithAny` field).
  */
-function inheritedMeetingMonths(index: RollupIndex, districtId: number, fy: number, before: string | null, depth = 0): { reported: boolean; months: Set<string> } {
+function inheritedMonthsWithAny(
+  index: RollupIndex,
+  field: CountFieldDefinition,
+  districtId: number,
+  fy: number,
+  before: string | null,
+  depth = 0,
+): { reported: boolean; months: Set<string> } {
   const out = { reported: false, months: new Set<string>() };
   for (const r of index.reports.get(districtId)?.get(fy)?.values() ?? []) {
     if (before !== null && r.month >= before) continue;
-    if (r.coordinationMeetings === null || r.coordinationMeetings === undefined) continue;
+    const v = countOf(r, field);
+    if (v === null) continue;
     out.reported = true;
-    if (r.coordinationMeetings >= 1) out.months.add(r.month);
+    if (v >= 1) out.months.add(r.month);
   }
   if (depth > 20) return out;
   for (const e of index.inherits.get(districtId) ?? []) {
     if (!isMonth(e.firstMonth) || fiscalYearOfMonth(e.firstMonth) !== fy) continue;
     const limit = before === null || e.firstMonth < before ? e.firstMonth : before;
     for (const p of e.predecessorIds) {
-      const sub = inheritedMeetingMonths(index, p, fy, limit, depth + 1);
+      const sub = inheritedMonthsWithAny(index, field, p, fy, limit, depth + 1);
       if (sub.reported) out.reported = true;
       for (const m of sub.months) out.months.add(m);
     }
@@ -201,8 +217,8 @@ const indexCache = new WeakMap<RollupInput, { index: RollupIndex; lengths: strin
 const NO_SUCCESSIONS: SuccessionSpan[] = [];
 
 function indexFor(input: RollupInput): RollupIndex {
-  const arrays = [input.districts, input.reports, input.salons, input.plans, input.successions ?? NO_SUCCESSIONS];
-  const lengths = arrays.map((a) => a.length).join(',');
+  const arrays = [input.districts, input.reports, input.salons, input.plans, input.successions ?? NO_SUCCESSIONS, input.catalogue ?? CATALOGUE];
+  const lengths = arrays.map((a) => ('length' in a ? a.length : 0)).join(',');
   const hit = indexCache.get(input);
   if (hit && hit.lengths === lengths && hit.arrays.every((a, i) => a === arrays[i])) return hit.index;
   const index = indexRollupInput(input);
@@ -216,52 +232,49 @@ function sumReported(values: Iterable<number | null>): number | null {
   return sum;
 }
 
-/**
- * ① from the four category values (each its latest reported value in the FY):
- * their sum, a never-reported category counting 0; null if no category was reported.
- */
-function watchedSum(r: Watched): number | null {
-  if (CATEGORY_FIELDS.every((f) => r[f] === null || r[f] === undefined)) return null;
-  return CATEGORY_FIELDS.reduce((s, f) => s + (r[f] ?? 0), 0);
-}
-
-function summarise(months: Map<string, MonthlyFigures> | undefined): DistrictYearSummary {
-  // Latest month first, so the first non-null seen for a stock field is the year-end value.
-  const list = months ? [...months.values()].sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0)) : [];
-  const latest = (field: CountField): number | null => {
+/** One count field's yearly value from its months (latest month first), by the field's rollup rule. */
+function yearlyValue(list: readonly MonthlyFigures[], field: CountFieldDefinition): number | null {
+  if (field.rollup === 'sum') return sumReported(list.map((r) => countOf(r, field)));
+  if (field.rollup === 'latest') {
+    // Latest month first, so the first value seen is the year-end value.
     for (const r of list) {
-      const v = r[field];
-      if (v !== null && v !== undefined) return v;
+      const v = countOf(r, field);
+      if (v !== null) return v;
     }
     return null;
-  };
-  const categories: Watched = {
-    watchedElderly: latest('watchedElderly'),
-    watchedDisability: latest('watchedDisability'),
-    watchedSingleParent: latest('watchedSingleParent'),
-    watchedOther: latest('watchedOther'),
-  };
-  let meetingMonths: number | null = null;
-  for (const r of list) {
-    if (r.coordinationMeetings === null || r.coordinationMeetings === undefined) continue;
-    meetingMonths = (meetingMonths ?? 0) + (r.coordinationMeetings >= 1 ? 1 : 0);
   }
-  return {
-    // DESIGN §4: ① is the sum of the category values, so the category rows add up to ①.
-    watchedTotal: watchedSum(categories),
-    ...categories,
-    welfareCooperators: latest('welfareCooperators'),
-    mutualAidCases: sumReported(list.map((r) => r.mutualAidCases)),
-    wellClubParticipants: sumReported(list.map((r) => r.wellClubParticipants)),
-    meetingMonths,
-  };
+  let months: number | null = null;
+  for (const r of list) {
+    const v = countOf(r, field);
+    if (v === null) continue;
+    months = (months ?? 0) + (v >= 1 ? 1 : 0);
+  }
+  return months;
+}
+
+/**
+ * A group's total from its fields' yearly values: their sum, a never-reported
+ * field counting 0; null if none was reported (DESIGN §4: ① is the sum of the
+ * category values, so the category rows add up to ①).
+ */
+function groupTotal(values: readonly (number | null)[]): number | null {
+  if (values.every((v) => v === null || v === undefined)) return null;
+  return values.reduce<number>((s, v) => s + (v ?? 0), 0);
+}
+
+function summarise(months: Map<string, MonthlyFigures> | undefined, catalogue: Catalogue): DistrictYearSummary {
+  const list = months ? [...months.values()].sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0)) : [];
+  const out: Record<string, number | null> = {};
+  for (const f of catalogue.fields) out[f.figure] = yearlyValue(list, f);
+  for (const t of planOf(catalogue).totals) out[t.figure] = groupTotal(t.members.map((m) => out[m] ?? null));
+  return out as DistrictYearSummary;
 }
 
 /** What district `districtId` reported in fiscal year `fy`, from an index. */
 export function districtYearSummary(index: RollupIndex, districtId: number, fy: number): DistrictYearSummary {
   const key = `${districtId}:${fy}`;
   let s = index.summaries.get(key);
-  if (!s) index.summaries.set(key, (s = summarise(index.reports.get(districtId)?.get(fy))));
+  if (!s) index.summaries.set(key, (s = summarise(index.reports.get(districtId)?.get(fy), index.catalogue)));
   return s;
 }
 
@@ -272,105 +285,120 @@ export function fiscalYearEndDate(fy: number): string {
 
 /**
  * One district's yearly figures (the figures of record, DESIGN §4 and §7):
- * every item value and household row of district `d` in fiscal year `fy`.
+ * every item value and household row of district `d` in fiscal year `fy`,
+ * under the figure keys of the catalogue (the named ones are the city's).
  * An inactive district contributes nothing (every value null), but its
  * reported months are still counted for "districts reported".
  */
-export interface DistrictYearFigures {
+export interface DistrictYearFigures extends CountFigures {
   active: boolean;
   /** Months of the FY with a report row. */
   monthsReported: number;
-  /** ① and the household table. */
-  watchedTotal: number | null;
-  watchedElderly: number | null;
-  watchedDisability: number | null;
-  watchedSingleParent: number | null;
-  watchedOther: number | null;
-  welfareCooperators: number | null;
-  /** ② */
-  mutualAidCases: number | null;
-  /** ③ 0/1, and the months with a meeting it is decided from. */
+  /** ③ 0/1 */
   regularMeetings: number | null;
-  meetingMonths: number | null;
   /** ④ 0/1 */
   planFormulated: number | null;
-  /** ⑤ */
-  wellClubParticipants: number | null;
   /** ⑥ salons open on March 31 */
   salonsOpen: number | null;
   /** ⑦ 0/1 */
   planActive: number | null;
+  /** The figures of further catalogue fields, by figure key. */
+  [figure: string]: number | boolean | null;
+}
+
+/** A catalogue read once into what the rollup looks up for every district-year. */
+interface CataloguePlan {
+  /** Every figure key: the fields', the group totals' and the items'. */
+  figureKeys: string[];
+  /** Each totalled group's total figure and its fields' figures. */
+  totals: { figure: string; members: string[] }[];
+  monthsFields: CountFieldDefinition[];
+  items: { item: ItemNumber; figure: string; yearEnd: boolean; registerCount: boolean; value: ItemRule }[];
+  households: { key: string; figure: string }[];
+}
+
+/** An item's value from the district-year's field figures, or from the registers. */
+type ItemRule =
+  | { kind: 'figure'; figure: string | null }
+  | { kind: 'monthsAtLeast'; figure: string | null; setting: 'regularMeetingMonths' }
+  | { kind: 'register'; register: 'planFormulated' | 'salonsOpen' | 'planActive' };
+
+const cataloguePlans = new WeakMap<Catalogue, CataloguePlan>();
+
+function planOf(catalogue: Catalogue): CataloguePlan {
+  let plan = cataloguePlans.get(catalogue);
+  if (plan) return plan;
+  const groups = totalledGroups(catalogue);
+  const figureOfField = (name: string) => catalogue.fields.find((f) => f.name === name)?.figure ?? null;
+  const items = catalogue.items.map((item) => {
+    const r = item.rollup;
+    const value: ItemRule =
+      r.kind === 'groupTotal'
+        ? { kind: 'figure', figure: groups.find((g) => g.key === r.group)?.total.figure ?? null }
+        : r.kind === 'sum'
+          ? { kind: 'figure', figure: figureOfField(r.field) }
+          : r.kind === 'monthsAtLeast'
+            ? { kind: 'monthsAtLeast', figure: figureOfField(r.field), setting: r.setting }
+            : { kind: 'register', register: r.register };
+    return { item: item.item, figure: item.figure, yearEnd: item.yearEnd, registerCount: item.registerCount, value };
+  });
+  plan = {
+    figureKeys: [...new Set([...catalogue.fields.map((f) => f.figure), ...groups.map((g) => g.total.figure), ...catalogue.items.map((i) => i.figure)])],
+    totals: groups.map((g) => ({ figure: g.total.figure, members: fieldsOfGroup(g.key, catalogue).map((f) => f.figure) })),
+    monthsFields: catalogue.fields.filter((f) => f.rollup === 'monthsWithAny'),
+    items,
+    households: householdRows(catalogue).map((r) => ({ key: r.key, figure: r.figure })),
+  };
+  cataloguePlans.set(catalogue, plan);
+  return plan;
 }
 
 function figuresFromIndex(index: RollupIndex, district: DistrictSpan, fy: number): DistrictYearFigures {
+  const catalogue = index.catalogue;
+  const plan = planOf(catalogue);
   const monthsReported = index.reports.get(district.id)?.get(fy)?.size ?? 0;
+  const out: Record<string, number | boolean | null> = { active: false, monthsReported };
   if (!isDistrictActive(district, fy)) {
-    return {
-      active: false,
-      monthsReported,
-      watchedTotal: null,
-      watchedElderly: null,
-      watchedDisability: null,
-      watchedSingleParent: null,
-      watchedOther: null,
-      welfareCooperators: null,
-      mutualAidCases: null,
-      regularMeetings: null,
-      meetingMonths: null,
-      planFormulated: null,
-      wellClubParticipants: null,
-      salonsOpen: null,
-      planActive: null,
-    };
+    for (const k of plan.figureKeys) out[k] = null;
+    return out as DistrictYearFigures;
   }
+  out.active = true;
   const s = districtYearSummary(index, district.id, fy);
-  const plans = index.plans.get(district.id) ?? [];
-  const yearEnd = fiscalYearEndDate(fy);
-  const salons = index.salons.get(district.id) ?? [];
-  const planFormulated = plans.some((p) => p.formulatedFy === fy) ? 1 : 0;
-  if (isSucceededIn(index, district.id, fy)) {
-    // DESIGN §2: the year-end states (①③⑥⑦, household table) belong to the successors, so nothing is counted twice.
-    return {
-      active: true,
-      monthsReported,
-      watchedTotal: null,
-      watchedElderly: null,
-      watchedDisability: null,
-      watchedSingleParent: null,
-      watchedOther: null,
-      welfareCooperators: null,
-      mutualAidCases: s.mutualAidCases,
-      regularMeetings: null,
-      meetingMonths: null,
-      planFormulated,
-      wellClubParticipants: s.wellClubParticipants,
-      salonsOpen: null,
-      planActive: null,
-    };
+  // DESIGN §2: in the year it is succeeded, a district's year-end states (①③⑥⑦, household table) belong to its successors.
+  const succeeded = isSucceededIn(index, district.id, fy);
+  for (const f of catalogue.fields) out[f.figure] = succeeded && f.rollup !== 'sum' ? null : (s[f.figure] ?? null);
+  if (!succeeded && index.inherits.has(district.id)) {
+    // A successor's meeting months include its predecessors' months before the event.
+    for (const f of plan.monthsFields) {
+      const m = inheritedMonthsWithAny(index, f, district.id, fy, null);
+      out[f.figure] = m.reported ? m.months.size : null;
+    }
   }
-  let meetingMonths = s.meetingMonths;
-  if (index.inherits.has(district.id)) {
-    const m = inheritedMeetingMonths(index, district.id, fy, null);
-    meetingMonths = m.reported ? m.months.size : null;
+  for (const t of plan.totals) out[t.figure] = succeeded ? null : (s[t.figure] ?? null);
+  for (const item of plan.items) {
+    out[item.figure] = succeeded && item.yearEnd ? null : itemValue(index, item.value, district.id, fy, out);
   }
-  return {
-    active: true,
-    monthsReported,
-    watchedTotal: s.watchedTotal,
-    watchedElderly: s.watchedElderly,
-    watchedDisability: s.watchedDisability,
-    watchedSingleParent: s.watchedSingleParent,
-    watchedOther: s.watchedOther,
-    welfareCooperators: s.welfareCooperators,
-    mutualAidCases: s.mutualAidCases,
-    regularMeetings: meetingMonths === null ? null : meetingMonths >= index.input.regularMeetingMonths ? 1 : 0,
-    meetingMonths,
-    planFormulated,
-    wellClubParticipants: s.wellClubParticipants,
+  return out as DistrictYearFigures;
+}
+
+/** One item's yearly value of a district, from its fields' figures (already in `figures`) or the registers. */
+function itemValue(index: RollupIndex, rule: ItemRule, districtId: number, fy: number, figures: Record<string, number | boolean | null>): number | null {
+  if (rule.kind === 'figure') {
+    const v = rule.figure === null ? null : figures[rule.figure];
+    return typeof v === 'number' ? v : null;
+  }
+  if (rule.kind === 'monthsAtLeast') {
+    const months = rule.figure === null ? null : figures[rule.figure];
+    return typeof months === 'number' ? (months >= index.input[rule.setting] ? 1 : 0) : null;
+  }
+  if (rule.register === 'salonsOpen') {
+    const yearEnd = fiscalYearEndDate(fy);
     // ISO dates compare correctly as strings.
-    salonsOpen: salons.filter((x) => x.openedOn <= yearEnd && (x.closedOn === null || x.closedOn > yearEnd)).length,
-    planActive: plans.some((p) => p.firstFy <= fy && fy <= p.lastFy) ? 1 : 0,
-  };
+    return (index.salons.get(districtId) ?? []).filter((x) => x.openedOn <= yearEnd && (x.closedOn === null || x.closedOn > yearEnd)).length;
+  }
+  const plans = index.plans.get(districtId) ?? [];
+  if (rule.register === 'planFormulated') return plans.some((p) => p.formulatedFy === fy) ? 1 : 0;
+  return plans.some((p) => p.firstFy <= fy && fy <= p.lastFy) ? 1 : 0;
 }
 
 /**
@@ -381,21 +409,23 @@ export function districtYearFigures(district: DistrictSpan, fy: number, input: R
   return figuresFromIndex(indexFor(input), district, fy);
 }
 
+function figureValue(f: DistrictYearFigures, key: string): number | null {
+  const v = f[key];
+  return typeof v === 'number' ? v : null;
+}
+
 /** The seven item values of a district's yearly figures. */
-export function itemValues(f: DistrictYearFigures): Record<ItemNumber, number | null> {
-  return { 1: f.watchedTotal, 2: f.mutualAidCases, 3: f.regularMeetings, 4: f.planFormulated, 5: f.wellClubParticipants, 6: f.salonsOpen, 7: f.planActive };
+export function itemValues(f: DistrictYearFigures, catalogue: Catalogue = CATALOGUE): Record<ItemNumber, number | null> {
+  const out = {} as Record<ItemNumber, number | null>;
+  for (const item of planOf(catalogue).items) out[item.item] = figureValue(f, item.figure);
+  return out;
 }
 
 /** The household-table rows of a district's yearly figures. */
-export function householdValues(f: DistrictYearFigures): Record<HouseholdRowKey, number | null> {
-  return {
-    welfare_cooperators: f.welfareCooperators,
-    watched_elderly: f.watchedElderly,
-    watched_disability: f.watchedDisability,
-    watched_single_parent: f.watchedSingleParent,
-    watched_other: f.watchedOther,
-    watched_total: f.watchedTotal,
-  };
+export function householdValues(f: DistrictYearFigures, catalogue: Catalogue = CATALOGUE): Record<HouseholdRowKey, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const row of planOf(catalogue).households) out[row.key] = figureValue(f, row.figure);
+  return out as Record<HouseholdRowKey, number | null>;
 }
 
 /**
@@ -408,7 +438,7 @@ export function rollupDistrictYear(
   input: RollupInput,
 ): Record<ItemNumber, number | null> {
   const district = input.districts.find((d) => d.id === districtId) ?? { id: districtId, activeFrom: null, activeTo: null };
-  return itemValues(districtYearFigures(district, fiscalYear, input));
+  return itemValues(districtYearFigures(district, fiscalYear, input), input.catalogue);
 }
 
 function addTo(cell: CellValue, v: number | null): void {
@@ -421,12 +451,11 @@ function addTo(cell: CellValue, v: number | null): void {
 export function rollupYear(fiscalYear: number, input: RollupInput): Record<ItemNumber, CellValue> {
   const index = indexFor(input);
   const cells = {} as Record<ItemNumber, CellValue>;
-  for (const n of [1, 2, 3, 4, 5, 6, 7] as const) cells[n] = { value: null, districtsReported: 0 };
   // Register-based counts are facts about every district, so 0 rather than blank.
-  for (const n of [4, 6, 7] as const) cells[n].value = 0;
+  for (const item of index.catalogue.items) cells[item.item] = { value: item.registerCount ? 0 : null, districtsReported: 0 };
   for (const d of input.districts) {
-    const items = itemValues(figuresFromIndex(index, d, fiscalYear));
-    for (const n of [1, 2, 3, 4, 5, 6, 7] as const) addTo(cells[n], items[n]);
+    const items = itemValues(figuresFromIndex(index, d, fiscalYear), index.catalogue);
+    for (const item of index.catalogue.items) addTo(cells[item.item], items[item.item]);
   }
   return cells;
 }
@@ -434,18 +463,11 @@ export function rollupYear(fiscalYear: number, input: RollupInput): Record<ItemN
 /** The household-category table (seed 003 table 2) summed over the districts' figures of record. */
 export function rollupHouseholds(fiscalYear: number, input: RollupInput): Record<HouseholdRowKey, CellValue> {
   const index = indexFor(input);
-  const cell = (): CellValue => ({ value: null, districtsReported: 0 });
-  const rows: Record<HouseholdRowKey, CellValue> = {
-    welfare_cooperators: cell(),
-    watched_elderly: cell(),
-    watched_disability: cell(),
-    watched_single_parent: cell(),
-    watched_other: cell(),
-    watched_total: cell(),
-  };
+  const keys = planOf(index.catalogue).households.map((r) => r.key);
+  const rows: Record<string, CellValue> = Object.fromEntries(keys.map((k) => [k, { value: null, districtsReported: 0 }]));
   for (const d of input.districts) {
-    const values = householdValues(figuresFromIndex(index, d, fiscalYear));
-    for (const key of Object.keys(rows) as HouseholdRowKey[]) addTo(rows[key], values[key]);
+    const values = householdValues(figuresFromIndex(index, d, fiscalYear), index.catalogue) as Record<string, number | null>;
+    for (const key of keys) addTo(rows[key]!, values[key] ?? null);
   }
-  return rows;
+  return rows as Record<HouseholdRowKey, CellValue>;
 }

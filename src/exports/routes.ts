@@ -1,23 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { authorize } from '../auth/access.js';
-import { NotFoundError } from '../errors.js';
-import { monthsOfFiscalYear, parseFiscalYear, warekiLong, warekiShort } from '../domain/fiscalYear.js';
+import { guard, loadedAgendaSheet, loadedDistrict } from '../auth/guards.js';
+import { monthsOfFiscalYear, warekiLong, warekiShort } from '../domain/fiscalYear.js';
 import { districtTemplate } from '../imports/template.js';
-import { districtTarget, getDistrictByCode } from '../districts/repository.js';
 import { listMonthlyReports, valuesOf } from '../monthlyReports/repository.js';
-import { cachedTrendTable, parseTrendQuery, trendCacheKey } from '../trends/routes.js';
+import { parseTrendQuery, trendCacheKey } from '../trends/query.js';
+import { cachedTrendTable } from '../trends/tables.js';
+import { districtYearPathParams } from '../web/params.js';
+import { parsePath } from '../web/replies.js';
 import { figuresCache } from '../trends/cache.js';
 import type { TableKind } from '../trends/table.js';
-import { getAgendaSheet, printedModel } from '../agendas/repository.js';
-import { authorizeSheetRead } from '../agendas/access.js';
-import { CSV_TYPE, XLSX_TYPE, contentDisposition, toCsv, toXlsx } from './files.js';
+import { printedModel } from '../agendas/repository.js';
+import { CSV_TYPE, XLSX_TYPE, contentDisposition, toCsv, toXlsx } from '../web/files.js';
 import { agendaGrids, monthlyImportGrid, trendTableGrids, type Grid } from './tables.js';
 
 type Format = 'csv' | 'xlsx';
 
-const idParams = z.object({ id: z.string().regex(/^[1-9]\d{0,8}$/).transform(Number) });
-const yearParams = z.object({ code: z.string().min(1).max(50), fy: z.string().min(1).max(20) });
 
 function sendFile(reply: FastifyReply, format: Format, file: Buffer, names: { ja: string; ascii: string }) {
   reply.header('content-disposition', contentDisposition(`${names.ja}.${format}`, `${names.ascii}.${format}`));
@@ -53,26 +50,19 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
   }
 
   for (const format of ['csv', 'xlsx'] as const) {
-    app.get(`/trends/export.${format}`, async (request, reply) => trendExport(request, reply, 'items', format));
-    app.get(`/trends/households/export.${format}`, async (request, reply) => trendExport(request, reply, 'households', format));
+    app.get(`/trends/export.${format}`, { preHandler: guard.scope('read') }, async (request, reply) => trendExport(request, reply, 'items', format));
+    app.get(`/trends/households/export.${format}`, { preHandler: guard.scope('read') }, async (request, reply) => trendExport(request, reply, 'households', format));
 
-    app.get(`/agendas/:id/export.${format}`, { config: { roles: ['city', 'ward'] } }, async (request, reply) => {
-      const params = idParams.safeParse(request.params);
-      if (!params.success) throw new NotFoundError('その議題シートは見つかりません。');
-      const sheet = getAgendaSheet(db, params.data.id);
-      authorizeSheetRead(db, request.user, sheet);
+    app.get(`/agendas/:id/export.${format}`, { preHandler: guard.agendaSheet('read') }, async (request, reply) => {
+      const sheet = loadedAgendaSheet(request);
       // As printed: the frozen figures once finalised, never live data.
       const model = printedModel(db, sheet);
       return sendGrids(reply, format, agendaGrids(model), { ja: `議題シート_${sheet.heading}`, ascii: `agenda-${sheet.id}` });
     });
 
-    app.get(`/districts/:code/years/:fy/export.${format}`, async (request, reply) => {
-      const params = yearParams.safeParse(request.params);
-      if (!params.success) throw new NotFoundError('そのページは見つかりません。');
-      const district = getDistrictByCode(db, params.data.code);
-      authorize(request.user, 'read', districtTarget(district));
-      const fy = parseFiscalYear(params.data.fy);
-      if (fy === null) throw new NotFoundError('年度は 2024 または R6 のように指定してください。');
+    app.get(`/districts/:code/years/:fy/export.${format}`, { preHandler: guard.district('read') }, async (request, reply) => {
+      const { fy } = parsePath(districtYearPathParams, request.params, 'そのページは見つかりません。年度は 2024 または R6 のように指定してください。');
+      const district = loadedDistrict(request);
       const months = monthsOfFiscalYear(fy);
       const reports = new Map(listMonthlyReports(db, district.id, months).map((r) => [r.month, valuesOf(r)]));
       // Both files are monthly-reports import files (DESIGN §8): exported and imported again, nothing changes.

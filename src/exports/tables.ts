@@ -1,31 +1,20 @@
 // Pure: the rows of every download (trend tables, agenda tables, a district's year of
 // monthly reports) as plain grids, which files.ts writes as CSV or .xlsx.
-import { monthLabelLong, warekiLong, warekiShort } from '../domain/fiscalYear.js';
-import { COUNT_FIELDS } from '../monthlyReports/repository.js';
+import { warekiLong, warekiShort } from '../domain/fiscalYear.js';
+import type { CountField } from '../monthlyReports/repository.js';
+import { CATALOGUE, monthlyImportColumns, monthlyValueColumns, type Catalogue } from '../domain/catalogue.js';
 import type { TrendTable } from '../trends/repository.js';
 import type { TrendRow } from '../trends/table.js';
+import { printedRowTitle } from '../trends/indicatorRows.js';
 import type { PrintModel } from '../agendas/content.js';
 import { percentText } from '../agendas/form.js';
-import { IMPORT_COLUMNS } from '../imports/formats.js';
 
-/** A cell of a download: numbers stay numbers; a blank is null. */
-export type Cell = string | number | null;
+// Cells and grids are the web kit's file shapes (src/web/files.ts).
+export type { Cell, Grid } from '../web/files.js';
+import type { Cell, Grid } from '../web/files.js';
 
-/** One grid: an optional title above it, a header row, data rows, notes below. */
-export interface Grid {
-  /** Worksheet name in .xlsx (≤ 31 characters, no []:*?/\). */
-  name: string;
-  title?: string;
-  header: string[];
-  rows: Cell[][];
-  /** Lines printed under the grid (footnotes). */
-  notes?: string[];
-  /** Column widths in characters, for .xlsx. */
-  widths: number[];
-}
-
-function rowTitle(row: Pick<TrendRow, 'circled' | 'title'>): string {
-  return row.circled ? `${row.circled} ${row.title}` : row.title;
+function rowTitle(row: Pick<TrendRow, 'circled' | 'title' | 'indicator'>): string {
+  return row.circled ? `${row.circled} ${row.title}` : printedRowTitle(row);
 }
 
 function trendText(arrow: string, text: string): string {
@@ -122,24 +111,31 @@ export function agendaGrids(model: PrintModel): Grid[] {
  * A district's reported months of one FY as a monthly-reports import file
  * (DESIGN §8): exactly the import's columns, one row per reported month, so
  * that importing the file back changes nothing. Unreported months have no row
- * (a blank row would not be "not reported" but a refused row).
+ * (a blank row would not be "not reported" but a refused row). The columns
+ * come from the catalogue.
  */
-export function monthlyImportGrid(district: { code: string }, fiscalYear: number, months: readonly string[], reports: ReadonlyMap<string, MonthValues>): Grid {
-  const header = [...IMPORT_COLUMNS.monthly];
+export function monthlyImportGrid(
+  district: { code: string },
+  fiscalYear: number,
+  months: readonly string[],
+  reports: ReadonlyMap<string, MonthValues>,
+  catalogue: Catalogue = CATALOGUE,
+): Grid {
+  const header = monthlyImportColumns(catalogue);
+  const values = monthlyValueColumns(catalogue);
   const rows: Cell[][] = [];
   for (const month of months) {
-    const r = reports.get(month);
+    const r = reports.get(month) as Record<string, number | string | null | undefined> | undefined;
     // A stored month with nothing in it (every value cleared) is not reported either.
-    if (!r || MONTHLY_COLUMNS.every((c) => r[c] === null || r[c] === undefined)) continue;
-    rows.push(header.map((c) => (c === 'district_code' ? district.code : c === 'month' ? month : (r[c as MonthlyColumn] ?? null))));
+    if (!r || values.every((c) => r[c] === null || r[c] === undefined)) continue;
+    rows.push(header.map((c) => (c === 'district_code' ? district.code : c === 'month' ? month : (r[c] ?? null))));
   }
   return { name: warekiLong(fiscalYear), header, rows, widths: header.map((c) => (c === 'note' ? 40 : 16)) };
 }
 
-/** The monthly CSV columns (DESIGN §8), in order. */
-export const MONTHLY_COLUMNS = [...COUNT_FIELDS, 'note'] as const;
-export type MonthlyColumn = (typeof MONTHLY_COLUMNS)[number];
+/** The monthly CSV columns (DESIGN §8), in order: from the catalogue. */
+export const MONTHLY_COLUMNS: readonly (CountField | 'note')[] = Object.freeze(monthlyValueColumns(CATALOGUE) as (CountField | 'note')[]);
+export type MonthlyColumn = CountField | 'note';
 
 /** A month's values by column; undefined = no report that month. */
 export type MonthValues = Partial<Record<MonthlyColumn, number | string | null>>;
-

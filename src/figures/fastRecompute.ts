@@ -8,12 +8,13 @@
  * that take part in a succession (whose figures depend on other districts).
  * Closed years are skipped, as there: their figures are frozen.
  */
-import { and, between, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { closedFiscalYears, districts, districtYearFigures, monthlyReports, plans, salons, settings, successionLinks } from '../db/schema.js';
+import { closedFiscalYears, districts, districtYearFigures, settings, successionLinks } from '../db/schema.js';
 import { districtYearFigures as computeFigures } from '../domain/rollup.js';
 import { settingsSchema } from '../settings/repository.js';
-import { FIGURE_FIELDS, recomputeDistrictYears, type Conn, type DistrictYear, type FigureChange, type StoredFigures } from './recompute.js';
+import { changedFigureFields, FIGURE_FIELDS, recomputeDistrictYears, storedRowOf, type Conn, type DistrictYear, type FigureChange, type StoredFigures } from './recompute.js';
+import { loadRollupRecords } from './rollupInput.js';
 import { preparedOnce } from './fastStatements.js';
 
 const p = (name: string) => sql.placeholder(name);
@@ -31,32 +32,6 @@ function statements(conn: Conn) {
         .select({ id: districts.id, wardId: districts.wardId, activeFrom: districts.activeFrom, activeTo: districts.activeTo })
         .from(districts)
         .where(eq(districts.id, p('districtId')))
-        .prepare(),
-      reports: db
-        .select({
-          districtId: monthlyReports.districtId,
-          month: monthlyReports.month,
-          watchedElderly: monthlyReports.watchedElderly,
-          watchedDisability: monthlyReports.watchedDisability,
-          watchedSingleParent: monthlyReports.watchedSingleParent,
-          watchedOther: monthlyReports.watchedOther,
-          welfareCooperators: monthlyReports.welfareCooperators,
-          mutualAidCases: monthlyReports.mutualAidCases,
-          coordinationMeetings: monthlyReports.coordinationMeetings,
-          wellClubParticipants: monthlyReports.wellClubParticipants,
-        })
-        .from(monthlyReports)
-        .where(and(eq(monthlyReports.districtId, p('districtId')), between(monthlyReports.month, p('from'), p('to'))))
-        .prepare(),
-      salons: db
-        .select({ districtId: salons.districtId, openedOn: salons.openedOn, closedOn: salons.closedOn })
-        .from(salons)
-        .where(eq(salons.districtId, p('districtId')))
-        .prepare(),
-      plans: db
-        .select({ districtId: plans.districtId, formulatedFy: plans.formulatedFy, firstFy: plans.firstFy, lastFy: plans.lastFy })
-        .from(plans)
-        .where(eq(plans.districtId, p('districtId')))
         .prepare(),
       stored: db.select().from(districtYearFigures).where(byDistrictYear).prepare(),
       upsert: db
@@ -109,45 +84,15 @@ export function recomputeDistrictYearsFast(conn: Conn, pairs: Iterable<DistrictY
       // A district that no longer exists keeps no stored figures.
       if (before) {
         s.remove.run({ fy, districtId });
-        changes.push({ districtId, fiscalYear: fy, kind: 'deleted', fields: changedFields(before, null), before, after: null });
+        changes.push({ districtId, fiscalYear: fy, kind: 'deleted', fields: changedFigureFields(before, null), before, after: null });
       }
       continue;
     }
     regularMeetingMonths ??= regularMeetingMonthsOf(conn);
     now ??= new Date().toISOString();
-    const f = computeFigures(district, fy, {
-      districts: [district],
-      reports: s.reports.all({ districtId, from: `${fy}-04`, to: `${fy + 1}-03` }),
-      salons: s.salons.all({ districtId }),
-      plans: s.plans.all({ districtId }),
-      regularMeetingMonths,
-    });
-    const after: StoredFigures | null =
-      f.active || f.monthsReported > 0
-        ? {
-            fiscalYear: fy,
-            districtId,
-            wardId: district.wardId,
-            active: f.active ? 1 : 0,
-            monthsReported: f.monthsReported,
-            watchedTotal: f.watchedTotal,
-            watchedElderly: f.watchedElderly,
-            watchedDisability: f.watchedDisability,
-            watchedSingleParent: f.watchedSingleParent,
-            watchedOther: f.watchedOther,
-            welfareCooperators: f.welfareCooperators,
-            mutualAidCases: f.mutualAidCases,
-            regularMeetings: f.regularMeetings,
-            meetingMonths: f.meetingMonths,
-            regularMeetingMonths,
-            planFormulated: f.planFormulated,
-            wellClubParticipants: f.wellClubParticipants,
-            salonsOpen: f.salonsOpen,
-            planActive: f.planActive,
-            computedAt: now,
-          }
-        : null;
-    const fields = changedFields(before, after);
+    const f = computeFigures(district, fy, { districts: [district], ...loadRollupRecords(conn, fy, fy, [districtId]), regularMeetingMonths });
+    const after = f.active || f.monthsReported > 0 ? storedRowOf(district, fy, f, regularMeetingMonths, now) : null;
+    const fields = changedFigureFields(before, after);
     if (fields.length === 0) continue;
     if (after) s.upsert.run(after as unknown as Record<string, unknown>);
     else s.remove.run({ fy, districtId });
@@ -155,8 +100,4 @@ export function recomputeDistrictYearsFast(conn: Conn, pairs: Iterable<DistrictY
   }
   if (rest.length > 0) changes.push(...recomputeDistrictYears(conn, rest));
   return changes;
-}
-
-function changedFields(a: StoredFigures | null, b: StoredFigures | null) {
-  return FIGURE_FIELDS.filter((k) => (a?.[k] ?? null) !== (b?.[k] ?? null));
 }

@@ -6,6 +6,7 @@
 import type { Db } from '../db/index.js';
 import { recordAudit } from '../audit/repository.js';
 import { ITEMS } from '../domain/items.js';
+import { CATALOGUE } from '../domain/catalogue.js';
 import { warekiLong } from '../domain/fiscalYear.js';
 import { closedYearSet, fiscalYearsOfRecords, isYearStored, recomputeFiscalYears, storedYears, type Conn, type FigureChange, type FigureField } from './recompute.js';
 
@@ -47,26 +48,16 @@ export function rebuildFigures(db: Db, options: { fy?: number; now?: Date } = {}
   );
 }
 
-/** Names of the stored figures as people know them. */
-export const FIGURE_LABELS: Record<FigureField, string> = {
-  watchedTotal: `${ITEMS[0]!.circled} ${ITEMS[0]!.title}`,
-  mutualAidCases: `${ITEMS[1]!.circled} ${ITEMS[1]!.title}`,
-  regularMeetings: `${ITEMS[2]!.circled} ${ITEMS[2]!.title}`,
-  planFormulated: `${ITEMS[3]!.circled} ${ITEMS[3]!.title}`,
-  wellClubParticipants: `${ITEMS[4]!.circled} ${ITEMS[4]!.title}`,
-  salonsOpen: `${ITEMS[5]!.circled} ${ITEMS[5]!.title}`,
-  planActive: `${ITEMS[6]!.circled} ${ITEMS[6]!.title}`,
-  watchedElderly: '見守り世帯数（高齢者世帯）',
-  watchedDisability: '見守り世帯数（障害のある人のある世帯）',
-  watchedSingleParent: '見守り世帯数（ひとり親で子育て中の世帯）',
-  watchedOther: '見守り世帯数（その他の世帯）',
-  welfareCooperators: '福祉協力員数',
+/** Names of the stored figures as people know them: the items and the monthly fields from the catalogue, then the bookkeeping. */
+export const FIGURE_LABELS = {
+  ...Object.fromEntries(CATALOGUE.fields.filter((f) => f.rollup !== 'monthsWithAny').map((f) => [f.figure, f.label])),
+  ...Object.fromEntries(ITEMS.map((d) => [d.figure, `${d.circled} ${d.title}`])),
   meetingMonths: '連絡調整会議を開いた月数',
   regularMeetingMonths: '定例的とする月数（設定）',
   monthsReported: '報告のあった月数',
   active: '活動している校(地)区',
   wardId: '区',
-};
+} as Record<FigureField, string>;
 
 const ORDER: FigureField[] = [
   'watchedTotal',

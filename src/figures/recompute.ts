@@ -13,7 +13,8 @@
 import { and, eq, inArray, max, min, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { closedFiscalYears, districts, districtYearFigures, monthlyReports, plans, salons, successionEvents, successionLinks } from '../db/schema.js';
-import { districtYearFigures as computeFigures, type DistrictYearFigures, type MonthlyFigures, type RollupInput, type SuccessionSpan } from '../domain/rollup.js';
+import { districtYearFigures as computeFigures, type DistrictYearFigures, type RollupInput, type SuccessionSpan } from '../domain/rollup.js';
+import { loadRollupRecords } from './rollupInput.js';
 import { currentFiscalYear, fiscalYearOfDate, fiscalYearOfMonth } from '../domain/fiscalYear.js';
 import { getSettings } from '../settings/repository.js';
 
@@ -116,16 +117,6 @@ function loadDistricts(conn: Conn, ids: readonly number[] | null): DistrictInfo[
   return chunks(ids).flatMap((part) => conn.select(cols).from(districts).where(inArray(districts.id, part)).all());
 }
 
-/** Monthly rows of one fiscal year, read without ORM mapping (the largest read of a recompute). */
-function loadReports(conn: Conn, fy: number, ids: readonly number[] | null): MonthlyFigures[] {
-  const select = sql`SELECT district_id AS "districtId", month, watched_elderly AS "watchedElderly", watched_disability AS "watchedDisability",
-    watched_single_parent AS "watchedSingleParent", watched_other AS "watchedOther", welfare_cooperators AS "welfareCooperators",
-    mutual_aid_cases AS "mutualAidCases", coordination_meetings AS "coordinationMeetings", well_club_participants AS "wellClubParticipants"
-    FROM ${monthlyReports} WHERE month BETWEEN ${`${fy}-04`} AND ${`${fy + 1}-03`}`;
-  if (ids === null) return conn.all<MonthlyFigures>(select);
-  return chunks(ids).flatMap((part) => conn.all<MonthlyFigures>(sql`${select} AND district_id IN (${sql.join(part.map((id) => sql`${id}`), sql`, `)})`));
-}
-
 /** The succession events whose first month lies in fiscal year `fy` (DESIGN §2). */
 export function successionsOfYear(conn: Conn, fy: number): SuccessionSpan[] {
   const rows = conn
@@ -159,34 +150,16 @@ function successorsOf(events: readonly SuccessionSpan[], ids: Iterable<number>):
 
 /** The rollup input of some districts (all when null) for one fiscal year: only their rows of that year. */
 function loadInput(conn: Conn, fy: number, list: DistrictInfo[], all: boolean, regularMeetingMonths: number): RollupInput {
-  const salonCols = { districtId: salons.districtId, openedOn: salons.openedOn, closedOn: salons.closedOn };
-  const planCols = { districtId: plans.districtId, formulatedFy: plans.formulatedFy, firstFy: plans.firstFy, lastFy: plans.lastFy };
   const successions = successionsOfYear(conn, fy);
-  if (all) {
-    return {
-      districts: list,
-      reports: loadReports(conn, fy, null),
-      salons: conn.select(salonCols).from(salons).all(),
-      plans: conn.select(planCols).from(plans).all(),
-      regularMeetingMonths,
-      successions,
-    };
-  }
+  if (all) return { districts: list, ...loadRollupRecords(conn, fy, fy, null), regularMeetingMonths, successions };
   const ids = list.map((d) => d.id);
-  const parts = chunks(ids);
   // A successor's ③ reads its predecessors' months: load their reports too.
   const reportIds = [...new Set([...ids, ...successions.flatMap((e) => e.predecessorIds)])];
-  return {
-    districts: list,
-    successions,
-    reports: loadReports(conn, fy, reportIds),
-    salons: parts.flatMap((part) => conn.select(salonCols).from(salons).where(inArray(salons.districtId, part)).all()),
-    plans: parts.flatMap((part) => conn.select(planCols).from(plans).where(inArray(plans.districtId, part)).all()),
-    regularMeetingMonths,
-  };
+  return { districts: list, ...loadRollupRecords(conn, fy, fy, ids, reportIds), regularMeetingMonths, successions };
 }
 
-function rowOf(d: DistrictInfo, fy: number, f: DistrictYearFigures, regularMeetingMonths: number, now: string): StoredFigures {
+/** The stored row of a district's yearly figures (what both recompute paths write). */
+export function storedRowOf(d: { id: number; wardId: number }, fy: number, f: DistrictYearFigures, regularMeetingMonths: number, now: string): StoredFigures {
   return {
     fiscalYear: fy,
     districtId: d.id,
@@ -211,7 +184,8 @@ function rowOf(d: DistrictInfo, fy: number, f: DistrictYearFigures, regularMeeti
   };
 }
 
-function changedFields(a: StoredFigures | null, b: StoredFigures | null): FigureField[] {
+/** The stored figures that differ between two versions of a row. */
+export function changedFigureFields(a: StoredFigures | null, b: StoredFigures | null): FigureField[] {
   return FIGURE_FIELDS.filter((k) => (a?.[k] ?? null) !== (b?.[k] ?? null));
 }
 
@@ -256,7 +230,7 @@ export function yearRowsFromRecords(conn: Conn, fy: number, scope: { wardId?: nu
   const rows: StoredFigures[] = [];
   for (const d of list) {
     const f = computeFigures(d, fy, input);
-    if (f.active || f.monthsReported > 0) rows.push(rowOf(d, fy, f, regularMeetingMonths, now));
+    if (f.active || f.monthsReported > 0) rows.push(storedRowOf(d, fy, f, regularMeetingMonths, now));
   }
   return rows;
 }
@@ -280,8 +254,8 @@ function recomputeYear(
     const f = computeFigures(d, fy, input);
     const before = stored.get(d.id) ?? null;
     const keep = f.active || f.monthsReported > 0;
-    const after = keep ? rowOf(d, fy, f, regularMeetingMonths, now) : null;
-    const fields = changedFields(before, after);
+    const after = keep ? storedRowOf(d, fy, f, regularMeetingMonths, now) : null;
+    const fields = changedFigureFields(before, after);
     if (fields.length === 0) continue;
     if (after) {
       upsert().run(after as unknown as Record<string, unknown>);
@@ -294,7 +268,7 @@ function recomputeYear(
   for (const [districtId, before] of stored) {
     if (seen.has(districtId)) continue;
     conn.delete(districtYearFigures).where(and(eq(districtYearFigures.fiscalYear, fy), eq(districtYearFigures.districtId, districtId))).run();
-    changes.push({ districtId, fiscalYear: fy, kind: 'deleted', fields: changedFields(before, null), before, after: null });
+    changes.push({ districtId, fiscalYear: fy, kind: 'deleted', fields: changedFigureFields(before, null), before, after: null });
   }
   return changes;
 }

@@ -8,7 +8,7 @@ import type { Db } from '../db/index.js';
 import { districtYearFigures as t } from '../db/schema.js';
 import type { ScopeType } from '../db/schema.js';
 import type { CellValue } from '../domain/rollup.js';
-import type { HouseholdRowKey, ItemNumber } from '../domain/items.js';
+import { HOUSEHOLD_ROWS, ITEMS, type HouseholdRowKey, type ItemNumber } from '../domain/items.js';
 import { isYearStored, yearRowsFromRecords, yearsBetween, type StoredFigures } from './recompute.js';
 
 /** One fiscal year of a scope: the seven items, the household rows, and the district counts. */
@@ -28,24 +28,10 @@ interface AggregateRow {
   [key: string]: number | null;
 }
 
-/** Stored column of each item and household row. */
-const ITEM_COLUMNS: Record<ItemNumber, string> = {
-  1: 'watched_total',
-  2: 'mutual_aid_cases',
-  3: 'regular_meetings',
-  4: 'plan_formulated',
-  5: 'well_club_participants',
-  6: 'salons_open',
-  7: 'plan_active',
-};
-const HOUSEHOLD_COLUMNS: Record<HouseholdRowKey, string> = {
-  welfare_cooperators: 'welfare_cooperators',
-  watched_elderly: 'watched_elderly',
-  watched_disability: 'watched_disability',
-  watched_single_parent: 'watched_single_parent',
-  watched_other: 'watched_other',
-  watched_total: 'watched_total',
-};
+/** Stored column of each item and household row (from the catalogue; a household row's key is its column). */
+const ITEM_COLUMNS = Object.fromEntries(ITEMS.map((d) => [d.item, d.column])) as Record<ItemNumber, string>;
+const REGISTER_ITEMS = new Set(ITEMS.filter((d) => d.registerCount).map((d) => d.item));
+const HOUSEHOLD_COLUMNS = Object.fromEntries(HOUSEHOLD_ROWS.map((r) => [r.key, r.key])) as Record<HouseholdRowKey, string>;
 const COLUMNS = [...new Set([...Object.values(ITEM_COLUMNS), ...Object.values(HOUSEHOLD_COLUMNS)])];
 /** Property name of each stored column (watched_total → watchedTotal). */
 const KEY_OF_COLUMN: Record<string, string> = Object.fromEntries(
@@ -107,7 +93,7 @@ export function loadScopeFigures(db: Db, scopeType: ScopeType, scopeId: number, 
   for (const fy of years) {
     const row = byYear.get(fy);
     const items = {} as Record<ItemNumber, CellValue>;
-    for (const n of [1, 2, 3, 4, 5, 6, 7] as const) items[n] = cell(row, ITEM_COLUMNS[n], n === 4 || n === 6 || n === 7);
+    for (const d of ITEMS) items[d.item] = cell(row, ITEM_COLUMNS[d.item], REGISTER_ITEMS.has(d.item));
     const households = {} as Record<HouseholdRowKey, CellValue>;
     for (const key of Object.keys(HOUSEHOLD_COLUMNS) as HouseholdRowKey[]) households[key] = cell(row, HOUSEHOLD_COLUMNS[key]);
     out.set(fy, { items, households, districts: Number(row?.districts ?? 0), districtsReporting: Number(row?.reporting ?? 0) });

@@ -1,6 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { closedFiscalYears } from '../db/schema.js';
+import { preparedOnce } from '../db/prepared.js';
+import { closedFiscalYears, monthlyReports } from '../db/schema.js';
 import { ConflictError } from '../errors.js';
 import { fiscalYearOfMonth, warekiLong } from '../domain/fiscalYear.js';
 import { recordAudit } from '../audit/repository.js';
@@ -10,7 +11,10 @@ type Reader = Pick<Db, 'select'>;
 
 /** True when a city user has closed (年度確定) fiscal year `fy`. */
 export function isFiscalYearClosed(db: Reader, fy: number): boolean {
-  return !!db.select().from(closedFiscalYears).where(eq(closedFiscalYears.fiscalYear, fy)).get();
+  const closed = preparedOnce(db, 'fiscalYears.closed', (c) =>
+    c.select({ fy: closedFiscalYears.fiscalYear }).from(closedFiscalYears).where(eq(closedFiscalYears.fiscalYear, sql.placeholder('fy'))).prepare(),
+  );
+  return !!closed.get({ fy });
 }
 
 /** The message that refuses a change dated in closed fiscal year `fy`. */
@@ -74,4 +78,29 @@ export function reopenFiscalYear(db: Db, fy: number, userId: number): void {
     recomputeFiscalYears(tx, [fy]);
     recordAudit(tx, { userId, action: 'reopen', entity: 'fiscal_year', entityId: fy, before: row, after: null });
   });
+}
+
+export interface FiscalYearReportCount {
+  fiscalYear: number;
+  /** Monthly reports saved in the year. */
+  reports: number;
+  /** Districts with at least one report in the year. */
+  districts: number;
+}
+
+/** How many monthly reports (and reporting districts) each fiscal year has, oldest first. */
+export function reportCountsByFiscalYear(db: Db): FiscalYearReportCount[] {
+  // A report month YYYY-MM belongs to FY YYYY from April, YYYY-1 before.
+  const fyExpr = sql<number>`CAST(substr(${monthlyReports.month}, 1, 4) AS INTEGER) - (CAST(substr(${monthlyReports.month}, 6, 2) AS INTEGER) < 4)`;
+  return db
+    .select({
+      fiscalYear: fyExpr,
+      reports: sql<number>`count(*)`,
+      districts: sql<number>`count(DISTINCT ${monthlyReports.districtId})`,
+    })
+    .from(monthlyReports)
+    .groupBy(fyExpr)
+    .orderBy(asc(fyExpr))
+    .all()
+    .map((r) => ({ fiscalYear: Number(r.fiscalYear), reports: Number(r.reports), districts: Number(r.districts) }));
 }

@@ -1,55 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { isConfirmed, renderConfirmation } from '../confirmation.js';
-import { authorize } from '../auth/access.js';
-import { currentFiscalYear, parseFiscalYear, warekiLong } from '../domain/fiscalYear.js';
-import { formatJapanDateTime as formatTimestamp } from '../monthlyReports/history.js';
-import { closeFiscalYear, listClosedFiscalYears, reopenFiscalYear } from './repository.js';
-import { reportCountsByFiscalYear } from '../completeness/repository.js';
+import { guard } from '../auth/guards.js';
+import { currentFiscalYear, warekiLong } from '../domain/fiscalYear.js';
+import { closeFiscalYear, listClosedFiscalYears, reopenFiscalYear, reportCountsByFiscalYear } from './repository.js';
 import { usersByIds } from '../users/repository.js';
 import { fiscalYearsWithData, resolveScope } from '../trends/repository.js';
-
-/** An empty <select> or search box sends '', which means "no filter". */
-export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
-/** A fiscal year typed as 2024, R6 or 令和6年度 (query strings and URL params). */
-export const fiscalYearParam = z
-  .string()
-  .max(20)
-  .transform((s, ctx) => {
-    const fy = parseFiscalYear(s);
-    if (fy === null) {
-      ctx.addIssue({ code: 'custom', message: '年度は 2024 または R6 のように指定してください。' });
-      return z.NEVER;
-    }
-    return fy;
-  });
-
-/** Reads a zod result or throws a 422 whose message says what was wrong, in Japanese. */
-export function parseOr422<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  const fieldErrors = Object.fromEntries(
-    parsed.error.issues.map((i) => [String(i.path[0] ?? 'input'), i.code === 'custom' ? i.message : '指定の形式が正しくありません。']),
-  );
-  throw new ValidationError(fieldErrors, Object.values(fieldErrors).join(' '));
-}
-
-/** An ISO timestamp as people in Japan read it (令和6年5月1日 10:23, Japan time); '' when there is none. */
-export function formatJapanDateTime(iso: string | null | undefined): string {
-  return iso ? formatTimestamp(iso) : '';
-}
-
-const fyRoute = z.object({ fy: fiscalYearParam });
+import { fiscalYearPathParams } from '../web/params.js';
+import { parsePath } from '../web/replies.js';
+import { formatJapanDateTime } from '../web/japanTime.js';
 
 /** 年度確定: city staff close a fiscal year's months to edits, and reopen them. */
 export async function fiscalYearRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
-  const cityOnly = { config: { roles: ['city'] as const } };
 
-  app.get('/fiscal-years', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
+  app.get('/fiscal-years', { preHandler: guard.city('admin') }, async (_request, reply) => {
     const current = currentFiscalYear();
     const closed = listClosedFiscalYears(db);
     const counts = new Map(reportCountsByFiscalYear(db).map((c) => [c.fiscalYear, c]));
@@ -76,9 +41,8 @@ export async function fiscalYearRoutes(app: FastifyInstance): Promise<void> {
     return reply.viewAsync('fiscalYears/index', { title: '年度確定', rows, styles: ['admin.css'] });
   });
 
-  app.post('/fiscal-years/:fy/close', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
-    const { fy } = parseOr422(fyRoute, request.params);
+  app.post('/fiscal-years/:fy/close', { preHandler: guard.city('admin') }, async (request, reply) => {
+    const { fy } = parsePath(fiscalYearPathParams, request.params);
     // A year still under way (or not begun) cannot be final; its months are still being reported.
     if (fy >= currentFiscalYear()) throw new ValidationError({ fy: 'まだ終わっていない年度は確定できません。' }, 'まだ終わっていない年度は確定できません。');
     if (!isConfirmed(request.body)) {
@@ -94,14 +58,13 @@ export async function fiscalYearRoutes(app: FastifyInstance): Promise<void> {
         styles: ['admin.css'],
       });
     }
-    closeFiscalYear(db, fy, request.user.id);
+    closeFiscalYear(db, fy, request.user!.id);
     request.session.flash = `${warekiLong(fy)}を年度確定しました。この年度の月次報告は変更できなくなりました。`;
     return reply.redirect('/fiscal-years', 303);
   });
 
-  app.post('/fiscal-years/:fy/reopen', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
-    const { fy } = parseOr422(fyRoute, request.params);
+  app.post('/fiscal-years/:fy/reopen', { preHandler: guard.city('admin') }, async (request, reply) => {
+    const { fy } = parsePath(fiscalYearPathParams, request.params);
     if (!isConfirmed(request.body)) {
       return renderConfirmation(reply, {
         heading: `${warekiLong(fy)}の年度確定を取り消しますか`,
@@ -115,7 +78,7 @@ export async function fiscalYearRoutes(app: FastifyInstance): Promise<void> {
         styles: ['admin.css'],
       });
     }
-    reopenFiscalYear(db, fy, request.user.id);
+    reopenFiscalYear(db, fy, request.user!.id);
     request.session.flash = `${warekiLong(fy)}の年度確定を取り消しました。この年度の月次報告を再び変更できます。`;
     return reply.redirect('/fiscal-years', 303);
   });

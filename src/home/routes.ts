@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { guard } from '../auth/guards.js';
 import type { Db } from '../db/index.js';
 import type { CurrentUser } from '../auth/access.js';
 import { getDistrictByCode, listDistricts, listWards } from '../districts/repository.js';
@@ -76,7 +77,7 @@ function wardHome(db: Db, user: CurrentUser) {
 /** ホーム: a start page per role with the tasks that role does. */
 export async function homeRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
-  app.get('/', async (request, reply) => {
+  app.get('/', { preHandler: guard.signedIn() }, async (request, reply) => {
     const user = request.user!;
     const extra = user.role === 'district' ? districtHome(db, user) : user.role === 'ward' ? wardHome(db, user) : {};
     return reply.viewAsync(`home/${user.role}`, { title: 'ホーム', styles: user.role === 'district' ? ['monthly.css'] : undefined, ...extra });

@@ -60,7 +60,7 @@ export function readBoolean(cell: string): CellResult<boolean> {
  */
 export function readText(cell: string, options: { required: boolean; max: number; multiline?: boolean }): CellResult<string | null> {
   const checked = normaliseText(cell, options.multiline ? 'multiline' : 'line');
-  // Our exports put an apostrophe before text a spreadsheet would run as a formula (exports/files.ts guardText): undo it.
+  // Our exports put an apostrophe before text a spreadsheet would run as a formula (web/files.ts guardText): undo it.
   const s = (checked.ok ? checked.value : cell).trim().replace(/^'(?=[=+\-@])/, '');
   if (s === '') return options.required ? fail(REQUIRED_MESSAGE) : ok(null);
   if (!checked.ok) return fail(checked.message);

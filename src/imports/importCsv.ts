@@ -7,7 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import type { CsvError } from 'csv-parse';
 import type { Db } from '../db/index.js';
-import { AppError } from '../errors.js';
+import { DomainError } from '../errors.js';
 import { decodeCsv } from './decode.js';
 import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS, type ImportKind } from './formats.js';
 import { KINDS, RowReader, RowWriteError, type ImportError, type PlannedWrite } from './kinds.js';
@@ -16,6 +16,7 @@ import { readDistrictCode } from './cells.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
 import { todayInJapan } from '../domain/due.js';
 import { importSuccessions } from '../successions/importer.js';
+import { importIndicatorDefinitions, importIndicatorValues } from '../indicators/importer.js';
 
 export type { ImportError } from './kinds.js';
 
@@ -201,6 +202,8 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
   }
   const { index, missing } = checkHeader(kind, header.cells, errors);
   if (kind === 'successions') return importSuccessions(db, { rows: records.slice(1), index, missing, errors }, options);
+  if (kind === 'indicators') return importIndicatorDefinitions(db, { rows: records.slice(1), index, missing, errors }, options);
+  if (kind === 'values') return importIndicatorValues(db, { rows: records.slice(1), index, missing, errors }, options);
   const ctx = {
     lookups: loadLookups(db),
     force: options.force ?? false,
@@ -260,7 +263,7 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
           } catch (err) {
             if (err instanceof RowWriteError) writeErrors.push({ line, column: err.column, message: err.message });
             else if (err instanceof ClosedFiscalYearError) writeErrors.push({ line, column: err.field ?? write.keyColumn, message: err.message });
-            else if (err instanceof AppError) writeErrors.push({ line, column: write.keyColumn, message: err.message });
+            else if (err instanceof DomainError) writeErrors.push({ line, column: write.keyColumn, message: err.message });
             else throw err;
           }
         }

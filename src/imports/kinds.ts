@@ -6,8 +6,8 @@ import type { Db } from '../db/index.js';
 import type { ScopeType } from '../db/schema.js';
 import { COUNT_FIELDS, type MonthlyValues } from '../monthlyReports/repository.js';
 import { getPublishedFigure, upsertPublishedFigure } from '../publishedFigures/repository.js';
-import { fiscalYearOfMonth, monthLabelLong, warekiLong } from '../domain/fiscalYear.js';
-import { isFutureMonth } from '../monthlyReports/status.js';
+import { fiscalYearOfMonth, warekiLong } from '../domain/fiscalYear.js';
+import { monthNotStartedProblems, planPeriodProblems, salonDateProblems } from '../domain/invariants.js';
 import { toHalfWidth } from '../domain/numbers.js';
 import { trimSpaces } from '../domain/text.js';
 import { isDistrictActive } from '../domain/rollup.js';
@@ -27,6 +27,8 @@ import {
 } from './cells.js';
 import { type DistrictRef, type ImportLookups, type ImportWriter, type WriteOutcome } from './repository.js';
 import type { ImportKind } from './formats.js';
+import { storedBreakdownProblem } from '../indicators/repository.js';
+import { describeFieldBreakdown } from '../indicators/values.js';
 
 /** One problem of the file, as shown to people: line (header = 1), column, reason. */
 export interface ImportError {
@@ -172,9 +174,7 @@ const monthlyKind: KindDefinition = {
     for (const f of COUNT_FIELDS) values[f] = row.take(f, readCount) ?? null;
     values.note = row.take('note', (cell) => readText(cell, { required: false, max: 1000, multiline: true })) ?? null;
     // The form's rule (DESIGN §8: one set of input rules): a month that has not started cannot be reported.
-    if (month !== undefined && isFutureMonth(month, ctx.today)) {
-      row.error('month', `${monthLabelLong(month)}はまだ始まっていないため、取り込めません。月が始まってから入力してください。`);
-    }
+    if (month !== undefined) for (const p of monthNotStartedProblems(month, ctx.today, 'import')) row.error(p.field, p.message);
     if (row.failed || !district || month === undefined) return null;
     if (COUNT_FIELDS.every((f) => values[f] === null) && values.note === null) {
       // Importing it would mark the month as reported, or blank out what was typed on screen.
@@ -195,7 +195,12 @@ const monthlyKind: KindDefinition = {
       key: `${district.id}|${month}`,
       keyColumn: 'month',
       label: `${district.code} ${month}`,
-      apply: (writer) => writer.monthly(district.id, month, values),
+      apply(writer, tx) {
+        // A stored breakdown of a field (the kinds of help of ②) must still add up to the field's new value.
+        const breakdown = storedBreakdownProblem(tx, district.id, month, values, describeFieldBreakdown);
+        if (breakdown) throw new RowWriteError(breakdown.field, breakdown.message);
+        return writer.monthly(district.id, month, values);
+      },
       monthly: { districtId: district.id, month },
     };
   },
@@ -210,9 +215,8 @@ const salonsKind: KindDefinition = {
     const openedOn = row.take('opened_on', requiredDate);
     const closedOn = row.take('closed_on', (c) => readDate(c, false));
     const subsidyApplied = row.take('subsidy_applied', readBoolean);
-    if (openedOn !== undefined && closedOn != null && closedOn < openedOn) {
-      row.error('closed_on', '閉所日は開設日と同じか、それより後の日付にしてください。');
-    }
+    // The salon form's rule and words (閉鎖日), from src/domain/invariants.ts.
+    for (const p of salonDateProblems(openedOn, closedOn)) row.error(p.field, p.message);
     if (row.failed || !district || name === undefined || openedOn === undefined || subsidyApplied === undefined) return null;
     const input = { name, venue: venue ?? '', openedOn, closedOn: closedOn ?? null, subsidyApplied };
     return {
@@ -223,7 +227,7 @@ const salonsKind: KindDefinition = {
         const outcome = writer.salon(district.id, input);
         if (outcome !== 'differs') return outcome;
         // The shared salon write path has no update yet; changes go through the salon page, which audits them.
-        throw new RowWriteError('name', '同じ名前・開設日のサロンがすでに登録されていて、会場・閉所日・補助金申請の内容が違います。変更はサロンの画面で行ってください。');
+        throw new RowWriteError('name', '同じ名前・開設日のサロンがすでに登録されていて、会場・閉鎖日・補助金申請の内容が違います。変更はサロンの画面で行ってください。');
       },
     };
   },
@@ -237,9 +241,8 @@ const plansKind: KindDefinition = {
     const formulatedFy = row.take('formulated_fy', requiredFy);
     const firstFy = row.take('first_fy', requiredFy);
     const lastFy = row.take('last_fy', requiredFy);
-    if (firstFy !== undefined && lastFy !== undefined && lastFy < firstFy) {
-      row.error('last_fy', '推進期間の最終年度は最初の年度と同じか、それより後にしてください。');
-    }
+    // The plan form's rules (the period runs forward; formulated by its last year), from src/domain/invariants.ts.
+    for (const p of planPeriodProblems({ formulatedFy, firstFy, lastFy })) row.error(p.field, p.message);
     if (row.failed || !district || generation === undefined || formulatedFy === undefined || firstFy === undefined || lastFy === undefined) {
       return null;
     }
@@ -309,8 +312,9 @@ const publishedKind: KindDefinition = {
   },
 };
 
-// Successions are read as events of several rows (src/successions/importer.ts), not row by row.
-export const KINDS: Record<Exclude<ImportKind, 'successions'>, KindDefinition> = {
+// Successions are read as events of several rows (src/successions/importer.ts), not row by row;
+// indicators and their values by src/indicators/importer.ts (values are checked per district-month or ward-year).
+export const KINDS: Record<Exclude<ImportKind, 'successions' | 'indicators' | 'values'>, KindDefinition> = {
   districts: districtsKind,
   monthly: monthlyKind,
   salons: salonsKind,

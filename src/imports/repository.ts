@@ -1,13 +1,14 @@
 import { and, eq, max } from 'drizzle-orm';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/index.js';
-import { closedFiscalYears, districts, plans, publishedFigures, salons, wards, type ScopeType } from '../db/schema.js';
+import { closedFiscalYears, districts, plans, salons, wards } from '../db/schema.js';
 import { auditActorFor, recordAudit } from '../audit/repository.js';
 import { COUNT_FIELDS, type CountField, type MonthlyValues } from '../monthlyReports/repository.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
 import { fiscalYearOfDate } from '../domain/fiscalYear.js';
 import { monthPairs, planPairs, salonPairs, storedYears, type DistrictYear } from '../figures/recompute.js';
 import { recomputeDistrictYearsFast } from '../figures/fastRecompute.js';
+import type { DistrictFields } from '../districts/rules.js';
 
 type Reader = Pick<Db, 'select'>;
 
@@ -42,14 +43,8 @@ export function loadLookups(db: Reader): ImportLookups {
   };
 }
 
-export interface DistrictImport {
-  code: string;
-  name: string;
-  kana: string;
-  wardName: string;
-  activeFrom: number | null;
-  activeTo: number | null;
-}
+/** A district row of an import: the fields the district pages read (src/districts/rules.ts). */
+export type DistrictImport = DistrictFields;
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
 

@@ -7,12 +7,16 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
-import { authorize, type CurrentUser } from '../auth/access.js';
+import { formatJapanTime } from '../web/japanTime.js';
+import { districtYearPathParams } from '../web/params.js';
+import { parsePath } from '../web/replies.js';
+import type { CurrentUser } from '../auth/access.js';
+import { guard, loadedDistrict } from '../auth/guards.js';
 import { NotFoundError } from '../errors.js';
-import { monthsOfFiscalYear, parseFiscalYear, warekiLong, warekiShort } from '../domain/fiscalYear.js';
-import { districtTarget, getDistrictByCode, listDistricts } from '../districts/repository.js';
+import { monthsOfFiscalYear, warekiLong, warekiShort } from '../domain/fiscalYear.js';
+import { listDistricts } from '../districts/repository.js';
 import { FIELD_LABELS, listMonthlyReports, valuesOf } from '../monthlyReports/repository.js';
-import { contentDisposition, XLSX_TYPE } from '../exports/files.js';
+import { contentDisposition, XLSX_TYPE } from '../web/files.js';
 import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS, type ImportKind } from './formats.js';
 import { importCsv, type ImportError, type ImportOptions, type ImportResult, type RowChange } from './importCsv.js';
 import { claimUpload, findUpload, holdUpload, releaseUpload, UPLOAD_MAX_BYTES, UPLOAD_TTL_MS, type PendingUpload } from './uploads.js';
@@ -38,7 +42,6 @@ function readUploadForm(body: unknown): { kind: string; file: UploadedFile | und
 
 const confirmBody = z.object({ create_wards: z.string().max(10).optional() });
 const uploadParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/) });
-const templateParams = z.object({ code: z.string().min(1).max(50), fy: z.string().min(1).max(20) });
 
 const FIELD_NAMES = { kind: '取り込む内容', file: 'ファイル', create_wards: '区の作成' } as const;
 const MAX_LISTED = 500;
@@ -107,7 +110,8 @@ function remapResult(result: ImportResult, prepared: Extract<PreparedFile, { ok:
 /** 取り込み: the upload page, its dry run and import, and the districts' Excel templates. */
 export async function importRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
-  const staff = { config: { roles: ['city', 'ward'] as const } };
+  // Importing writes records: ward staff into their own ward's districts (monthly reports only), city staff anywhere.
+  const staff = { preHandler: guard.ward('write', { wholeCity: true }) };
 
   // Multipart only here (every other form stays url-encoded). The file is read as it streams in and
   // never held past UPLOAD_MAX_BYTES: busboy stops passing data at the limit and drops the rest.
@@ -185,7 +189,7 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
       errorList: shownResult && !shownResult.ok ? shownResult.errors : [],
       errors,
       labels: FIELD_NAMES,
-      expiresAt: new Date(upload.expiresAt).toLocaleTimeString('ja-JP', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit' }),
+      expiresAt: formatJapanTime(new Date(upload.expiresAt).toISOString()),
     });
   }
 
@@ -272,13 +276,9 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get('/districts/:code/years/:fy/template.xlsx', async (request, reply) => {
-    const params = templateParams.safeParse(request.params);
-    if (!params.success) throw new NotFoundError('そのページは見つかりません。');
-    const district = getDistrictByCode(db, params.data.code);
-    authorize(request.user, 'read', districtTarget(district));
-    const fy = parseFiscalYear(params.data.fy);
-    if (fy === null) throw new NotFoundError('年度は 2024 または R6 のように指定してください。');
+  app.get('/districts/:code/years/:fy/template.xlsx', { preHandler: guard.district('read') }, async (request, reply) => {
+    const { fy } = parsePath(districtYearPathParams, request.params, 'そのページは見つかりません。年度は 2024 または R6 のように指定してください。');
+    const district = loadedDistrict(request);
     const months = monthsOfFiscalYear(fy);
     const reports = new Map(listMonthlyReports(db, district.id, months).map((r) => [r.month, valuesOf(r)]));
     const file = await districtTemplate({ district, fiscalYear: fy, months, reports, sheetName: warekiLong(fy) });

@@ -5,8 +5,8 @@
  * whole numbers ≥ 0 only; everything but the input cells is locked. Uploaded
  * back on /imports it is read as a monthly-reports file.
  */
-import { COUNT_FIELDS, FIELD_LABELS, type MonthlyValues } from '../monthlyReports/repository.js';
-import { IMPORT_COLUMNS } from './formats.js';
+import type { MonthlyValues } from '../monthlyReports/repository.js';
+import { CATALOGUE, countFieldNames, fieldLabels, monthlyImportColumns, type Catalogue } from '../domain/catalogue.js';
 
 export interface TemplateInput {
   district: { code: string; name: string };
@@ -17,6 +17,8 @@ export interface TemplateInput {
   reports: ReadonlyMap<string, MonthlyValues>;
   /** The sheet's name (e.g. 「令和6年度」). */
   sheetName: string;
+  /** What is counted (the columns and their notes); the city's catalogue when left out. */
+  catalogue?: Catalogue;
 }
 
 /** The .xlsx bytes of the template. */
@@ -27,14 +29,17 @@ export async function districtTemplate(input: TemplateInput): Promise<Buffer> {
   workbook.creator = 'みまもり';
   workbook.created = new Date();
   const sheet = workbook.addWorksheet(input.sheetName.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
-  const columns = IMPORT_COLUMNS.monthly;
+  const catalogue = input.catalogue ?? CATALOGUE;
+  const columns = monthlyImportColumns(catalogue);
+  const labels = fieldLabels(catalogue);
+  const counts = new Set(countFieldNames(catalogue));
   const header = sheet.addRow([...columns]);
   header.font = { bold: true };
   header.eachCell((cell, n) => {
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEAEEF2' } };
     const name = columns[n - 1]!;
     // The column's meaning in Japanese, shown when the cell is pointed at (row 1 must stay the column names).
-    const label = name === 'district_code' ? `校(地)区コード（${input.district.name}）` : name === 'month' ? '月（2024-04 のような文字）' : FIELD_LABELS[name as keyof typeof FIELD_LABELS];
+    const label = name === 'district_code' ? `校(地)区コード（${input.district.name}）` : name === 'month' ? '月（2024-04 のような文字）' : labels[name];
     if (label) cell.note = label;
   });
   for (const month of input.months) {
@@ -43,7 +48,7 @@ export async function districtTemplate(input: TemplateInput): Promise<Buffer> {
       columns.map((c) => {
         if (c === 'district_code') return input.district.code;
         if (c === 'month') return month;
-        const v = stored?.[c as keyof MonthlyValues];
+        const v = (stored as Record<string, number | string | null> | undefined)?.[c];
         return v === undefined ? null : v;
       }),
     );
@@ -74,7 +79,7 @@ export async function districtTemplate(input: TemplateInput): Promise<Buffer> {
     });
   }
   columns.forEach((c, i) => {
-    sheet.getColumn(i + 1).width = c === 'note' ? 40 : c === 'district_code' || c === 'month' ? 14 : COUNT_FIELDS.includes(c as never) ? 18 : 14;
+    sheet.getColumn(i + 1).width = c === 'note' ? 40 : c === 'district_code' || c === 'month' ? 14 : counts.has(c) ? 18 : 14;
   });
   // Locked cells (the column names, code and month) cannot be changed; the input cells can.
   await sheet.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true });

@@ -1,10 +1,10 @@
 // Input schemas of the monthly report pages, and turning typed text into values.
 import { z } from 'zod';
-import { isMonth, parseFiscalYear } from '../domain/fiscalYear.js';
 import { formatCount, parseCount } from '../domain/numbers.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { characterCount, normaliseText } from '../domain/text.js';
 import { COUNT_FIELDS, FIELD_LABELS, type CountField, type MonthlyValues } from './repository.js';
+import { CATALOGUE, fieldUnits, formGroups, type Flow } from '../domain/catalogue.js';
 
 /** Longest note people may keep (characters as people count them, so an emoji is one). */
 export const NOTE_MAX_LENGTH = 2000;
@@ -13,60 +13,16 @@ export type FormField = CountField | 'note';
 /** What the user typed, field by field, exactly as sent (so a failed form can show it again). */
 export type TypedValues = Record<FormField, string>;
 
-// Months the app deals in; anything else in a URL is a page that does not exist.
-const MIN_YEAR = 1989;
-const MAX_YEAR = 2999;
-
-const codeParam = z.string().min(1).max(64);
-
-/** `:code` in a district URL. */
-export const districtParamsSchema = z.object({ code: codeParam });
-
-/** `:code/:month` with month as `YYYY-MM`. */
-export const monthParamsSchema = z.object({
-  code: codeParam,
-  month: z.string().refine((m) => isMonth(m) && Number(m.slice(0, 4)) >= MIN_YEAR && Number(m.slice(0, 4)) <= MAX_YEAR),
-});
-
-/** `:code/:fy` with the fiscal year as 2024 or R6. */
-export const yearParamsSchema = z.object({
-  code: codeParam,
-  fy: z
-    .string()
-    .max(20)
-    .transform((s, ctx) => {
-      const fy = parseFiscalYear(s);
-      if (fy === null || fy < MIN_YEAR || fy > MAX_YEAR) {
-        ctx.addIssue({ code: 'custom', message: '年度の指定が正しくありません。' });
-        return z.NEVER;
-      }
-      return fy;
-    }),
-});
-
 /** Query of the history page: an optional month filter. */
 export const historyQuerySchema = z.object({ month: z.string().max(40).optional() });
-
-/** Parses route params, turning anything malformed into a 404 page. */
-export function parseParams<T extends z.ZodType>(schema: T, params: unknown): z.infer<T> {
-  const parsed = schema.safeParse(params);
-  if (!parsed.success) throw new NotFoundError();
-  return parsed.data;
-}
 
 // Generous caps: longer text is not a typo but a broken or hostile request.
 const countText = z.string().max(1000).default('');
 const versionText = z.string().regex(/^\d{1,9}$/).transform(Number);
 
 const monthlyFormSchema = z.object({
-  watched_elderly: countText,
-  watched_disability: countText,
-  watched_single_parent: countText,
-  watched_other: countText,
-  welfare_cooperators: countText,
-  mutual_aid_cases: countText,
-  coordination_meetings: countText,
-  well_club_participants: countText,
+  // One text field per count of the catalogue, in form order (the first wrong one is reported).
+  ...(Object.fromEntries(COUNT_FIELDS.map((f) => [f, countText])) as Record<CountField, typeof countText>),
   note: z.string().max(100_000).default(''),
   version: versionText,
   confirm_unusual: z.string().max(10).optional(),
@@ -162,17 +118,8 @@ export function typedFromValues(values: MonthlyValues | null): TypedValues {
   return typed;
 }
 
-/** The unit of each count field, which people may type after the number (「125世帯」). */
-export const UNITS: Record<CountField, string> = {
-  watched_elderly: '世帯',
-  watched_disability: '世帯',
-  watched_single_parent: '世帯',
-  watched_other: '世帯',
-  welfare_cooperators: '人',
-  mutual_aid_cases: '件',
-  coordination_meetings: '回',
-  well_club_participants: '人',
-};
+/** The unit of each count field, which people may type after the number (「125世帯」): from the catalogue. */
+export const UNITS = Object.freeze(fieldUnits(CATALOGUE)) as Readonly<Record<CountField, string>>;
 
 /** One count field as the form shows it. */
 export interface CountFieldView {
@@ -182,26 +129,8 @@ export interface CountFieldView {
   short: string;
   unit: string;
   hint: string;
+  flow: Flow;
 }
 
-/** The form's fields in two groups: the watched households (with their total), then the rest. */
-export const FORM_GROUPS: readonly { legend: string; fields: readonly CountFieldView[] }[] = [
-  {
-    legend: '見守り世帯数（月末の世帯数）',
-    fields: [
-      { name: 'watched_elderly', label: '高齢者世帯', short: '高齢者', unit: '世帯', hint: '' },
-      { name: 'watched_disability', label: '障害のある人のある世帯', short: '障害', unit: '世帯', hint: '' },
-      { name: 'watched_single_parent', label: 'ひとり親で子育て中の世帯', short: 'ひとり親', unit: '世帯', hint: '' },
-      { name: 'watched_other', label: 'その他の世帯', short: 'その他', unit: '世帯', hint: '' },
-    ],
-  },
-  {
-    legend: '福祉協力員・助け合い・会議・ウェルクラブ',
-    fields: [
-      { name: 'welfare_cooperators', label: '福祉協力員数', short: '福祉協力員', unit: '人', hint: '月末の人数' },
-      { name: 'mutual_aid_cases', label: '助け合い件数', short: '助け合い', unit: '件', hint: 'この月の件数' },
-      { name: 'coordination_meetings', label: '連絡調整会議の開催回数', short: '連絡調整会議', unit: '回', hint: 'この月に開いた回数（開かなかった月は 0）' },
-      { name: 'well_club_participants', label: 'ウェルクラブ活動等の参加者数', short: 'ウェルクラブ等', unit: '人', hint: 'この月の参加者の延べ人数' },
-    ],
-  },
-];
+/** The form's fields in their groups (the watched households, with their total, then the rest): from the catalogue. */
+export const FORM_GROUPS = formGroups(CATALOGUE) as readonly { key: string; legend: string; fields: readonly CountFieldView[] }[];

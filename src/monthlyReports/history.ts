@@ -5,7 +5,8 @@
 import { formatDateLong } from '../domain/dates.js';
 import { isMonth, monthLabelLong, warekiLong } from '../domain/fiscalYear.js';
 import { formatCount } from '../domain/numbers.js';
-import { COUNT_FIELDS, FIELD_LABELS } from './repository.js';
+import { countFieldNames, fieldLabels } from '../domain/catalogue.js';
+import { formatJapanDateTime } from '../web/japanTime.js';
 
 /** One audit event as listDistrictHistory returns it. */
 export interface HistoryEvent {
@@ -68,9 +69,13 @@ const DETAILS: Record<string, string> = {
   csv_import: 'CSVの取り込み',
 };
 
+// The monthly fields (from the catalogue), in form order, then 備考.
+const MONTHLY_LABELS = fieldLabels();
+const MONTHLY_ORDER = Object.keys(MONTHLY_LABELS);
+
 // Register fields, in both spellings other features may use in their audit records.
 const FIELD_NAMES: Record<string, string> = {
-  ...FIELD_LABELS,
+  ...MONTHLY_LABELS,
   name: '名称',
   venue: '会場',
   openedOn: '開設日',
@@ -98,27 +103,7 @@ const FIELD_NAMES: Record<string, string> = {
 // Bookkeeping columns that say nothing to the reader.
 const HIDDEN_KEYS = new Set(['id', 'districtId', 'district_id', 'version', 'createdAt', 'updatedAt', 'updatedBy', 'created_at', 'updated_at']);
 const FY_KEYS = new Set(['formulatedFy', 'formulated_fy', 'firstFy', 'first_fy', 'lastFy', 'last_fy', 'fiscalYear', 'fiscal_year']);
-const COUNT_KEYS = new Set<string>(COUNT_FIELDS);
-
-const tokyoParts = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Asia/Tokyo',
-  calendar: 'gregory',
-  numberingSystem: 'latn',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** An ISO timestamp as Japan time in wareki: '2026-11-23T05:05:00Z' → '令和8年11月23日 14:05'. */
-export function formatJapanDateTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = Object.fromEntries(tokyoParts.formatToParts(d).map((x) => [x.type, x.value]));
-  return `${formatDateLong(`${p.year}-${p.month}-${p.day}`)} ${p.hour}:${p.minute}`;
-}
+const COUNT_KEYS = new Set<string>(countFieldNames());
 
 function parseJson(s: string | null): unknown {
   if (s === null) return null;
@@ -159,7 +144,7 @@ export function changedFields(before: unknown, after: unknown): FieldChange[] {
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => !HIDDEN_KEYS.has(k));
   // Monthly fields in form order first, the rest as recorded.
   const order = (k: string) => {
-    const i = (Object.keys(FIELD_LABELS) as string[]).indexOf(k);
+    const i = MONTHLY_ORDER.indexOf(k);
     return i === -1 ? 100 : i;
   };
   keys.sort((x, y) => order(x) - order(y));

@@ -3,47 +3,20 @@ import type { Db } from '../db/index.js';
 import { closedFiscalYears, monthlyReports, users } from '../db/schema.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
 import { addMonths, fiscalYearOfMonth } from '../domain/fiscalYear.js';
+import { CATALOGUE, COUNT_FIELD_DEFINITIONS, fieldLabels, type CountFieldKey, type CountFieldName } from '../domain/catalogue.js';
 import { monthPairs } from '../figures/recompute.js';
 import { recomputeDistrictYearsFast } from '../figures/fastRecompute.js';
 import { auditWriter, preparedOnce } from '../figures/fastStatements.js';
 
-/** The monthly counts as named in forms and CSV (DESIGN §8), in form order. */
-export const COUNT_FIELDS = [
-  'watched_elderly',
-  'watched_disability',
-  'watched_single_parent',
-  'watched_other',
-  'welfare_cooperators',
-  'mutual_aid_cases',
-  'coordination_meetings',
-  'well_club_participants',
-] as const;
-export type CountField = (typeof COUNT_FIELDS)[number];
+/** The monthly counts as named in forms and CSV (DESIGN §8), in form order: from the catalogue. */
+export const COUNT_FIELDS: readonly CountFieldName[] = Object.freeze(COUNT_FIELD_DEFINITIONS.map((f) => f.name));
+export type CountField = CountFieldName;
 
-/** Japanese labels of the monthly fields. */
-export const FIELD_LABELS: Record<CountField | 'note', string> = {
-  watched_elderly: '見守り世帯数（高齢者世帯）',
-  watched_disability: '見守り世帯数（障害のある人のある世帯）',
-  watched_single_parent: '見守り世帯数（ひとり親で子育て中の世帯）',
-  watched_other: '見守り世帯数（その他の世帯）',
-  welfare_cooperators: '福祉協力員数',
-  mutual_aid_cases: '助け合い件数',
-  coordination_meetings: '連絡調整会議の開催回数',
-  well_club_participants: 'ウェルクラブ活動等の参加者数',
-  note: '備考',
-};
+/** Japanese labels of the monthly fields (counts and 備考), from the catalogue. */
+export const FIELD_LABELS = Object.freeze(fieldLabels(CATALOGUE)) as Readonly<Record<CountField | 'note', string>>;
 
-/** Which column each field is stored in. */
-export const FIELD_COLUMNS = {
-  watched_elderly: 'watchedElderly',
-  watched_disability: 'watchedDisability',
-  watched_single_parent: 'watchedSingleParent',
-  watched_other: 'watchedOther',
-  welfare_cooperators: 'welfareCooperators',
-  mutual_aid_cases: 'mutualAidCases',
-  coordination_meetings: 'coordinationMeetings',
-  well_club_participants: 'wellClubParticipants',
-} as const satisfies Record<CountField, string>;
+/** Which column each field is stored in (its key in the catalogue). */
+export const FIELD_COLUMNS = Object.freeze(Object.fromEntries(COUNT_FIELD_DEFINITIONS.map((f) => [f.name, f.key]))) as Readonly<Record<CountField, CountFieldKey>>;
 
 export type MonthlyReportRow = typeof monthlyReports.$inferSelect;
 

@@ -1,6 +1,7 @@
 /** The plan form (小地域福祉活動計画の登録・変更): fields, labels, parsing and display. */
 import { z } from 'zod';
 import { warekiLong } from '../domain/fiscalYear.js';
+import { PLAN_FORMULATED_AFTER_PERIOD, PLAN_PERIOD_BACKWARDS, planPeriodProblems } from '../domain/invariants.js';
 import { choiceField, fiscalYearField, parseForm, type FormResult, type FormValues } from '../registers/form.js';
 import type { PlanInput, PlanRow } from './repository.js';
 
@@ -30,6 +31,12 @@ export function generationLabel(n: number): string {
   return `第${tensText}${KANJI_DIGITS[ones]}次`;
 }
 
+/** True if the plan-period rule finds a problem beside `field` (a year that failed to read is not a number, and not checked). */
+function periodProblem(d: { formulated_fy: unknown; first_fy: unknown; last_fy: unknown }, field: 'last_fy' | 'formulated_fy'): boolean {
+  const fy = (v: unknown) => (typeof v === 'number' ? v : null);
+  return planPeriodProblems({ formulatedFy: fy(d.formulated_fy), firstFy: fy(d.first_fy), lastFy: fy(d.last_fy) }).some((p) => p.field === field);
+}
+
 const planSchema = z
   .object({
     generation: choiceField(PLAN_LABELS.generation, { min: 1, max: MAX_GENERATION }),
@@ -37,17 +44,9 @@ const planSchema = z
     first_fy: fiscalYearField(PLAN_LABELS.first_fy),
     last_fy: fiscalYearField(PLAN_LABELS.last_fy),
   })
-  // Both run even when other fields failed, so every problem is shown at once.
-  .refine((d) => !(typeof d.first_fy === 'number' && typeof d.last_fy === 'number' && d.first_fy > d.last_fy), {
-    path: ['last_fy'],
-    message: '推進期間の最後の年度は、最初の年度と同じか、それより後の年度にしてください。',
-    when: () => true,
-  })
-  .refine((d) => !(typeof d.formulated_fy === 'number' && typeof d.last_fy === 'number' && d.formulated_fy > d.last_fy), {
-    path: ['formulated_fy'],
-    message: '策定年度は、推進期間の最後の年度と同じか、それより前の年度にしてください。',
-    when: () => true,
-  });
+  // Both run even when other fields failed, so every problem is shown at once (rules: src/domain/invariants.ts).
+  .refine((d) => !periodProblem(d, 'last_fy'), { path: ['last_fy'], message: PLAN_PERIOD_BACKWARDS, when: () => true })
+  .refine((d) => !periodProblem(d, 'formulated_fy'), { path: ['formulated_fy'], message: PLAN_FORMULATED_AFTER_PERIOD, when: () => true });
 
 /** Reads the plan form. */
 export function parsePlanForm(body: unknown): FormResult<PlanInput> {

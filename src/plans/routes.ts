@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { guard, loadedDistrict } from '../auth/guards.js';
 import { currentFiscalYear } from '../domain/fiscalYear.js';
 import type { DistrictWithWard } from '../districts/repository.js';
 import { isConfirmed, renderConfirmation } from '../confirmation.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { conflictRows, formVersion, type ConflictRow, type FormValues } from '../registers/form.js';
-import { canWriteDistrict, districtOfRequest, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
+import { canWriteDistrict, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
 import { createPlan, deletePlan, getPlan, listPlans, PLAN_NOT_FOUND, updatePlan, type PlanRow } from './repository.js';
 import { GENERATION_CHOICES, generationLabel, parsePlanForm, PLAN_LABELS, planDisplay, planFormValues } from './form.js';
 import { listPlanSchedules } from './schedules.js';
@@ -81,8 +82,8 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     );
   }
 
-  app.get('/districts/:code/plans', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'read');
+  app.get('/districts/:code/plans', { preHandler: guard.district('read') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const fy = currentFiscalYear();
     const plans = listPlans(db, district.id).map((p) => ({ ...p, name: `${generationLabel(p.generation)}計画`, status: planStatus(p, fy) }));
     return renderRegisterPage(reply, 'plans/index', {
@@ -97,8 +98,8 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get('/districts/:code/plans/new', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.get('/districts/:code/plans/new', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     // Usually the next plan after the ones already registered.
     const next = Math.max(0, ...listPlans(db, district.id).map((p) => p.generation)) + 1;
     const resumed = resumedFormBody(db, request);
@@ -106,8 +107,8 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     return renderForm(reply, { district, plan: null, values: { generation: String(next) } });
   });
 
-  app.post('/districts/:code/plans/new', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/plans/new', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const form = parsePlanForm(request.body);
     if (!form.ok) return renderForm(reply, { district, plan: null, values: form.values, errors: form.errors }, 422);
     const created = refusedInClosedYear(() => createPlan(db, district.id, form.data, request.user!.id), 'formulated_fy');
@@ -117,16 +118,16 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(listUrl(district), 303);
   });
 
-  app.get('/districts/:code/plans/:id/edit', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.get('/districts/:code/plans/:id/edit', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const plan = planOf(request, district);
     const resumed = resumedFormBody(db, request);
     if (resumed) return renderForm(reply, { district, plan, values: parsePlanForm(resumed).values, version: formVersion(resumed), notice: RESUMED_MESSAGE });
     return renderForm(reply, { district, plan, values: planFormValues(plan) });
   });
 
-  app.post('/districts/:code/plans/:id/edit', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/plans/:id/edit', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const plan = planOf(request, district);
     const version = formVersion(request.body);
     const form = parsePlanForm(request.body);
@@ -145,8 +146,8 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(listUrl(district), 303);
   });
 
-  app.post('/districts/:code/plans/:id/delete', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/plans/:id/delete', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const plan = planOf(request, district);
     if (!isConfirmed(request.body)) {
       return renderConfirmation(reply, {

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { guard, loadedDistrict } from '../auth/guards.js';
 import { warekiLong } from '../domain/fiscalYear.js';
 import type { DistrictWithWard } from '../districts/repository.js';
 import { isConfirmed, renderConfirmation } from '../confirmation.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
 import { conflictRows, formVersion, type ConflictRow, type FormValues } from '../registers/form.js';
-import { districtOfRequest, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
+import { districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
 import {
   createPlanSchedule,
   deletePlanSchedule,
@@ -69,15 +70,15 @@ export async function planScheduleRoutes(app: FastifyInstance): Promise<void> {
     );
   }
 
-  app.get('/districts/:code/plans/schedules/new', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.get('/districts/:code/plans/schedules/new', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const resumed = resumedFormBody(db, request);
     if (resumed) return renderForm(reply, { district, schedule: null, values: parsePlanScheduleForm(resumed).values, notice: RESUMED_MESSAGE });
     return renderForm(reply, { district, schedule: null, values: { scheduled_fy: '', note: '' } });
   });
 
-  app.post('/districts/:code/plans/schedules/new', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/plans/schedules/new', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const form = parsePlanScheduleForm(request.body);
     if (!form.ok) return renderForm(reply, { district, schedule: null, values: form.values, errors: form.errors }, 422);
     try {
@@ -91,8 +92,8 @@ export async function planScheduleRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(plansUrl(district), 303);
   });
 
-  app.get('/districts/:code/plans/schedules/:id/edit', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.get('/districts/:code/plans/schedules/:id/edit', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const schedule = scheduleOf(request, district);
     const resumed = resumedFormBody(db, request);
     if (resumed) {
@@ -101,8 +102,8 @@ export async function planScheduleRoutes(app: FastifyInstance): Promise<void> {
     return renderForm(reply, { district, schedule, values: planScheduleFormValues(schedule) });
   });
 
-  app.post('/districts/:code/plans/schedules/:id/edit', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/plans/schedules/:id/edit', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const schedule = scheduleOf(request, district);
     const version = formVersion(request.body);
     const form = parsePlanScheduleForm(request.body);
@@ -123,8 +124,8 @@ export async function planScheduleRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(plansUrl(district), 303);
   });
 
-  app.post('/districts/:code/plans/schedules/:id/delete', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/plans/schedules/:id/delete', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const schedule = scheduleOf(request, district);
     const name = `${warekiLong(schedule.scheduledFy)}の策定予定`;
     if (!isConfirmed(request.body)) {

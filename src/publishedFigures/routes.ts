@@ -1,18 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { authorize } from '../auth/access.js';
+import { guard } from '../auth/guards.js';
 import { NotFoundError, ConflictError } from '../errors.js';
 import { parseCount } from '../domain/numbers.js';
 import { characterCount, normaliseText } from '../domain/text.js';
 import { warekiLong, warekiShort } from '../domain/fiscalYear.js';
 import { HOUSEHOLD_ROWS, ITEMS, isHouseholdRowKey } from '../domain/items.js';
-import { parseTrendQuery, pickerScopeChoices } from '../trends/routes.js';
+import { parseTrendQuery, pickerScopeChoices } from '../trends/query.js';
 import { loadTrendTable, resolveScope, type Scope } from '../trends/repository.js';
 import type { TableKind } from '../trends/table.js';
-import { blankToUndefined, fiscalYearParam, formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
+import { blankToUndefined, fiscalYearParam } from '../web/params.js';
+import { parseInput } from '../web/replies.js';
+import { formatJapanDateTime } from '../web/japanTime.js';
 import { usersByIds } from '../users/repository.js';
 import { findPendingForm, RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { deletePublishedFigure, getPublishedFigure, upsertPublishedFigure, type PublishedFigureRow } from './repository.js';
+import { publishedFiguresView } from './view.js';
 
 const NOTE_MAX = 100;
 
@@ -102,25 +105,27 @@ export function validateFigureForm(form: EditForm): { ok: true; value: number | 
 /** 公表値: published and historical figures that win over the rollup (DESIGN §4). */
 export async function publishedFigureRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
-  const cityOnly = { config: { roles: ['city'] as const } };
 
-  app.get('/published-figures', cityOnly, async (request, reply) => {
+  app.get('/published-figures', { preHandler: guard.city('admin') }, async (request, reply) => {
     const user = request.user!;
-    authorize(user, 'admin', { kind: 'city' });
     const q = parseTrendQuery(db, user, request.query);
-    const tables = (['items', 'households'] as TableKind[]).map((kind) =>
-      loadTrendTable(db, q.scope, { kind, fromFy: q.fromFy, toFy: q.toFy, basis: q.basis, thresholds: q.thresholds }),
-    );
+    // Published figures are for the seven items and the household rows, not council-defined indicators.
+    const tables = (['items', 'households'] as TableKind[])
+      .map((kind) => loadTrendTable(db, q.scope, { kind, fromFy: q.fromFy, toFy: q.toFy, basis: q.basis, thresholds: q.thresholds }))
+      .map((t) => ({ ...t, rows: t.rows.filter((r) => !r.indicator) }));
     const cellUrl = (item: string, fy: number) => editUrl({ item, fy, scope: q.scope.key, from: q.fromFy, to: q.toFy });
     return reply.viewAsync('publishedFigures/index', {
-      title: `公表値（${q.scope.label}）`,
       styles: ['admin.css'],
       mainClass: 'wide',
-      query: q,
-      tables,
-      // A national city's 20,000 districts come by ward, around the scope shown.
-      scopes: pickerScopeChoices(db, user, [q.scope]),
-      editUrl: cellUrl,
+      ...publishedFiguresView({
+        scope: q.scope,
+        fromFy: q.fromFy,
+        toFy: q.toFy,
+        // A national city's 20,000 districts come by ward, around the scope shown.
+        scopeChoices: pickerScopeChoices(db, user, [q.scope]),
+        tables,
+        editUrl: cellUrl,
+      }),
     });
   });
 
@@ -163,15 +168,14 @@ export async function publishedFigureRoutes(app: FastifyInstance): Promise<void>
 
   /** Reads the cell named in the query string and checks the user may edit it. */
   function cellOf(request: FastifyRequest) {
-    const q = parseOr422(cellQuery, request.query);
+    const q = parseInput(cellQuery, request.query);
     const scope = resolveScope(db, q.scope);
     if (!scope) throw new NotFoundError('指定された区・校(地)区が見つかりません。');
-    authorize(request.user, 'admin', scope.target);
     const figure = getPublishedFigure(db, { item: q.item, fiscalYear: q.fy, scopeType: scope.type, scopeId: scope.id });
     return { q, scope, figure };
   }
 
-  app.get('/published-figures/edit', cityOnly, async (request, reply) => {
+  app.get('/published-figures/edit', { preHandler: guard.city('admin') }, async (request, reply) => {
     // Back from signing in after a timeout (DESIGN §7): only the path was kept, so the cell comes from the kept form.
     const query = request.query as Record<string, unknown>;
     if (typeof query.resume === 'string' && query.item === undefined) {
@@ -189,9 +193,9 @@ export async function publishedFigureRoutes(app: FastifyInstance): Promise<void>
     return renderEdit(reply, q, scope, figure, formOf(figure), {});
   });
 
-  app.post('/published-figures/edit', cityOnly, async (request, reply) => {
+  app.post('/published-figures/edit', { preHandler: guard.city('admin') }, async (request, reply) => {
     const { q, scope, figure } = cellOf(request);
-    const body = parseOr422(editBody, request.body);
+    const body = parseInput(editBody, request.body);
     const user = request.user!;
     const form: EditForm = { kind: body.kind, value: body.value, note: body.note };
     const cellName = `${warekiShort(q.fy)}・${itemTitle(q.item)}（${scope.label}）`;

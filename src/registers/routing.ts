@@ -1,26 +1,14 @@
 /**
- * Request helpers shared by the register routes under /districts/:code/…:
- * which district the URL names (and whether the user may touch it), and which
- * entry id it names.
+ * Request helpers shared by the register routes under /districts/:code/…
+ * (the district itself is loaded by the route's guard, src/auth/guards.ts):
+ * which entry id the URL names, and whether the user may change the registers.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import type { Db } from '../db/index.js';
-import { authorize, can, type Action } from '../auth/access.js';
-import { districtTarget, getDistrictByCode, type DistrictWithWard } from '../districts/repository.js';
+import { can } from '../auth/access.js';
+import { districtTarget, type DistrictWithWard } from '../districts/repository.js';
 import { NotFoundError } from '../errors.js';
+import { idPathParams } from '../web/params.js';
 
-const districtParams = z.object({ code: z.string().min(1).max(50) });
-const entryParams = z.object({ id: z.string().regex(/^[1-9]\d{0,9}$/).transform(Number) });
-
-/** The URL's district, after checking that the signed-in user may `action` it (404 if unknown, 403 if not theirs). */
-export function districtOfRequest(db: Db, request: FastifyRequest, action: Action): DistrictWithWard {
-  const params = districtParams.safeParse(request.params);
-  if (!params.success) throw new NotFoundError('その校(地)区は見つかりません。');
-  const district = getDistrictByCode(db, params.data.code);
-  authorize(request.user, action, districtTarget(district));
-  return district;
-}
 
 /**
  * The URL's register entry, which must belong to the URL's district: an id
@@ -33,7 +21,7 @@ export function entryOfRequest<Row extends { districtId: number }>(
   find: (id: number) => Row | undefined,
   notFoundMessage: string,
 ): Row {
-  const params = entryParams.safeParse(request.params);
+  const params = idPathParams.safeParse(request.params);
   const entry = params.success ? find(params.data.id) : undefined;
   if (!entry || entry.districtId !== district.id) throw new NotFoundError(notFoundMessage);
   return entry;
@@ -44,10 +32,8 @@ export function canWriteDistrict(request: FastifyRequest, district: DistrictWith
   return !!request.user && can(request.user, 'write', districtTarget(district));
 }
 
-/** Base URL of a district's pages. */
-export function districtPath(district: Pick<DistrictWithWard, 'code'>): string {
-  return `/districts/${encodeURIComponent(district.code)}`;
-}
+/** Base URL of a district's pages (built in src/web/urls.ts). */
+export { districtUrl as districtPath } from '../web/urls.js';
 
 /** Stylesheets of the register pages. */
 const REGISTER_STYLES = ['registers.css'];

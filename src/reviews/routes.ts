@@ -1,14 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { guard, loadedDistrict } from '../auth/guards.js';
+import type { CurrentUser } from '../auth/access.js';
+import type { Db } from '../db/index.js';
+import type { DistrictWithWard } from '../districts/repository.js';
 import { z } from 'zod';
-import { getDistrictByCode } from '../districts/repository.js';
 import { monthLabelLong } from '../domain/fiscalYear.js';
-import { AppError, ValidationError } from '../errors.js';
-import { monthParamsSchema, parseParams } from '../monthlyReports/form.js';
-import { renderReportPage } from '../monthlyReports/routes.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import { httpStatusOf } from '../web/errors.js';
+import { districtMonthPathParams } from '../web/params.js';
+import { parsePath } from '../web/replies.js';
 import { districtPath } from '../registers/routing.js';
 import { acceptMonths, authorizeReview, returnMonth, reviewStatesInRange } from './repository.js';
 import { listDistricts } from '../districts/repository.js';
-import { ForbiddenError } from '../errors.js';
 import { isMonth } from '../domain/fiscalYear.js';
 
 const reviewBodySchema = z.object({
@@ -25,14 +28,30 @@ const bulkBodySchema = z.object({
   gaps: z.literal('1').optional(),
 });
 
-/** 区社協の確認 (DESIGN §7) of one month, from the monthly report page, and of many from the completeness grid. */
-export async function reviewRoutes(app: FastifyInstance): Promise<void> {
-  const { db } = app.database;
+/** Renders the monthly report page with the review box as posted (the monthly reports feature's, handed in by app.ts). */
+export type ReportPageRenderer = (
+  reply: FastifyReply,
+  db: Db,
+  user: CurrentUser,
+  district: DistrictWithWard,
+  month: string,
+  review?: { comment?: string; error?: string | null },
+) => Promise<unknown>;
 
-  app.post('/districts/:code/reports/:month/review', async (request, reply) => {
-    const { code, month } = parseParams(monthParamsSchema, request.params);
+/**
+ * 区社協の確認 (DESIGN §7) of one month, from the monthly report page, and of many from the completeness grid.
+ * The monthly page itself belongs to monthly reports: app.ts hands its renderer in, so neither feature imports
+ * the other's routes.
+ */
+export async function reviewRoutes(app: FastifyInstance, options: { renderReportPage: ReportPageRenderer }): Promise<void> {
+  const { db } = app.database;
+  const { renderReportPage } = options;
+
+  app.post('/districts/:code/reports/:month/review', { preHandler: guard.district('write') }, async (request, reply) => {
+    const { month } = parsePath(districtMonthPathParams, request.params);
     const user = request.user!;
-    const district = getDistrictByCode(db, code);
+    const district = loadedDistrict(request);
+    // Writing to the district is not enough: reviewing is ward and city work (the domain's rule, with its own message).
     authorizeReview(db, user, district.id);
     const parsed = reviewBodySchema.safeParse(request.body ?? {});
     const comment = typeof (request.body as { comment?: unknown } | null)?.comment === 'string' ? (request.body as { comment: string }).comment : '';
@@ -51,8 +70,8 @@ export async function reviewRoutes(app: FastifyInstance): Promise<void> {
       }
     } catch (err) {
       // Errors beside the review box, what was typed kept; 403 and the like go to the error page.
-      if (err instanceof ValidationError || (err instanceof AppError && err.statusCode === 409)) {
-        reply.code(err.statusCode);
+      if (err instanceof ValidationError || err instanceof ConflictError) {
+        reply.code(httpStatusOf(err));
         const message = err instanceof ValidationError ? (err.fieldErrors.comment ?? err.message) : err.message;
         return renderReportPage(reply, db, user, district, month, { comment, error: message });
       }
@@ -61,9 +80,9 @@ export async function reviewRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(reportUrl, 303);
   });
 
-  app.post('/completeness/review', { config: { roles: ['ward', 'city'] } }, async (request, reply) => {
+  // Ward staff review their ward's months, city staff any ward's (each month is checked again as it is saved).
+  app.post('/completeness/review', { preHandler: guard.ward('write', { wholeCity: true }) }, async (request, reply) => {
     const user = request.user!;
-    if (user.role === 'district') throw new ForbiddenError();
     const parsed = bulkBodySchema.safeParse(request.body ?? {});
     if (!parsed.success) throw new ValidationError({}, '送信された内容を読み取れませんでした。報告状況の画面を開き直してください。');
     const body = parsed.data;
@@ -71,7 +90,7 @@ export async function reviewRoutes(app: FastifyInstance): Promise<void> {
     let refs: { districtId: number; month: string }[];
     if (body.month) {
       // Every 提出済み month of the scope shown: the user's ward, or the chosen ward, or the city.
-      const wardId = user.role === 'ward' ? (user.wardId ?? -1) : body.ward ? Number(body.ward) : undefined;
+      const wardId = request.ward?.id ?? (body.ward ? Number(body.ward) : undefined);
       const ids = listDistricts(db, wardId === undefined ? {} : { wardId }).map((d) => d.id);
       refs = [...reviewStatesInRange(db, body.month, body.month, ids)].filter(([, st]) => st === 'submitted').map(([key]) => ({ districtId: Number(key.split(':')[0]), month: body.month! }));
     } else {
@@ -86,7 +105,7 @@ export async function reviewRoutes(app: FastifyInstance): Promise<void> {
       const n = acceptMonths(db, refs, user);
       request.session.flash = `${n.toLocaleString('ja-JP')}か月分の報告を確認済みにしました。`;
     } catch (err) {
-      if (err instanceof AppError && err.statusCode === 409) {
+      if (err instanceof ConflictError) {
         request.session.flash = `確認済みにできませんでした（何も変えていません）：${err.message}`;
         return reply.redirect(back, 303);
       }

@@ -3,7 +3,7 @@ import type { CurrentUser } from '../auth/access.js';
 import type { Db } from '../db/index.js';
 import { fiscalYearOfMonth } from '../domain/fiscalYear.js';
 import { isFiscalYearClosed } from '../fiscalYears/repository.js';
-import { formatJapanDateTime } from '../monthlyReports/history.js';
+import { formatJapanDateTime } from '../web/japanTime.js';
 import { COMMENT_MAX, monthReviewOf } from './repository.js';
 import { REVIEW_STATE_LABELS, type MonthReviewState } from './status.js';
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { formatDateLong } from '../domain/dates.js';
 import { fiscalYearEndDate, rollupDistrictYear } from '../domain/rollup.js';
+import { SALON_CLOSED_BEFORE_OPENING, salonDateProblems } from '../domain/invariants.js';
 import { checkboxField, dateField, parseForm, singleLineText, type FormResult, type FormValues } from '../registers/form.js';
 import type { SalonInput, SalonRow } from './repository.js';
 
@@ -16,7 +17,9 @@ export const SALON_LABELS: Record<SalonField, string> = {
   subsidy_applied: '立ち上げ助成金の申請',
 };
 
-const NOT_BEFORE_OPENING = '閉鎖日は開設日と同じ日か、それより後の日付にしてください。';
+/** The domain rule (src/domain/invariants.ts), as a check on the parsed fields (a date that failed to read is not a string). */
+const closesOnOrAfterOpening = (openedOn: unknown, closedOn: unknown) =>
+  salonDateProblems(typeof openedOn === 'string' ? openedOn : null, typeof closedOn === 'string' ? closedOn : null).length === 0;
 
 const salonSchema = z
   .object({
@@ -27,9 +30,9 @@ const salonSchema = z
     subsidy_applied: checkboxField(),
   })
   // Runs even when other fields failed, so every problem is shown at once.
-  .refine((d) => !(typeof d.opened_on === 'string' && typeof d.closed_on === 'string' && d.closed_on < d.opened_on), {
+  .refine((d) => closesOnOrAfterOpening(d.opened_on, d.closed_on), {
     path: ['closed_on'],
-    message: NOT_BEFORE_OPENING,
+    message: SALON_CLOSED_BEFORE_OPENING,
     when: () => true,
   });
 
@@ -49,7 +52,7 @@ export function parseSalonForm(body: unknown): FormResult<SalonInput> {
 export function parseClosingForm(body: unknown, openedOn: string): FormResult<{ closedOn: string }> {
   const schema = z
     .object({ closed_on: dateField(SALON_LABELS.closed_on, { required: true }) })
-    .refine((d) => !(typeof d.closed_on === 'string' && d.closed_on < openedOn), { path: ['closed_on'], message: NOT_BEFORE_OPENING });
+    .refine((d) => closesOnOrAfterOpening(openedOn, d.closed_on), { path: ['closed_on'], message: SALON_CLOSED_BEFORE_OPENING });
   const result = parseForm(schema, body, ['closed_on']);
   if (!result.ok) return result;
   return { ok: true, values: result.values, data: { closedOn: result.data.closed_on as string } };

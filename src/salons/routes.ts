@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { guard, loadedDistrict } from '../auth/guards.js';
 import { currentFiscalYear } from '../domain/fiscalYear.js';
 import { formatDateLong } from '../domain/dates.js';
 import type { DistrictWithWard } from '../districts/repository.js';
 import { isConfirmed, renderConfirmation } from '../confirmation.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { conflictRows, formVersion, type ConflictRow, type FormValues } from '../registers/form.js';
-import { canWriteDistrict, districtOfRequest, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
+import { canWriteDistrict, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
 import { closeSalon, createSalon, deleteSalon, getSalon, listSalons, SALON_NOT_FOUND, updateSalon, type SalonRow } from './repository.js';
 import { parseClosingForm, parseSalonForm, SALON_LABELS, salonDisplay, salonFormValues, salonsOpenAtYearEnd } from './form.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
@@ -91,8 +92,8 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     );
   }
 
-  app.get('/districts/:code/salons', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'read');
+  app.get('/districts/:code/salons', { preHandler: guard.district('read') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const salons = listSalons(db, district.id);
     const lastFy = currentFiscalYear();
     const fiscalYears = Array.from({ length: YEAR_END_COLUMNS }, (_, i) => lastFy - YEAR_END_COLUMNS + 1 + i);
@@ -108,15 +109,15 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get('/districts/:code/salons/new', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.get('/districts/:code/salons/new', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const resumed = resumedFormBody(db, request);
     if (resumed) return renderForm(reply, { district, salon: null, values: parseSalonForm(resumed).values, notice: RESUMED_MESSAGE });
     return renderForm(reply, { district, salon: null, values: {} });
   });
 
-  app.post('/districts/:code/salons/new', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/salons/new', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const form = parseSalonForm(request.body);
     if (!form.ok) return renderForm(reply, { district, salon: null, values: form.values, errors: form.errors }, 422);
     const created = refusedInClosedYear(() => createSalon(db, district.id, form.data, request.user!.id), 'opened_on');
@@ -126,16 +127,16 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(listUrl(district), 303);
   });
 
-  app.get('/districts/:code/salons/:id/edit', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.get('/districts/:code/salons/:id/edit', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const salon = salonOf(request, district);
     const resumed = resumedFormBody(db, request);
     if (resumed) return renderForm(reply, { district, salon, values: parseSalonForm(resumed).values, version: formVersion(resumed), notice: RESUMED_MESSAGE });
     return renderForm(reply, { district, salon, values: salonFormValues(salon) });
   });
 
-  app.post('/districts/:code/salons/:id/edit', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/salons/:id/edit', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const salon = salonOf(request, district);
     const version = formVersion(request.body);
     const form = parseSalonForm(request.body);
@@ -154,8 +155,8 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(listUrl(district), 303);
   });
 
-  app.get('/districts/:code/salons/:id/close', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.get('/districts/:code/salons/:id/close', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const salon = salonOf(request, district);
     const resumed = resumedFormBody(db, request);
     if (resumed) {
@@ -164,8 +165,8 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     return renderClosing(reply, { district, salon, values: { closed_on: salon.closedOn ? formatDateLong(salon.closedOn) : '' } });
   });
 
-  app.post('/districts/:code/salons/:id/close', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/salons/:id/close', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const salon = salonOf(request, district);
     const version = formVersion(request.body);
     const form = parseClosingForm(request.body, salon.openedOn);
@@ -187,8 +188,8 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(listUrl(district), 303);
   });
 
-  app.post('/districts/:code/salons/:id/delete', async (request, reply) => {
-    const district = districtOfRequest(db, request, 'write');
+  app.post('/districts/:code/salons/:id/delete', { preHandler: guard.district('write') }, async (request, reply) => {
+    const district = loadedDistrict(request);
     const salon = salonOf(request, district);
     if (!isConfirmed(request.body)) {
       return renderConfirmation(reply, {

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { authorize } from '../auth/access.js';
+import { guard } from '../auth/guards.js';
 import { parseCount, toHalfWidth } from '../domain/numbers.js';
-import { parseOr422 } from '../fiscalYears/routes.js';
+import { parseInput } from '../web/replies.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { getSettings, updateSetting, type SettingKey, type Settings } from './repository.js';
 
@@ -82,7 +82,6 @@ export function parseSettingValue(spec: SettingSpec, typed: string): { ok: true;
 /** 設定: the few numbers that steer rollups, due dates and plausibility checks. */
 export async function settingRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
-  const cityOnly = { config: { roles: ['city'] as const } };
 
   function render(reply: FastifyReply, form: Record<SettingKey, string>, errors: Record<string, string>, notice: string | null = null) {
     return reply.viewAsync('settings/index', {
@@ -96,8 +95,7 @@ export async function settingRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get('/settings', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
+  app.get('/settings', { preHandler: guard.city('admin') }, async (request, reply) => {
     const current = getSettings(db);
     const form = Object.fromEntries(SETTING_SPECS.map((s) => [s.key, String(current[s.key])])) as Record<SettingKey, string>;
     // Values typed before a timeout (DESIGN §7) come back in place of the stored ones, not saved yet.
@@ -109,9 +107,8 @@ export async function settingRoutes(app: FastifyInstance): Promise<void> {
     return render(reply, form, {});
   });
 
-  app.post('/settings', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
-    const form = parseOr422(settingsBody, request.body) as Record<SettingKey, string>;
+  app.post('/settings', { preHandler: guard.city('admin') }, async (request, reply) => {
+    const form = parseInput(settingsBody, request.body) as Record<SettingKey, string>;
     const errors: Record<string, string> = {};
     const values: Partial<Settings> = {};
     for (const spec of SETTING_SPECS) {
@@ -126,7 +123,7 @@ export async function settingRoutes(app: FastifyInstance): Promise<void> {
     const current = getSettings(db);
     const changed = SETTING_SPECS.filter((s) => values[s.key] !== current[s.key]);
     // Each change is its own audited write; all were checked above, so none is refused halfway.
-    for (const spec of changed) updateSetting(db, spec.key, values[spec.key]!, request.user.id);
+    for (const spec of changed) updateSetting(db, spec.key, values[spec.key]!, request.user!.id);
     request.session.flash = changed.length === 0 ? '設定は変更されていません。' : `設定を保存しました（${changed.map((s) => s.label).join('、')}）。`;
     return reply.redirect('/settings', 303);
   });

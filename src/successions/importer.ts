@@ -6,7 +6,7 @@
  * the page is; all or nothing, a dry run rolls back, errors by line and column.
  */
 import type { Db } from '../db/index.js';
-import { AppError } from '../errors.js';
+import { DomainError } from '../errors.js';
 import { readDistrictCode, readMonth, readText } from '../imports/cells.js';
 import { RowReader, type ImportError } from '../imports/kinds.js';
 import type { ImportCounts, ImportOptions, ImportResult, RowChange } from '../imports/importCsv.js';
@@ -100,7 +100,7 @@ export function importSuccessions(db: Db, file: SuccessionFile, options: ImportO
           } catch (err) {
             if (err instanceof SuccessionError) {
               for (const p of err.problems) writeErrors.push({ line: lineOf(event, p), column: COLUMN_OF[p.field] ?? 'event', message: p.message });
-            } else if (err instanceof AppError) writeErrors.push({ line: event.firstLine, column: 'event', message: err.message });
+            } else if (err instanceof DomainError) writeErrors.push({ line: event.firstLine, column: 'event', message: err.message });
             else throw err;
           }
         }

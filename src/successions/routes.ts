@@ -5,6 +5,7 @@
  * where to) and record it. The recording itself is recordSuccession.
  */
 import { warekiMonthToIso } from '../domain/dates.js';
+import { guard } from '../auth/guards.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../db/index.js';
 import { fiscalYearOfMonth, monthLabelLong, previousMonth, warekiLong } from '../domain/fiscalYear.js';
@@ -13,8 +14,8 @@ import { isConfirmed } from '../confirmation.js';
 import { formValues, type FormValues } from '../registers/form.js';
 import { listDistricts, listWards, type DistrictWithWard } from '../districts/repository.js';
 import { listSuccessions, movablesOf, recordSuccession, SuccessionError, type Movable, type RecordedSuccession, type SuccessionInput } from './repository.js';
+import { districtUrl } from '../web/urls.js';
 
-const cityOnly = { config: { roles: ['city'] as const } };
 const STYLES = ['registers.css', 'districts.css'];
 
 export const SUCCESSION_LABELS: Record<string, string> = {
@@ -157,23 +158,23 @@ export async function successionRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get('/successions', cityOnly, async (_request, reply) => {
+  app.get('/successions', { preHandler: guard.city('admin') }, async (_request, reply) => {
     const events = listSuccessions(db).map((e) => ({
       ...e,
       firstMonthLabel: monthLabelLong(e.firstMonth),
-      predecessors: e.predecessors.map((d) => ({ ...d, url: `/districts/${encodeURIComponent(d.code)}` })),
-      successors: e.successors.map((d) => ({ ...d, url: `/districts/${encodeURIComponent(d.code)}` })),
+      predecessors: e.predecessors.map((d) => ({ ...d, url: districtUrl(d) })),
+      successors: e.successors.map((d) => ({ ...d, url: districtUrl(d) })),
     }));
     return reply.viewAsync('successions/index', { title: '統合・分割の記録', styles: STYLES, events });
   });
 
-  app.get('/successions/new', cityOnly, async (request, reply) => {
+  app.get('/successions/new', { preHandler: guard.city('admin') }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const ward = typeof query.ward === 'string' && /^\d{1,9}$/.test(query.ward) ? Number(query.ward) : undefined;
     return renderChoose(reply, { values: { ward: ward === undefined ? '' : String(ward) }, wardId: ward });
   });
 
-  app.post('/successions/new', cityOnly, async (request, reply) => {
+  app.post('/successions/new', { preHandler: guard.city('admin') }, async (request, reply) => {
     const posted = readSuccessionForm(request.body);
     const body = (request.body ?? {}) as Record<string, unknown>;
     // 「戻って直す」 on the confirmation step: back to step 1 with everything as it was.

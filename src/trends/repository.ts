@@ -1,13 +1,16 @@
-import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, lte } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { districts, monthlyReports, plans, publishedFigures, salons, wards, type ScopeType } from '../db/schema.js';
+import { districts, publishedFigures, wards, type ScopeType } from '../db/schema.js';
 import type { Target } from '../auth/access.js';
 import type { CellValue, RollupInput } from '../domain/rollup.js';
 import { loadScopeFigures } from '../figures/repository.js';
+import { loadRollupRecords } from '../figures/rollupInput.js';
 import { DEFAULT_THRESHOLDS, type TrendBasis, type TrendThresholds } from '../domain/trend.js';
 import { getSettings } from '../settings/repository.js';
 import { buildTrendRows, yearRange, type PublishedValue, type TableKind, type TrendRow } from './table.js';
 import { fiscalYearsOfScope, latestFiscalYearWithData } from './dataYears.js';
+import { loadIndicatorFigures } from '../indicators/figures.js';
+import { indicatorTrendRows } from './indicatorRows.js';
 
 /** A scope of figures: the city, one ward, or one district. */
 export interface Scope {
@@ -54,39 +57,13 @@ function districtsOf(db: Db, scope: Scope) {
 
 /**
  * Everything the rollup needs for a scope and a window of fiscal years, in three
- * queries: for checks and one district's pages, not for ward or city tables.
+ * queries (the loader the stored figures use, src/figures/rollupInput.ts): for
+ * checks and one district's pages, not for ward or city tables.
  */
 export function loadRollupInput(db: Db, scope: Scope, fromFy: number, toFy: number): RollupInput {
   const scopeDistricts = districtsOf(db, scope);
-  const ids = scopeDistricts.map((d) => d.id);
-  const inScope = scope.type === 'city' ? undefined : inArray(monthlyReports.districtId, ids);
-  const reports = db
-    .select({
-      districtId: monthlyReports.districtId,
-      month: monthlyReports.month,
-      watchedElderly: monthlyReports.watchedElderly,
-      watchedDisability: monthlyReports.watchedDisability,
-      watchedSingleParent: monthlyReports.watchedSingleParent,
-      watchedOther: monthlyReports.watchedOther,
-      welfareCooperators: monthlyReports.welfareCooperators,
-      mutualAidCases: monthlyReports.mutualAidCases,
-      coordinationMeetings: monthlyReports.coordinationMeetings,
-      wellClubParticipants: monthlyReports.wellClubParticipants,
-    })
-    .from(monthlyReports)
-    .where(and(inScope, gte(monthlyReports.month, `${fromFy}-04`), lte(monthlyReports.month, `${toFy + 1}-03`)))
-    .all();
-  const salonRows = db
-    .select({ districtId: salons.districtId, openedOn: salons.openedOn, closedOn: salons.closedOn })
-    .from(salons)
-    .where(scope.type === 'city' ? undefined : inArray(salons.districtId, ids))
-    .all();
-  const planRows = db
-    .select({ districtId: plans.districtId, formulatedFy: plans.formulatedFy, firstFy: plans.firstFy, lastFy: plans.lastFy })
-    .from(plans)
-    .where(scope.type === 'city' ? undefined : inArray(plans.districtId, ids))
-    .all();
-  return { districts: scopeDistricts, reports, salons: salonRows, plans: planRows, regularMeetingMonths: getSettings(db).regularMeetingMonths };
+  const ids = scope.type === 'city' ? null : scopeDistricts.map((d) => d.id);
+  return { districts: scopeDistricts, ...loadRollupRecords(db, fromFy, toFy, ids), regularMeetingMonths: getSettings(db).regularMeetingMonths };
 }
 
 /** Published figures of one scope in a window, keyed `${item}:${fiscalYear}`. */
@@ -154,6 +131,10 @@ export function loadTrendTable(db: Db, scope: Scope, request: TrendTableRequest)
     basis: request.basis,
     thresholds,
   });
+  // Council-defined indicators (DESIGN §11) follow the seven items; the household table stays as it is.
+  if (request.kind === 'items') {
+    rows.push(...indicatorTrendRows(loadIndicatorFigures(db, scope, request.fromFy, request.toFy), fiscalYears, { basis: request.basis, thresholds }));
+  }
   return { scope, kind: request.kind, fiscalYears, basis: request.basis, thresholds, rows, districtCounts, districtsReporting };
 }
 

@@ -1,191 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { count } from 'drizzle-orm';
-import { districts } from '../db/schema.js';
-import { authorize, can, type CurrentUser } from '../auth/access.js';
-import { districtTarget, listDistricts, listWards } from '../districts/repository.js';
-import type { Database$, Db } from '../db/index.js';
-import { NotFoundError, ValidationError } from '../errors.js';
-import { currentFiscalYear, parseFiscalYear } from '../domain/fiscalYear.js';
-import { DEFAULT_THRESHOLDS, parseBasis, type TrendBasis, type TrendThresholds } from '../domain/trend.js';
-import { defaultScopeKey, defaultWindow, loadTrendTable, resolveScope, type Scope, type TrendTable } from './repository.js';
+import { guard } from '../auth/guards.js';
+import type { TrendTable } from './repository.js';
 import type { TableKind } from './table.js';
-import { chartHref, rowSparkline, trendQueryString } from '../charts/links.js';
-import { cacheKey, figuresCache, lookupCache } from './cache.js';
+import { rowSparkline } from '../charts/links.js';
+import { chartHref, trendQueryString } from '../web/urls.js';
+import { figuresCache } from './cache.js';
+import { parseTrendQuery, scopeChoices, trendCacheKey } from './query.js';
+import { cachedTrendTable, trendTableJson } from './tables.js';
 import { acceptedCountsByFiscalYear } from '../reviews/repository.js';
 import { viewHelpers } from '../views.js';
-
-const MAX_WINDOW = 15;
-
-const fyParam = z
-  .string()
-  .max(20)
-  .transform((s, ctx) => {
-    const fy = parseFiscalYear(s);
-    if (fy === null) {
-      ctx.addIssue({ code: 'custom', message: '年度は 2019 または R1 のように指定してください。' });
-      return z.NEVER;
-    }
-    return fy;
-  });
-
-const fraction = z.coerce.number().min(0).max(10);
-
-const querySchema = z.object({
-  scope: z.string().max(120).optional(),
-  from: fyParam.optional(),
-  to: fyParam.optional(),
-  basis: z.string().max(10).optional(),
-  /** thresholds as fractions (API) … */
-  flat: fraction.optional(),
-  strong: fraction.optional(),
-  /** … or as percents (the page's form). */
-  flatPercent: z.coerce.number().min(0).max(1000).optional(),
-  strongPercent: z.coerce.number().min(0).max(1000).optional(),
-});
-
-export interface TrendQuery {
-  scope: Scope;
-  fromFy: number;
-  toFy: number;
-  basis: TrendBasis;
-  thresholds: TrendThresholds;
-}
-
-/** Reads and checks a trend request (page or API), including the user's right to see the scope. */
-export function parseTrendQuery(db: Db, user: CurrentUser, query: unknown): TrendQuery {
-  const parsed = querySchema.safeParse(query ?? {});
-  if (!parsed.success) {
-    const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'query'), i.message]));
-    throw new ValidationError(fieldErrors, Object.values(fieldErrors).join(' '));
-  }
-  const q = parsed.data;
-  const cache = cacheOf(db);
-  const key = q.scope?.trim() || defaultScopeKey(user);
-  // Which ward or district a key names, and a scope's default window, change only with the data.
-  const scope = cache.get(cacheKey({ what: 'scope', key }), () => resolveScope(db, key));
-  if (!scope) throw new NotFoundError('指定された区・校(地)区が見つかりません。');
-  authorize(user, 'read', scope.target);
-  // The default window looks up the scope's data: only when no year was given.
-  const window = () => {
-    const currentFy = currentFiscalYear();
-    return cache.get(cacheKey({ what: 'window', scope: scope.key, currentFy }), () => defaultWindow(db, scope, currentFy));
-  };
-  const toFy = q.to ?? (q.from !== undefined ? q.from + 4 : window().toFy);
-  const fromFy = q.from ?? toFy - 4;
-  if (fromFy > toFy) throw new ValidationError({ from: '開始年度は終了年度より前にしてください。' }, '開始年度は終了年度より前にしてください。');
-  if (toFy - fromFy + 1 > MAX_WINDOW) throw new ValidationError({ to: `表示できるのは${MAX_WINDOW}年度分までです。` }, `表示できるのは${MAX_WINDOW}年度分までです。`);
-  const basis = q.basis ? parseBasis(q.basis) : 'yoy';
-  if (!basis) throw new ValidationError({ basis: '傾向の基準は yoy・span・slope のいずれかです。' }, '傾向の基準は yoy・span・slope のいずれかです。');
-  const flat = q.flat ?? (q.flatPercent !== undefined ? q.flatPercent / 100 : DEFAULT_THRESHOLDS.flat);
-  const strong = q.strong ?? (q.strongPercent !== undefined ? q.strongPercent / 100 : DEFAULT_THRESHOLDS.strong);
-  if (flat > strong) throw new ValidationError({ flat: '「横ばい」の幅は「増加・減少」のしきい値以下にしてください。' }, '「横ばい」の幅は「増加・減少」のしきい値以下にしてください。');
-  return { scope, fromFy, toFy, basis, thresholds: { flat, strong } };
-}
-
-export interface ScopeChoice {
-  key: string;
-  label: string;
-}
-
-/**
- * Scopes a user may choose on the trend pages, for a <select>.
- *
- * With `current` (the trend pages), districts come grouped by ward rather than
- * all at once (a national city has 20,000): the city, every ward, then the
- * districts of the ward being shown (or of the shown district's ward). A ward
- * user's districts are always listed; a district user sees their district.
- * Without `current`, every scope the user may read (small pickers elsewhere).
- */
-export function scopeChoices(db: Db, user: CurrentUser, current?: Scope): ScopeChoice[] {
-  // The same for every user of one role and ward or district, until the next write.
-  const key = cacheKey({ what: 'scopeChoices', role: user.role, ward: user.wardId, district: user.districtId, current: current?.key ?? '*' });
-  return cacheOf(db).get(key, () => choicesAround(db, user, current ? [current] : null));
-}
-
-/** The lookup cache of the connection under a Drizzle database. */
-function cacheOf(db: Db) {
-  return lookupCache((db as Db & { $client: Database$['sqlite'] }).$client);
-}
-
-/**
- * Above this many districts, the scope pickers of other pages (agenda editor,
- * published figures) list districts by ward as the trend pages do.
- */
-export const SCOPE_PICKER_MAX_DISTRICTS = 300;
-
-/**
- * Scopes for the pickers of other pages (the agenda editor's tables, the
- * published figures): every scope the user may read in a city of up to
- * SCOPE_PICKER_MAX_DISTRICTS districts; in a larger one the city, the wards and
- * the districts of the wards of the scopes `shown` (keys such as
- * `district:E01`), so that what is selected stays selectable.
- */
-export function pickerScopeChoices(db: Db, user: CurrentUser, shown: readonly (string | Scope | null | undefined)[]): ScopeChoice[] {
-  const total = db.select({ n: count() }).from(districts).get()?.n ?? 0;
-  if (total <= SCOPE_PICKER_MAX_DISTRICTS) return choicesAround(db, user, null);
-  const scopes = shown.map((s) => (typeof s === 'string' ? resolveScope(db, s) : (s ?? null))).filter((s): s is Scope => s !== null);
-  return choicesAround(db, user, scopes);
-}
-
-/** The city, the wards, then districts: all of them (`current` null), or those of the wards of `current`. */
-function choicesAround(db: Db, user: CurrentUser, current: readonly Scope[] | null): ScopeChoice[] {
-  const choices: ScopeChoice[] = [];
-  if (can(user, 'read', { kind: 'city' })) choices.push({ key: 'city', label: '全市' });
-  const wards = listWards(db);
-  for (const w of wards) {
-    if (can(user, 'read', { kind: 'ward', wardId: w.id })) choices.push({ key: `ward:${w.name}`, label: w.name });
-  }
-  let wardIds: number[] | null = null;
-  if (current) {
-    const ids = new Set<number>();
-    if (user.role === 'ward' && user.wardId !== null) ids.add(user.wardId);
-    else for (const scope of current) if (scope.target.kind !== 'city') ids.add(scope.target.wardId);
-    if (ids.size === 0) return choices; // the city shown: wards only
-    wardIds = wards.map((w) => w.id).filter((id) => ids.has(id));
-  }
-  const list = wardIds === null ? listDistricts(db) : wardIds.flatMap((wardId) => listDistricts(db, { wardId }));
-  for (const d of list) {
-    if (can(user, 'read', districtTarget(d))) choices.push({ key: `district:${d.code}`, label: `${d.wardName} ${d.name}` });
-  }
-  return choices;
-}
-
-/** A cache key of everything a trend table shows. */
-export function trendCacheKey(q: TrendQuery, what: string, extra: Record<string, string> = {}): string {
-  return cacheKey({ what, scope: q.scope.key, from: q.fromFy, to: q.toFy, basis: q.basis, flat: q.thresholds.flat, strong: q.thresholds.strong, ...extra });
-}
-
-/** The trend table of a request, from the cache while no write has changed the data. */
-export function cachedTrendTable(database: Database$, q: TrendQuery, kind: TableKind): TrendTable {
-  const { db, sqlite } = database;
-  return figuresCache(sqlite).get(trendCacheKey(q, `table:${kind}`), () =>
-    loadTrendTable(db, q.scope, { kind, fromFy: q.fromFy, toFy: q.toFy, basis: q.basis, thresholds: q.thresholds }),
-  );
-}
-
-/** The JSON shape of a trend table (GET /api/trends). */
-export function trendTableJson(table: TrendTable) {
-  return {
-    scope: table.scope.key,
-    scopeLabel: table.scope.label,
-    fiscalYears: table.fiscalYears,
-    basis: table.basis,
-    thresholds: table.thresholds,
-    rows: table.rows.map((r) => ({
-      item: r.item ?? r.key,
-      title: r.title,
-      values: r.values.map((c) => ({
-        fiscalYear: c.fiscalYear,
-        value: c.value,
-        origin: c.origin,
-        note: c.note,
-        districtsReported: c.districtsReported,
-      })),
-      trend: { basis: r.trend.basis, change: r.trend.change, level: r.trend.level, arrow: r.trend.arrow, text: r.trend.text },
-    })),
-  };
-}
 
 /** What the trend page shows of a table, the same for every user: cached with the table. */
 interface TablePart {
@@ -236,11 +59,11 @@ async function trendPage(app: FastifyInstance, request: FastifyRequest, kind: Ta
 export async function trendRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
 
-  app.get('/trends', async (request, reply) => reply.viewAsync('trends/index', await trendPage(app, request, 'items')));
+  app.get('/trends', { preHandler: guard.scope('read') }, async (request, reply) => reply.viewAsync('trends/index', await trendPage(app, request, 'items')));
 
-  app.get('/trends/households', async (request, reply) => reply.viewAsync('trends/index', await trendPage(app, request, 'households')));
+  app.get('/trends/households', { preHandler: guard.scope('read') }, async (request, reply) => reply.viewAsync('trends/index', await trendPage(app, request, 'households')));
 
-  app.get('/api/trends', async (request, reply) => {
+  app.get('/api/trends', { preHandler: guard.scope('read') }, async (request, reply) => {
     const q = parseTrendQuery(db, request.user!, request.query);
     const kind = (request.query as { table?: string }).table === 'households' ? 'households' : 'items';
     // Serialised once per data version: the same bytes for every reader of the scope.

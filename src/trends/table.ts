@@ -24,7 +24,19 @@ export interface TrendCell {
 }
 
 export type TableKind = 'items' | 'households';
-export type RowKey = `${ItemNumber}` | HouseholdRowKey;
+/** `ind:<key>` and `ind:<key>:<category key>`: rows of council-defined indicators (src/trends/indicatorRows.ts). */
+export type RowKey = `${ItemNumber}` | HouseholdRowKey | `ind:${string}`;
+
+/** What an indicator row shows beyond the seven items' rows. */
+export interface IndicatorRowInfo {
+  /** The indicator's key (the API's `item`). */
+  key: string;
+  /** The category's key; null on the indicator's own row. */
+  categoryKey: string | null;
+  unit: string;
+  /** 0: the indicator; 1: one of its categories, indented under it. */
+  depth: 0 | 1;
+}
 
 export interface TrendRow {
   key: RowKey;
@@ -34,6 +46,8 @@ export interface TrendRow {
   title: string;
   values: TrendCell[];
   trend: TrendResult;
+  /** Set on the rows of council-defined indicators, after the seven items. */
+  indicator?: IndicatorRowInfo;
 }
 
 export interface TableOptions {

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { authorize } from '../auth/access.js';
+import { guard } from '../auth/guards.js';
 import type { SignInThrottle } from '../auth/throttle.js';
 import { recordAudit } from '../audit/repository.js';
-import { formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
+import { parseInput } from '../web/replies.js';
+import { formatJapanDateTime } from '../web/japanTime.js';
 
 /** One row of 「ログインの制限」 on the users page. */
 export interface LockoutRow {
@@ -51,13 +52,12 @@ export async function lockoutRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
   const throttle = app.signInThrottle;
 
-  app.post('/users/lockouts/clear', { config: { roles: ['city'] } }, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
-    const body = parseOr422(clearBody, request.body);
+  app.post('/users/lockouts/clear', { preHandler: guard.city('admin') }, async (request, reply) => {
+    const body = parseInput(clearBody, request.body);
     const cleared =
       body.kind === 'pair' ? throttle.clearPair(body.login, body.address) : body.kind === 'address' ? throttle.clearAddress(body.address) : throttle.clearLogin(body.login);
     recordAudit(db, {
-      userId: request.user.id,
+      userId: request.user!.id,
       action: 'lockout_cleared',
       entity: 'session',
       detail: `kind=${body.kind} login=${body.login} ip=${body.address} found=${cleared}`.slice(0, 500),

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { authorize } from '../auth/access.js';
+import { guard } from '../auth/guards.js';
 import { hashPassword, passwordProblem, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { ROLES, type Role } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
@@ -10,7 +10,9 @@ import { normaliseText } from '../domain/text.js';
 import { listDistricts, listWards } from '../districts/repository.js';
 import { viewHelpers } from '../views.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
-import { formatJapanDateTime, parseOr422 } from '../fiscalYears/routes.js';
+import { idPathParams } from '../web/params.js';
+import { parseInput, parsePath } from '../web/replies.js';
+import { formatJapanDateTime } from '../web/japanTime.js';
 import { lockoutRoutes, lockoutRows } from './lockouts.js';
 import { createUser, getUserById, isLoginTaken, listUsers, resetUserPassword, setUserDisabled, type UserRow } from './repository.js';
 
@@ -26,8 +28,6 @@ const FIELD_LABELS = {
   password: '最初のパスワード',
   password_confirm: '最初のパスワード（確認）',
 };
-
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
 const newUserBody = z.object({
   login: z.string().max(200).default(''),
@@ -64,17 +64,15 @@ function scopeText(u: { role: Role; wardName: string | null; districtName: strin
 /** 利用者: city staff add users, disable and re-enable them, and reset passwords. */
 export async function userRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
-  const cityOnly = { config: { roles: ['city'] as const } };
 
   function userOr404(params: unknown): UserRow {
-    const { id } = parseOr422(idParams, params);
+    const { id } = parsePath(idPathParams, params, 'その利用者は見つかりません。');
     const user = getUserById(db, id);
     if (!user) throw new NotFoundError('その利用者は見つかりません。');
     return user;
   }
 
-  app.get('/users', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
+  app.get('/users', { preHandler: guard.city('admin') }, async (request, reply) => {
     const rows = listUsers(db).map((u) => ({
       ...u,
       roleLabel: viewHelpers.roleLabel(u.role),
@@ -109,8 +107,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get('/users/new', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
+  app.get('/users/new', { preHandler: guard.city('admin') }, async (request, reply) => {
     // Typed before a timeout (DESIGN §7): everything but the passwords, which were never kept.
     const resumed = resumedFormBody(db, request);
     const typed = resumed ? newUserBody.safeParse(resumed) : null;
@@ -121,9 +118,8 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     return renderNew(reply, { login: '', display_name: '', role: '', ward_id: '', district_id: '' }, {});
   });
 
-  app.post('/users/new', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
-    const body = parseOr422(newUserBody, request.body);
+  app.post('/users/new', { preHandler: guard.city('admin') }, async (request, reply) => {
+    const body = parseInput(newUserBody, request.body);
     // Passwords are never sent back into the form.
     const kept = { login: body.login, display_name: body.display_name, role: body.role, ward_id: body.ward_id, district_id: body.district_id };
     const errors: Record<string, string> = {};
@@ -162,15 +158,14 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       reply.code(422);
       return renderNew(reply, kept, { login: 'このログインIDはすでに使われています。別のIDにしてください。' });
     }
-    createUser(db, { login, displayName, role, wardId, districtId, passwordHash }, request.user.id);
+    createUser(db, { login, displayName, role, wardId, districtId, passwordHash }, request.user!.id);
     request.session.flash = `利用者「${displayName}」（${login}）を追加しました。最初のパスワードを本人に伝えてください。`;
     return reply.redirect('/users', 303);
   });
 
-  app.post('/users/:id/disable', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
+  app.post('/users/:id/disable', { preHandler: guard.city('admin') }, async (request, reply) => {
     const target = userOr404(request.params);
-    if (target.id === request.user.id) throw new ConflictError('ご自身を停止することはできません。ほかの市社協の利用者に依頼してください。');
+    if (target.id === request.user!.id) throw new ConflictError('ご自身を停止することはできません。ほかの市社協の利用者に依頼してください。');
     if (!isConfirmed(request.body)) {
       return renderConfirmation(reply, {
         heading: `「${target.displayName}」（${target.login}）を停止しますか`,
@@ -181,15 +176,14 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         styles: ['admin.css'],
       });
     }
-    if (!setUserDisabled(db, target.id, true, request.user.id)) throw new ConflictError(`「${target.displayName}」はすでに停止されています。`);
+    if (!setUserDisabled(db, target.id, true, request.user!.id)) throw new ConflictError(`「${target.displayName}」はすでに停止されています。`);
     request.session.flash = `「${target.displayName}」（${target.login}）を停止しました。この利用者はログインできなくなり、ログイン中の画面も使えなくなりました。`;
     return reply.redirect('/users', 303);
   });
 
-  app.post('/users/:id/enable', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
+  app.post('/users/:id/enable', { preHandler: guard.city('admin') }, async (request, reply) => {
     const target = userOr404(request.params);
-    if (!setUserDisabled(db, target.id, false, request.user.id)) throw new ConflictError(`「${target.displayName}」は停止されていません。`);
+    if (!setUserDisabled(db, target.id, false, request.user!.id)) throw new ConflictError(`「${target.displayName}」は停止されていません。`);
     request.session.flash = `「${target.displayName}」（${target.login}）を再び使えるようにしました。`;
     return reply.redirect('/users', 303);
   });
@@ -205,25 +199,23 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get('/users/:id/password', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
+  app.get('/users/:id/password', { preHandler: guard.city('admin') }, async (request, reply) => {
     const target = userOr404(request.params);
     // One's own password is changed with the current one, on the account page.
-    if (target.id === request.user.id) return reply.redirect('/account/password', 303);
+    if (target.id === request.user!.id) return reply.redirect('/account/password', 303);
     return renderPassword(reply, target, {});
   });
 
-  app.post('/users/:id/password', cityOnly, async (request, reply) => {
-    authorize(request.user, 'admin', { kind: 'city' });
+  app.post('/users/:id/password', { preHandler: guard.city('admin') }, async (request, reply) => {
     const target = userOr404(request.params);
-    if (target.id === request.user.id) throw new ConflictError('ご自身のパスワードは「パスワード変更」の画面で変更してください。');
-    const body = parseOr422(passwordBody, request.body);
+    if (target.id === request.user!.id) throw new ConflictError('ご自身のパスワードは「パスワード変更」の画面で変更してください。');
+    const body = parseInput(passwordBody, request.body);
     const errors = passwordErrors(body.password, body.password_confirm);
     if (Object.keys(errors).length > 0) {
       reply.code(422);
       return renderPassword(reply, target, errors);
     }
-    resetUserPassword(db, target.id, await hashPassword(body.password, app.passwordParams), request.user.id);
+    resetUserPassword(db, target.id, await hashPassword(body.password, app.passwordParams), request.user!.id);
     request.session.flash = `「${target.displayName}」（${target.login}）のパスワードを再設定しました。新しいパスワードを本人に伝えてください。`;
     return reply.redirect('/users', 303);
   });

@@ -62,7 +62,7 @@ describe('reading what people type on the succession page', () => {
 describe('統合・分割の記録 (/successions)', () => {
   it('records a merge from the page: confirmation first, then the event, active years, moved salons and plans, and the figures follow', async () => {
     const salon = createSalon(db(), ids.d1, { name: 'ひだまりサロン', venue: '公民館', openedOn: '2020-04-01', closedOn: null, subsidyApplied: true }, null);
-    const plan = createPlan(db(), ids.d2, { generation: 1, formulatedFy: 2022, firstFy: 2022, lastFy: 2026 }, null);
+    createPlan(db(), ids.d2, { generation: 1, formulatedFy: 2022, firstFy: 2022, lastFy: 2026 }, null);
     for (const month of ['2024-04', '2024-09']) {
       saveMonthlyReport(db(), { districtId: ids.d1, month, values: monthlyValues({ watched_elderly: 200 }), userId: null });
       saveMonthlyReport(db(), { districtId: ids.d2, month, values: monthlyValues({ watched_elderly: 100 }), userId: null });

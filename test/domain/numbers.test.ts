@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { COUNT_MESSAGES, formatCount, normalizeDigits, parseCount, toHalfWidth } from '../../src/domain/numbers.js';
+import { COUNT_MESSAGES, formatCount, parseCount, toHalfWidth } from '../../src/domain/numbers.js';
 
 const NEGATIVE = 'マイナスの数は入力できません。0以上の整数を入力してください。';
 const DECIMAL = '小数は入力できません。整数で入力してください。';
 const NOT_NUMBER = '数字で入力してください（例：125 または １２５）。';
-
-describe('normalizeDigits', () => {
-  it('folds full-width digits and commas and trims both kinds of space', () => {
-    expect(normalizeDigits('１２５，４０７')).toBe('125,407');
-    expect(normalizeDigits('\u3000 ０ \u3000')).toBe('0');
-    expect(normalizeDigits(' 12 ')).toBe('12');
-  });
-  it('leaves the ideographic comma and other characters alone', () => {
-    expect(normalizeDigits('1、000')).toBe('1、000');
-    expect(normalizeDigits('１２件')).toBe('12件');
-  });
-});
 
 describe('toHalfWidth', () => {
   it('folds full-width ASCII but not circled digits', () => {

@@ -292,7 +292,8 @@ describe('index and cache', () => {
     local.reports = [report(3, '2021-05', { mutualAidCases: 2 })];
     expect(rollupYear(2021, local)[2].value).toBe(2);
   });
-  it('rolls up 130 districts × 10 years quickly', () => {
+  // Its speed is measured by `npm run bench` (P2), not here: a timed test fails on a busy machine.
+  it('rolls up 130 districts × 10 years with every district counted once', () => {
     const many: DistrictSpan[] = Array.from({ length: 130 }, (_, i) => ({ id: i + 1, activeFrom: null, activeTo: null }));
     const rows: MonthlyFigures[] = [];
     for (let fy = 2015; fy < 2025; fy++) {
@@ -304,15 +305,13 @@ describe('index and cache', () => {
       }
     }
     const big: RollupInput = { districts: many, reports: rows, salons: [], plans: [], regularMeetingMonths: 6 };
-    const start = performance.now();
     for (let fy = 2015; fy < 2025; fy++) {
       const r = rollupYear(fy, big);
       expect(r[1].value).toBe((130 * 131) / 2);
       expect(r[2].value).toBe(130 * 12);
       expect(r[3].value).toBe(130);
     }
-    rollupHouseholds(2020, big);
-    expect(performance.now() - start).toBeLessThan(1000);
+    expect(rollupHouseholds(2020, big).watched_elderly.value).toBe((130 * 131) / 2);
   });
 });
 

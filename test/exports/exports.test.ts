@@ -11,7 +11,7 @@ import { IMPORT_COLUMNS } from '../../src/imports/formats.js';
 const MONTHLY_HEADER = IMPORT_COLUMNS.monthly;
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
 import { createDemoAgendaSheet } from '../../src/agendas/demo.js';
-import { contentDisposition, guardText, toCsv } from '../../src/exports/files.js';
+import { contentDisposition, guardText, toCsv } from '../../src/web/files.js';
 import { loadSeed000, NOT_AVAILABLE, SEED_000 } from '../agendas/support.js';
 
 let ctx: TestContext;

@@ -14,7 +14,7 @@ describe('heavy libraries', () => {
       const loaded = () => Object.keys(Module._cache).some((k) => k.includes('/node_modules/exceljs/'));
       await import('./src/app.ts');
       const atStart = loaded();
-      const { toXlsx } = await import('./src/exports/files.ts');
+      const { toXlsx } = await import('./src/web/files.ts');
       await toXlsx([{ name: 'x', header: ['a'], rows: [[1]], widths: [10] }]);
       console.log(JSON.stringify({ atStart, afterDownload: loaded() }));
     `;

@@ -16,7 +16,7 @@ import { updateSetting } from '../../src/settings/repository.js';
 import { closeFiscalYear, reopenFiscalYear } from '../../src/fiscalYears/repository.js';
 import { storedYears } from '../../src/figures/recompute.js';
 import { recordSuccession } from '../../src/successions/repository.js';
-import { AppError } from '../../src/errors.js';
+import { DomainError } from '../../src/errors.js';
 import { expectedFigures, smallCity, storedFigures } from './support.js';
 
 const FYS = [2021, 2022, 2023, 2024] as const;
@@ -138,7 +138,7 @@ describe('stored figures equal a full recompute after any sequence of writes', (
               }
             } catch (err) {
               // Refusals (a closed year, closing twice, reopening an open year) are part of the game.
-              if (!(err instanceof AppError)) throw err;
+              if (!(err instanceof DomainError)) throw err;
             }
           }
           const open = storedYears(db).filter((fy) => !frozen.has(fy));

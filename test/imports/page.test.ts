@@ -15,15 +15,14 @@ import { auditEvents, pendingUploads, users } from '../../src/db/schema.js';
 import { importCsv } from '../../src/imports/importCsv.js';
 import { createTestApp, seedSmallCity, signedIn, type Client, type TestContext } from '../support/app.js';
 import { csv, HEADERS, rowCounts } from './support.js';
-import { dryRunUrl, multipartBody, pageText, shiftJis, uploadAndImport, uploadFile, XLSX_MIME } from './pageSupport.js';
+import { dryRunUrl, multipartBody, pageText, shiftJis, uploadAndImport, uploadFile } from './pageSupport.js';
 
 let ctx: TestContext;
-let ids: Awaited<ReturnType<typeof seedSmallCity>>;
 let city: Client;
 
 beforeEach(async () => {
   ctx = await createTestApp();
-  ids = await seedSmallCity(ctx.database);
+  await seedSmallCity(ctx.database);
   city = await signedIn(ctx.app, 'city');
 });
 afterEach(async () => {

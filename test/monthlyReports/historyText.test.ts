@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changedFields, describeEvent, formatJapanDateTime } from '../../src/monthlyReports/history.js';
+import { changedFields, describeEvent } from '../../src/monthlyReports/history.js';
+import { formatJapanDateTime } from '../../src/web/japanTime.js';
 
 describe('formatJapanDateTime', () => {
   it('shows Japan time in wareki, crossing midnight', () => {

@@ -6,11 +6,12 @@ import { createTestApp, signedIn, type Client, type TestContext } from '../suppo
 import { seedCityWithWestRecords, tableContents } from './populate.js';
 
 /*
- * Access control in one place (ASVS 8): every registered route is either public
- * by design, or refuses an anonymous request and a signed-in user outside its
- * scope. Routes are collected from the app itself, so this keeps working as
- * features add routes; a new route that fits none of the rules below fails here
- * until someone decides which rule it follows.
+ * Access control in one place (ASVS 8): every registered route declares its
+ * guard in its options (src/auth/guards.ts), and is either public by design, or
+ * refuses an anonymous request and a signed-in user outside its scope. Routes
+ * are collected from the app itself, so this keeps working as features add
+ * routes; a new route without a guard, or whose guard fits none of the rules
+ * below, fails here until someone decides which rule it follows.
  */
 
 /** Open to everyone, on purpose. */
@@ -43,10 +44,34 @@ function queryScoped(wardB: number): Record<string, Partial<Record<Outsider, str
     // District staff are sent to their own district whatever the query says (checked separately below).
     'GET /districts': { 'ward-east': `ward=${wardB}` },
     'GET /completeness': { 'ward-east': `ward=${wardB}` },
+    'GET /completeness/overdue': { 'ward-east': `ward=${wardB}` },
+    'GET /completeness/overdue.csv': { 'ward-east': `ward=${wardB}` },
   };
 }
 
 type Outsider = 'district-e01' | 'ward-east';
+
+/**
+ * Who is outside a route by its guard alone, whatever the URL names: district staff
+ * of every city-level and ward-level route, ward staff of city work (write, admin)
+ * and of a ward named in the path (filled with the west ward).
+ */
+function outsidersByGuard(route: RegisteredRoute): Outsider[] {
+  const g = route.guard;
+  if (!g) return [];
+  switch (g.kind) {
+    case 'city':
+    case 'agendaSheet':
+      return g.action === 'read' ? ['district-e01'] : ['ward-east', 'district-e01'];
+    case 'ward': {
+      const who: Outsider[] = g.districtStaff === 'redirect' ? [] : ['district-e01'];
+      if (g.action === 'admin' || hasParam(route.url, 'wardId') || hasParam(route.url, 'ward')) who.push('ward-east');
+      return who;
+    }
+    default:
+      return [];
+  }
+}
 
 /** Plausible values for any form, so that a handler that validates before it authorizes still reaches the check. */
 const PLAUSIBLE_FIELDS: Record<string, string> = {
@@ -83,7 +108,9 @@ const PLAUSIBLE_FIELDS: Record<string, string> = {
 /** Fills :params generically from the seeded small city (W01 is in the west ward; id 1 of every register is W01's). */
 function fillParams(url: string, code: string): string {
   return url.replace(/:(\w+)/g, (_m, name: string) => {
-    if (name === 'code') return code;
+    if (name === 'code' || name === 'districtCode') return code;
+    // A ward in the URL: the west ward, outside the east ward's staff.
+    if (name === 'wardId' || name === 'ward') return String(wardB);
     if (name === 'month') return '2024-04';
     if (name === 'fy') return '2024';
     return '1';
@@ -91,6 +118,7 @@ function fillParams(url: string, code: string): string {
 }
 
 const hasParam = (url: string, name: string) => new RegExp(`:${name}\\b`).test(url);
+const namesDistrict = (url: string) => hasParam(url, 'code') || hasParam(url, 'districtCode');
 const isApi = (url: string) => url.startsWith('/api/');
 
 let ctx: TestContext;
@@ -122,7 +150,13 @@ function recordedData(): Record<string, unknown[]> {
 
 async function request(client: Client | null, method: string, url: string) {
   if (client === null) {
-    return ctx.app.inject({ method: method as 'GET', url, ...(method === 'GET' ? {} : { payload: new URLSearchParams(PLAUSIBLE_FIELDS).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }) });
+    return ctx.app.inject({
+      method: method as 'GET',
+      url,
+      ...(method === 'GET'
+        ? {}
+        : { payload: new URLSearchParams(PLAUSIBLE_FIELDS).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    });
   }
   if (method === 'GET') return client.get(url);
   if (method === 'POST') {
@@ -137,7 +171,8 @@ describe('every route goes through the access rule', () => {
     const keys = new Set(routes.map((r) => `${r.method} ${r.url}`));
     for (const k of ['GET /login', 'POST /login', 'GET /', 'GET /trends', 'GET /api/trends', 'GET /account/password']) expect(keys).toContain(k);
     // The import page and the district templates go through the same rules as every page.
-    for (const k of ['GET /imports', 'POST /imports', 'GET /imports/:id', 'POST /imports/:id', 'GET /districts/:code/years/:fy/template.xlsx']) expect(keys).toContain(k);
+    for (const k of ['GET /imports', 'POST /imports', 'GET /imports/:id', 'POST /imports/:id', 'GET /districts/:code/years/:fy/template.xlsx'])
+      expect(keys).toContain(k);
     expect(routes.length).toBeGreaterThan(10);
   });
 
@@ -145,9 +180,30 @@ describe('every route goes through the access rule', () => {
     // printRoutes lists every route the router knows; count its methods (HEAD is added automatically for GET).
     const printed = ctx.app.printRoutes({ commonPrefix: false });
     let methods = 0;
-    for (const m of printed.matchAll(/\(([A-Z, ]+)\)/g)) methods += m[1].split(',').map((x) => x.trim()).filter((x) => x !== 'HEAD' && x !== 'OPTIONS').length;
+    for (const m of printed.matchAll(/\(([A-Z, ]+)\)/g))
+      methods += m[1]
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== 'HEAD' && x !== 'OPTIONS').length;
     const staticFiles = 1; // GET /static/*, registered before the auth plugin, public by design
     expect(methods).toBe(routes.length + staticFiles);
+  });
+
+  it('every route declares its guard in its options, and only guard.public() routes are public', () => {
+    const undeclared = routes.filter((r) => r.guard === undefined).map((r) => `${r.method} ${r.url}`);
+    expect(undeclared, 'routes without { preHandler: guard.…() } in their options').toEqual([]);
+    for (const r of routes) expect(r.public, `${r.method} ${r.url}`).toBe(r.guard?.kind === 'public');
+    // A route that names a district in its path loads it through the district guard.
+    const districtRoutes = routes.filter((r) => namesDistrict(r.url));
+    expect(districtRoutes.length).toBeGreaterThan(10);
+    expect(districtRoutes.filter((r) => r.guard?.kind !== 'district').map((r) => `${r.method} ${r.url}`)).toEqual([]);
+    // Routes for any signed-in user are exactly the ones that concern only the user.
+    expect(
+      routes
+        .filter((r) => r.guard?.kind === 'signedIn')
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+    ).toEqual(Object.keys(OWN_SCOPE_ONLY).sort());
   });
 
   it('public routes are exactly the allow-list', async () => {
@@ -184,14 +240,16 @@ describe('every route goes through the access rule', () => {
     for (const r of routes.filter((x) => !x.public)) {
       const key = `${r.method} ${r.url}`;
       const attempts: { who: Outsider; url: string }[] = [];
-      if (r.roles) {
-        for (const who of ['ward-east', 'district-e01'] as const) {
-          const role = who === 'ward-east' ? 'ward' : 'district';
-          if (!r.roles.includes(role)) attempts.push({ who, url: fillParams(r.url, 'W01') });
-        }
-      }
-      if (hasParam(r.url, 'code')) {
-        attempts.push({ who: 'ward-east', url: fillParams(r.url, 'W01') }, { who: 'district-e01', url: fillParams(r.url, 'W01') }, { who: 'district-e01', url: fillParams(r.url, 'E02') });
+      for (const who of outsidersByGuard(r)) attempts.push({ who, url: fillParams(r.url, 'W01') });
+      // City work on a district (edit, end): refused even to the staff of its own ward and to the district itself.
+      if (r.guard?.kind === 'district' && r.guard.action === 'admin')
+        attempts.push({ who: 'ward-east', url: fillParams(r.url, 'E01') }, { who: 'district-e01', url: fillParams(r.url, 'E01') });
+      if (namesDistrict(r.url)) {
+        attempts.push(
+          { who: 'ward-east', url: fillParams(r.url, 'W01') },
+          { who: 'district-e01', url: fillParams(r.url, 'W01') },
+          { who: 'district-e01', url: fillParams(r.url, 'E02') },
+        );
       }
       const byQuery = scopedByQuery[key];
       if (byQuery) for (const [who, query] of Object.entries(byQuery)) attempts.push({ who: who as Outsider, url: `${r.url}?${query}` });
@@ -226,7 +284,7 @@ describe('every route goes through the access rule', () => {
       const url = fillParams(r.url, 'W01');
       const res = await clients.city.get(url);
       if (res.statusCode === 403 || res.statusCode >= 500 || res.statusCode === 401) failures.push(`city: GET ${url} → ${res.statusCode}`);
-      if (hasParam(r.url, 'code') && !r.roles) {
+      if (r.guard?.kind === 'district' && r.guard.action !== 'admin') {
         const own = await clients['district-e01'].get(fillParams(r.url, 'E01').replace(/\/1(\/|$|\.)/, '/999999$1'));
         if (own.statusCode === 403 || own.statusCode >= 500) failures.push(`district-e01: GET ${fillParams(r.url, 'E01')} → ${own.statusCode}`);
       }

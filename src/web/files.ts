@@ -1,6 +1,22 @@
-// Writing grids as files people open in Excel: CSV (UTF-8 with BOM, CRLF) and .xlsx.
+// Writing grids as files people open in Excel: CSV (UTF-8 with BOM, CRLF) and .xlsx. Part of the web kit:
+// every feature that sends a file (exports, imports' templates, the overdue list, indicators) uses it.
 import { stringify } from 'csv-stringify/sync';
-import type { Cell, Grid } from './tables.js';
+
+/** A cell of a download: numbers stay numbers; a blank is null. */
+export type Cell = string | number | null;
+
+/** One grid: an optional title above it, a header row, data rows, notes below. */
+export interface Grid {
+  /** Worksheet name in .xlsx (≤ 31 characters, no []:*?/\). */
+  name: string;
+  title?: string;
+  header: string[];
+  rows: Cell[][];
+  /** Lines printed under the grid (footnotes). */
+  notes?: string[];
+  /** Column widths in characters, for .xlsx. */
+  widths: number[];
+}
 
 export const CSV_TYPE = 'text/csv; charset=utf-8';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -39,7 +55,11 @@ export function toCsv(grids: readonly Grid[]): Buffer {
 
 /** Sheet names: ≤ 31 characters, none of []:*?/\ and unique. */
 function sheetName(name: string, used: Set<string>): string {
-  const base = name.replace(/[[\]:*?/\\]/g, ' ').trim().slice(0, 28) || 'Sheet';
+  const base =
+    name
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .trim()
+      .slice(0, 28) || 'Sheet';
   let candidate = base;
   for (let n = 2; used.has(candidate); n++) candidate = `${base}(${n})`;
   used.add(candidate);
@@ -95,7 +115,12 @@ function asciiFallback(name: string): string {
 
 /** A file name without characters Windows refuses, trimmed to a sane length. */
 export function safeFileName(name: string): string {
-  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '').replace(/\s+/g, '_').slice(0, 100) || 'download';
+  return (
+    name
+      .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '')
+      .replace(/\s+/g, '_')
+      .slice(0, 100) || 'download'
+  );
 }
 
 /** RFC 5987 percent-encoding for filename*=UTF-8''… */

@@ -1,0 +1,403 @@
+/**
+ * Files of council-defined indicators (DESIGN §8, §11), read by importCsv like
+ * the successions file:
+ *
+ * - `import indicators`: `key,name,unit,entered_by,rollup,threshold,categories,first_fy,last_fy`.
+ *   `categories` lists category names separated by `|` (CATEGORY_SEPARATOR; a
+ *   name cannot contain it). A row whose key exists changes that indicator;
+ *   listed names it lacks are added as categories, and categories the row does
+ *   not list are kept: renaming and ending a category is done on the page, so
+ *   that a category keeps its history.
+ * - `import values`: `indicator,scope,period,category,value`. `scope` is a
+ *   district code (district-monthly indicators) or a ward name (ward-yearly);
+ *   `period` a month `2024-04` or a fiscal year `2024`/`R6`; `category` blank
+ *   for the total, else a category's name; `value` blank removes the value.
+ *
+ * Rows are checked by the same functions as the pages (checkDefinition,
+ * checkEntry), so a file is refused exactly as the form is; all or nothing, a
+ * dry run rolls back, every error by line and column.
+ */
+import type { Db } from '../db/index.js';
+import { DomainError, ValidationError } from '../errors.js';
+import { currentFiscalYear, fiscalYearOfMonth, monthLabelLong, warekiLong } from '../domain/fiscalYear.js';
+import { todayInJapan } from '../domain/due.js';
+import { isDistrictActive } from '../domain/rollup.js';
+import { isFutureMonth } from '../monthlyReports/status.js';
+import { getMonthlyReport, valuesOf } from '../monthlyReports/repository.js';
+import { closedYearMessage, ClosedFiscalYearError } from '../fiscalYears/repository.js';
+import { readDistrictCode, readFiscalYear, readMonth, REQUIRED_MESSAGE } from '../imports/cells.js';
+import { RowReader, type ImportError } from '../imports/kinds.js';
+import type { ImportCounts, ImportOptions, ImportResult, RowChange } from '../imports/importCsv.js';
+import { loadLookups } from '../imports/repository.js';
+import { IMPORT_COLUMNS } from '../imports/formats.js';
+import type { Grid } from '../exports/tables.js';
+import { listDistricts, listWards } from '../districts/repository.js';
+import { toHalfWidth } from '../domain/numbers.js';
+import { CATEGORY_SEPARATOR, checkDefinition, countsIn, rangeWords, splitCategories, type CategoryText, type DefinitionValue } from './definitions.js';
+import {
+  createIndicator,
+  listAllValues,
+  listIndicators,
+  TOTAL,
+  updateIndicator,
+  valuesAt,
+  writeIndicatorCells,
+  type Indicator,
+  type ValueTarget,
+} from './repository.js';
+import { activeIndicators, checkEntry, entryField } from './values.js';
+
+/** The data rows of a checked file, as importCsv read them. */
+export interface CheckedFile {
+  rows: { line: number; cells: string[] }[];
+  index: ReadonlyMap<string, number>;
+  /** Columns the header lacks (already reported on line 1). */
+  missing: ReadonlySet<string>;
+  /** Problems found so far (header, malformed lines). */
+  errors: ImportError[];
+}
+
+/** Thrown inside the transaction to roll it back (a dry run, or a row the database refused). */
+class Rollback extends Error {}
+
+function sortErrors(list: ImportError[], index: ReadonlyMap<string, number>): ImportError[] {
+  const position = (c: string) => (c === '' ? -1 : (index.get(c) ?? Number.MAX_SAFE_INTEGER));
+  return [...list].sort((a, b) => a.line - b.line || position(a.column) - position(b.column));
+}
+
+/** The CSV column of a definition field (category rows are all in `categories`). */
+const columnOf = (field: string) => (field.startsWith('cat-') || field === 'breaks_down_field' ? 'categories' : field);
+
+function dataRows(file: CheckedFile) {
+  return file.rows.filter((r) => !r.cells.every((c) => c.trim() === ''));
+}
+
+/** Reads and writes an `indicators` file (see the module comment). */
+export function importIndicatorDefinitions(db: Db, file: CheckedFile, options: ImportOptions = {}): ImportResult {
+  const errors = file.errors;
+  const indicators = new Map(listIndicators(db).map((i) => [i.key, i]));
+  const planned: { line: number; key: string; existing: Indicator | undefined; value: DefinitionValue }[] = [];
+  const firstLine = new Map<string, number>();
+  const rows = dataRows(file);
+  for (const record of rows) {
+    const row = new RowReader(record.line, record.cells, file.index, errors);
+    const key = toHalfWidth(row.cell('key')).trim();
+    const existing = indicators.get(key);
+    const names = splitCategories(row.cell('categories'));
+    // Stored categories keep their id, name and years; names the row adds become new categories.
+    const categories: CategoryText[] = (existing?.categories ?? []).map((c) => ({
+      id: c.id,
+      name: c.name,
+      first_fy: String(c.firstFy),
+      last_fy: c.lastFy === null ? '' : String(c.lastFy),
+    }));
+    for (const name of names) {
+      if (!existing?.categories.some((c) => c.name === name.normalize('NFC') || c.key === name)) categories.push({ id: null, name, first_fy: '', last_fy: '' });
+    }
+    const checked = checkDefinition(
+      {
+        key,
+        name: row.cell('name'),
+        unit: row.cell('unit'),
+        entered_by: row.cell('entered_by'),
+        rollup: row.cell('rollup'),
+        threshold: row.cell('threshold'),
+        breaks_down_field: existing?.breaksDownField ?? '',
+        first_fy: row.cell('first_fy'),
+        last_fy: row.cell('last_fy'),
+      },
+      categories,
+    );
+    if (!checked.ok) {
+      const seen = new Set<string>();
+      for (const [field, message] of Object.entries(checked.errors)) {
+        const column = columnOf(field);
+        if (column === 'key' && existing && field === 'key') continue;
+        if (seen.has(`${column}|${message}`)) continue;
+        seen.add(`${column}|${message}`);
+        row.error(column, message);
+      }
+      continue;
+    }
+    const first = firstLine.get(key);
+    if (first !== undefined) {
+      row.error('key', `同じ記号「${key}」の行が${first}行目にもあります。1行にまとめてください。`);
+      continue;
+    }
+    firstLine.set(key, record.line);
+    planned.push({ line: record.line, key, existing, value: checked.value });
+  }
+  if (rows.length === 0 && errors.length === 0) errors.push({ line: 2, column: '', message: '取り込む行がありません。' });
+  const reported = errors.filter((e) => e.line === 1 || !file.missing.has(e.column));
+  if (reported.length > 0) return { ok: false, errors: sortErrors(reported, file.index) };
+
+  const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
+  const changes: RowChange[] = [];
+  const writeErrors: ImportError[] = [];
+  const userId = options.userId ?? null;
+  try {
+    db.transaction(
+      (tx) => {
+        const t = tx as unknown as Db;
+        for (const p of planned) {
+          try {
+            const label = `${p.key} ${p.value.name}`;
+            if (!p.existing) {
+              const created = createIndicator(t, p.value, userId);
+              counts.created++;
+              changes.push({ line: p.line, outcome: 'created', label, before: null, after: definitionWords(created) });
+              continue;
+            }
+            const r = updateIndicator(t, { key: p.key, expectedVersion: null, value: p.value, userId });
+            if (r.status === 'unchanged') counts.unchanged++;
+            else if (r.status === 'saved') {
+              counts.updated++;
+              changes.push({ line: p.line, outcome: 'updated', label, before: definitionWords(p.existing), after: definitionWords(r.indicator) });
+            }
+          } catch (err) {
+            if (err instanceof ValidationError)
+              for (const [field, message] of Object.entries(err.fieldErrors)) writeErrors.push({ line: p.line, column: columnOf(field), message });
+            else if (err instanceof DomainError) writeErrors.push({ line: p.line, column: 'key', message: err.message });
+            else throw err;
+          }
+        }
+        if (writeErrors.length > 0 || options.dryRun) throw new Rollback();
+      },
+      { behavior: 'immediate' },
+    );
+  } catch (err) {
+    if (!(err instanceof Rollback)) throw err;
+  }
+  if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, file.index) };
+  return { ok: true, counts, changes, wardsCreated: [] };
+}
+
+/** A definition as the dry run lists it (column names as in the file). */
+function definitionWords(i: Indicator): Record<string, unknown> {
+  return {
+    name: i.name,
+    unit: i.unit,
+    entered_by: i.enteredBy,
+    rollup: i.rollup,
+    threshold: i.threshold,
+    categories: i.categories.map((c) => c.name).join(CATEGORY_SEPARATOR),
+    first_fy: i.firstFy,
+    last_fy: i.lastFy,
+  };
+}
+
+interface ValueGroup {
+  indicator: Indicator;
+  target: ValueTarget;
+  label: string;
+  firstLine: number;
+  /** The file's cells: category id → value (null: remove), with the line of each. */
+  cells: Map<number, number | null>;
+  lines: Map<number, number>;
+}
+
+const targetKey = (t: ValueTarget) => (t.kind === 'district' ? `d${t.districtId}|${t.month}` : `w${t.wardId}|${t.fiscalYear}`);
+
+/** Reads and writes a `values` file (see the module comment). */
+export function importIndicatorValues(db: Db, file: CheckedFile, options: ImportOptions = {}): ImportResult {
+  const errors = file.errors;
+  const lookups = loadLookups(db);
+  const indicators = new Map(listIndicators(db).map((i) => [i.key, i]));
+  const today = todayInJapan(options.now);
+  const force = options.force ?? false;
+  const groups = new Map<string, ValueGroup>();
+  const rows = dataRows(file);
+  for (const record of rows) {
+    const row = new RowReader(record.line, record.cells, file.index, errors);
+    const key = toHalfWidth(row.cell('indicator')).trim();
+    const indicator = key === '' ? undefined : indicators.get(key);
+    if (key === '') row.error('indicator', REQUIRED_MESSAGE);
+    else if (!indicator) row.error('indicator', `指標「${key}」は登録されていません。先に指標を登録してください（記号で指定します）。`);
+    if (!indicator) continue;
+    let target: ValueTarget | undefined;
+    let scopeLabel = '';
+    if (indicator.enteredBy === 'district_monthly') {
+      const code = row.take('scope', readDistrictCode);
+      const district = code === undefined ? undefined : lookups.districtsByCode.get(code);
+      if (code !== undefined && !district)
+        row.error('scope', `校(地)区コード「${code}」は登録されていません。この指標は校(地)区ごとに入力するため、scope には校(地)区コードを書いてください。`);
+      const month = row.take('period', readMonth);
+      if (district && month !== undefined) {
+        const fy = fiscalYearOfMonth(month);
+        if (isFutureMonth(month, today))
+          row.error('period', `${monthLabelLong(month)}はまだ始まっていないため、取り込めません。月が始まってから入力してください。`);
+        else if (!isDistrictActive(district, fy)) row.error('period', `${district.name}は${warekiLong(fy)}には活動していない校(地)区です。`);
+        else {
+          target = { kind: 'district', districtId: district.id, month };
+          scopeLabel = `${district.code} ${month}`;
+        }
+      }
+    } else {
+      const raw = row.cell('scope');
+      const name = raw.replace(/^ward:/, '').trim();
+      const wardId = lookups.wardsByName.get(name);
+      if (raw === '') row.error('scope', REQUIRED_MESSAGE);
+      else if (wardId === undefined)
+        row.error('scope', `区「${name}」は登録されていません。この指標は区ごとに入力するため、scope には区の名前を書いてください。`);
+      const fy = row.take('period', (c) => readFiscalYear(c, true));
+      if (fy !== undefined && fy !== null && fy > currentFiscalYear(options.now))
+        row.error('period', `${warekiLong(fy)}はまだ始まっていないため、取り込めません。`);
+      else if (wardId !== undefined && fy !== undefined && fy !== null) {
+        target = { kind: 'ward', wardId, fiscalYear: fy };
+        scopeLabel = `${name} ${fy}`;
+      }
+    }
+    const fy = target ? (target.kind === 'district' ? fiscalYearOfMonth(target.month) : target.fiscalYear) : null;
+    if (fy !== null && !countsIn(indicator, fy)) {
+      row.error('period', `指標「${indicator.name}」は${warekiLong(fy)}には数えません（${rangeWords(indicator, warekiLong)}）。`);
+      target = undefined;
+    } else if (fy !== null && lookups.closedYears.has(fy) && !force) {
+      row.error('period', `${closedYearMessage(fy)}確定済みの年度にも書き込むときは --force を付けてください。`);
+      target = undefined;
+    }
+    const categoryCell = row.cell('category');
+    let categoryId: number | undefined;
+    if (categoryCell === '') {
+      if (indicator.breaksDownField)
+        row.error('category', `指標「${indicator.name}」は月次報告の欄の内訳です。合計は月次報告で入力するため、category には内訳の名前を書いてください。`);
+      else categoryId = TOTAL;
+    } else {
+      const name = categoryCell.normalize('NFC');
+      const category = indicator.categories.find((c) => c.name === name) ?? indicator.categories.find((c) => c.key === name);
+      if (!category)
+        row.error(
+          'category',
+          `指標「${indicator.name}」に内訳「${categoryCell}」はありません。内訳の名前は ${indicator.categories.map((c) => c.name).join('、') || '（内訳なし）'} です。`,
+        );
+      else if (fy !== null && !countsIn(category, fy))
+        row.error('category', `内訳「${category.name}」は${warekiLong(fy)}には数えません（${rangeWords(category, warekiLong)}）。`);
+      else categoryId = category.id;
+    }
+    const valueCell = row.cell('value');
+    const parsed = checkEntry([{ indicator, categories: [], breaksDownField: null }], () => valueCell);
+    const message = parsed.errors[entryField(indicator.key)];
+    if (message) row.error('value', message);
+    const value = parsed.cells.get(indicator.id)?.get(TOTAL);
+    if (row.failed || !target || categoryId === undefined || value === undefined) continue;
+    const gk = `${indicator.id}|${targetKey(target)}`;
+    let group = groups.get(gk);
+    if (!group)
+      groups.set(gk, (group = { indicator, target, label: `${scopeLabel} ${indicator.key}`, firstLine: record.line, cells: new Map(), lines: new Map() }));
+    const before = group.lines.get(categoryId);
+    if (before !== undefined) {
+      row.error('category', `同じ指標・範囲・期間・内訳の行が${before}行目にもあります。1行にまとめてください。`);
+      continue;
+    }
+    group.cells.set(categoryId, value);
+    group.lines.set(categoryId, record.line);
+  }
+  if (rows.length === 0 && errors.length === 0) errors.push({ line: 2, column: '', message: '取り込む行がありません。' });
+
+  // The breakdown rule, on the values as they will be (stored, overlaid by the file), by the form's check.
+  for (const group of groups.values()) {
+    const fy = group.target.kind === 'district' ? fiscalYearOfMonth(group.target.month) : group.target.fiscalYear;
+    const active = activeIndicators([group.indicator], group.indicator.enteredBy, fy);
+    const merged = new Map<number, number | null>(valuesAt(db, group.target).get(group.indicator.id) ?? []);
+    for (const [id, v] of group.cells) merged.set(id, v);
+    const fieldOf = new Map<string, number>([
+      [entryField(group.indicator.key), TOTAL],
+      ...(active[0]?.categories ?? []).map((c) => [entryField(group.indicator.key, c.key), c.id] as [string, number]),
+    ]);
+    const monthly = group.target.kind === 'district' ? getMonthlyReport(db, group.target.districtId, group.target.month) : undefined;
+    const check = checkEntry(
+      active,
+      (f) => {
+        const id = fieldOf.get(f);
+        const v = id === undefined ? null : (merged.get(id) ?? null);
+        return v === null ? '' : String(v);
+      },
+      monthly ? valuesOf(monthly) : {},
+    );
+    for (const [field, message] of Object.entries(check.errors)) {
+      const id = fieldOf.get(field);
+      const line = (id !== undefined ? group.lines.get(id) : undefined) ?? group.firstLine;
+      errors.push({ line, column: 'value', message });
+    }
+  }
+  const reported = errors.filter((e) => e.line === 1 || !file.missing.has(e.column));
+  if (reported.length > 0) return { ok: false, errors: sortErrors(reported, file.index) };
+
+  const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
+  const changes: RowChange[] = [];
+  const writeErrors: ImportError[] = [];
+  const userId = options.userId ?? null;
+  try {
+    db.transaction(
+      (tx) => {
+        const t = tx as unknown as Db;
+        for (const group of groups.values()) {
+          try {
+            const names = (id: number) => (id === TOTAL ? '合計' : (group.indicator.categories.find((c) => c.id === id)?.name ?? String(id)));
+            const stored = valuesAt(t, group.target).get(group.indicator.id) ?? new Map<number, number>();
+            const outcome = writeIndicatorCells(t, group.indicator, group.target, group.cells, userId, { allowClosedYear: force });
+            counts[outcome]++;
+            if (outcome !== 'unchanged') {
+              const before = Object.fromEntries([...group.cells.keys()].filter((id) => stored.has(id)).map((id) => [names(id), stored.get(id)]));
+              const after = Object.fromEntries([...group.cells].filter(([, v]) => v !== null).map(([id, v]) => [names(id), v]));
+              changes.push({
+                line: group.firstLine,
+                outcome,
+                label: `${group.label}（${group.indicator.name}）`,
+                before: outcome === 'created' ? null : before,
+                after,
+              });
+            }
+          } catch (err) {
+            if (err instanceof ClosedFiscalYearError) writeErrors.push({ line: group.firstLine, column: 'period', message: err.message });
+            else if (err instanceof DomainError) writeErrors.push({ line: group.firstLine, column: 'indicator', message: err.message });
+            else throw err;
+          }
+        }
+        if (writeErrors.length > 0 || options.dryRun) throw new Rollback();
+      },
+      { behavior: 'immediate' },
+    );
+  } catch (err) {
+    if (!(err instanceof Rollback)) throw err;
+  }
+  if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, file.index) };
+  return { ok: true, counts, changes, wardsCreated: [] };
+}
+
+/** Every stored value in the `values` file format (importing it again changes nothing). */
+export function indicatorValuesGrid(db: Db): Grid {
+  const indicators = new Map(listIndicators(db).map((i) => [i.id, i]));
+  const districtCodes = new Map(listDistricts(db).map((d) => [d.id, d.code]));
+  const wardNames = new Map(listWards(db).map((w) => [w.id, w.name]));
+  const { district, ward } = listAllValues(db);
+  const category = (i: Indicator, id: number) => (id === TOTAL ? '' : (i.categories.find((c) => c.id === id)?.name ?? ''));
+  const rows: (string | number)[][] = [];
+  for (const v of district) {
+    const i = indicators.get(v.indicatorId)!;
+    rows.push([i.key, districtCodes.get(v.districtId) ?? '', v.month, category(i, v.categoryId), v.value]);
+  }
+  for (const v of ward) {
+    const i = indicators.get(v.indicatorId)!;
+    rows.push([i.key, wardNames.get(v.wardId) ?? '', String(v.fiscalYear), category(i, v.categoryId), v.value]);
+  }
+  return { name: '指標の値', header: [...IMPORT_COLUMNS.values], rows, widths: [16, 12, 10, 20, 10] };
+}
+
+/** Every definition in the `indicators` file format. */
+export function indicatorDefinitionsGrid(db: Db): Grid {
+  const rows = listIndicators(db).map((i) => [
+    i.key,
+    i.name,
+    i.unit,
+    i.enteredBy,
+    i.rollup,
+    i.threshold === null ? '' : i.threshold,
+    i.categories.map((c) => c.name).join(CATEGORY_SEPARATOR),
+    String(i.firstFy),
+    i.lastFy === null ? '' : String(i.lastFy),
+  ]);
+  return { name: '指標', header: [...IMPORT_COLUMNS.indicators], rows, widths: [16, 30, 8, 18, 18, 10, 60, 10, 10] };
+}
+
+/** The text check of a category cell, for messages naming the separator. */
+export const categoriesHelp = `内訳の名前を「${CATEGORY_SEPARATOR}」で区切って書きます（例：安否確認${CATEGORY_SEPARATOR}買い物${CATEGORY_SEPARATOR}ごみ出し）。`;
