@@ -205,7 +205,7 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
     const indicators = checkMonthlyIndicators(db, month, request.body, form.values);
     if (!form.values || Object.keys(indicators.errors).length > 0) return renderForm(reply, 422, db, user, district, month, stored, form, new Map(), indicators);
 
-    if ((stored?.version ?? 0) !== form.version) return renderConflict(reply, db, district, month, form, stored);
+    if ((stored?.version ?? 0) !== form.version) return renderConflict(reply, db, district, month, form, stored, indicators.typed);
 
     // Nothing typed: a month never reported stays 未報告 without writing anything; clearing a
     // saved month takes a confirmation first.
@@ -244,7 +244,7 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
       if (saved.status !== 'conflict') indicatorsChanged = saveIndicatorCells(tx as unknown as Db, indicators.active, { kind: 'district', districtId: district.id, month }, indicators.cells, user.id);
       return saved;
     });
-    if (result.status === 'conflict') return renderConflict(reply, db, district, month, form, result.stored);
+    if (result.status === 'conflict') return renderConflict(reply, db, district, month, form, result.stored, indicators.typed);
     request.session.flash =
       result.status === 'unchanged' && !indicatorsChanged ? `${monthLabelLong(month)}の報告は変更されていません。` : `${monthLabelLong(month)}の報告を保存しました。`;
     return reply.redirect(yearPath(district, fiscalYearOfMonth(month)), 303);
@@ -338,7 +338,16 @@ export async function renderReportPage(
 }
 
 /** 409: the stored report beside what was typed, with the choice to keep the stored one or overwrite it. */
-async function renderConflict(reply: FastifyReply, db: Db, district: DistrictWithWard, month: string, form: MonthlyForm, stored: MonthlyReportRow | undefined) {
+async function renderConflict(
+  reply: FastifyReply,
+  db: Db,
+  district: DistrictWithWard,
+  month: string,
+  form: MonthlyForm,
+  stored: MonthlyReportRow | undefined,
+  /** The council indicators' fields as typed: carried to the overwrite, so nothing typed is lost. */
+  typedIndicators: Record<string, string> = {},
+) {
   reply.code(409);
   return reply.viewAsync(
     'monthlyReports/conflict',
@@ -351,7 +360,7 @@ async function renderConflict(reply: FastifyReply, db: Db, district: DistrictWit
         ? { values: valuesOf(stored), editor: editorName(db, stored), updatedAt: formatJapanDateTime(stored.updatedAt), version: stored.version, correctedByWard: stored.correctedByWard }
         : null,
       typedValues: form.values!,
-      typed: form.typed,
+      typed: { ...form.typed, ...typedIndicators },
       confirmUnusual: form.confirmUnusual,
       confirmedValues: form.confirmedValues,
     }),

@@ -50,10 +50,11 @@ describe('help', SLOW, () => {
   it('prints the usage of every command in Japanese', async () => {
     const run = await runCli(['help'], { databasePath });
     expect(run.code).toBe(0);
-    for (const text of ['migrate', 'demo', 'user add <ログインID> --role city|ward|district', 'import <districts|monthly|salons|plans|published|successions>', '--dry-run', '--force', 'backup <ファイル>', 'restore <ファイル>', 'node dist/cli.js']) {
+    for (const text of ['migrate', 'demo', 'user add <ログインID> --role city|ward|district', 'import <districts|monthly|salons|plans|published|successions|indicators|values>', '--dry-run', '--force', 'backup <ファイル>', 'restore <ファイル>', 'node dist/cli.js']) {
       expect(run.stdout).toContain(text);
     }
     expect(run.stdout).toContain(HEADERS.monthly);
+    expect(run.stdout).toContain('values は、その指標の値');
     expect(run.stdout).toContain('パスワードは標準入力');
   });
 

@@ -202,6 +202,28 @@ describe('a monthly form posted without the indicator section', () => {
   });
 });
 
+describe('a conflict on the monthly form (409)', () => {
+  it('carries the typed indicator values to the overwrite, so choosing it saves them too', async () => {
+    const kids = define({ key: 'kids_places', name: 'こどもの居場所', unit: '人' });
+    const client = await signedIn(ctx.app, 'district-e01');
+    await client.get(`/districts/E01/reports/${month}`);
+    // Someone else saved the month first: our form still says version 0.
+    expect((await client.post(`/districts/E01/reports/${month}`, formFields({ watched_elderly: '5' }))).statusCode).toBe(303);
+    const conflict = await client.post(`/districts/E01/reports/${month}`, formFields({ watched_elderly: '7', 'ind-kids_places': '１１' }));
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.body).toContain('<input type="hidden" name="ind-kids_places" value="１１">');
+    expect(districtValues(ids.d1)).toEqual([]);
+    // The overwrite form posts every hidden field back, as a browser would.
+    const hidden = Object.fromEntries(
+      [...conflict.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].filter(([, name]) => name !== '_csrf').map(([, name, value]) => [name, value]),
+    );
+    const overwrite = await client.post(`/districts/E01/reports/${month}`, hidden);
+    expect(overwrite.statusCode, overwrite.body).toBe(303);
+    expect(report(ctx.database, ids.d1, month)!.watchedElderly).toBe(7);
+    expect(districtValues(ids.d1)).toEqual([{ indicatorId: kids.id, categoryId: 0, value: 11 }]);
+  });
+});
+
 describe('a closed month shows its indicator values read-only', () => {
   it('lists the stored values under the seven items, without inputs', async () => {
     define({ key: 'kids_places', name: 'こどもの居場所', unit: '人' });
