@@ -74,10 +74,16 @@ interface Figure {
 }
 const summary: { path: string; app: string; baseline: string; ratio: string }[] = [];
 
+/** xs[i], or a clear error when the index is out of range (the bench's own arrays, never user input). */
+function itemAt<T>(xs: readonly T[], i: number, what: string): T {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`${what}: index ${i} out of range (length ${xs.length})`);
+  return x;
+}
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length % 2 ? itemAt(s, (s.length - 1) / 2, 'median') : (itemAt(s, s.length / 2 - 1, 'median') + itemAt(s, s.length / 2, 'median')) / 2;
 }
 function fmt(x: number, digits = 0): string {
   if (!Number.isFinite(x)) return '—';
@@ -415,7 +421,7 @@ async function p2(): Promise<void> {
     statuses.add(`/trends ${cold.status}`);
     const coldApi = await timed(`${app.url}/api/trends?scope=city&from=${from - 1}&to=${LAST_FY - 1}`, headers);
     f.coldApi.push(coldApi.ms);
-    f.ratio.push(cold.ms / f.raw[round]);
+    f.ratio.push(cold.ms / itemAt(f.raw, round, 'raw timings'));
     const warm: number[] = [];
     const warmEnd = performance.now() + 8_000;
     for (let i = 0; i < 5 && performance.now() < warmEnd; i++) warm.push((await timed(`${app.url}${tableUrl}`, headers)).ms);
@@ -522,7 +528,7 @@ async function p3(): Promise<void> {
     let next = 0;
     const bodyOf = (c: (typeof cells)[number]) => {
       const fields: Record<string, string> = { _csrf: app.csrf, version: '0', note: '' };
-      monthlyValues(c.d, c.m).forEach((v, i) => (fields[VALUE_COLUMNS[i]] = String(v)));
+      monthlyValues(c.d, c.m).forEach((v, i) => (fields[itemAt(VALUE_COLUMNS, i, 'value columns')] = String(v)));
       return new URLSearchParams(fields).toString();
     };
     const result = await autocannon({
@@ -534,7 +540,7 @@ async function p3(): Promise<void> {
         {
           method: 'POST',
           setupRequest: (req) => {
-            const c = cells[next++ % cells.length];
+            const c = itemAt(cells, next++ % cells.length, 'cells');
             return { ...req, path: `/districts/${districtCode('B', c.d)}/reports/${c.month}`, body: bodyOf(c) };
           },
         },
@@ -593,7 +599,7 @@ async function p4(): Promise<void> {
       if (rows.length >= IMPORT_ROWS) break outer;
       const values = monthlyValues(d, m);
       const note = m % 12 === 0 ? '年度はじめ' : '';
-      rows.push([d + 1, months[m], ...values, note || null]);
+      rows.push([d + 1, itemAt(months, m, 'months'), ...values, note || null]);
       csv.push([districtCode('I', d), months[m], ...values, note].join(','));
     }
   }

@@ -29,9 +29,11 @@ export async function hashPassword(password: string, params: ScryptParams = OWAS
 function parseHash(stored: string): { params: ScryptParams; salt: Buffer; key: Buffer } | null {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
-  const [N, r, p] = parts.slice(1, 4).map(Number);
-  if (![N, r, p].every((n) => Number.isInteger(n) && n > 0)) return null;
-  return { params: { N, r, p }, salt: Buffer.from(parts[4], 'base64'), key: Buffer.from(parts[5], 'base64') };
+  const [, n, r, p, salt, key] = parts;
+  const [N, R, P] = [n, r, p].map(Number);
+  if (N === undefined || R === undefined || P === undefined || salt === undefined || key === undefined) return null;
+  if (![N, R, P].every((x) => Number.isInteger(x) && x > 0)) return null;
+  return { params: { N, r: R, p: P }, salt: Buffer.from(salt, 'base64'), key: Buffer.from(key, 'base64') };
 }
 
 /** Checks a password against a stored hash in constant time. */

@@ -182,13 +182,16 @@ export class SignInThrottle {
     const { policy } = this;
     const failures = this.recent(this.byAddress, address, now);
     if (failures.length < policy.addressMaxFailures) return null;
-    return { failures: failures.length, until: failures[failures.length - policy.addressMaxFailures] + policy.windowMs };
+    // The oldest failure that still counts: the address is free once it leaves the window.
+    const oldest = failures.at(-policy.addressMaxFailures) ?? now;
+    return { failures: failures.length, until: oldest + policy.windowMs };
   }
 
   private pairRefusal(key: string, now: number): { failures: number; until: number } | null {
     const failures = this.recent(this.byPair, key, now);
     const wait = this.pairWaitMs(failures.length);
-    const until = wait > 0 ? failures[failures.length - 1] + wait : 0;
+    const last = failures.at(-1);
+    const until = wait > 0 && last !== undefined ? last + wait : 0;
     return now < until ? { failures: failures.length, until } : null;
   }
 

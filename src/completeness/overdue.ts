@@ -6,7 +6,7 @@
  * (対象外) are never overdue.
  */
 import type { Db } from '../db/index.js';
-import { monthLabelLong, monthsOfFiscalYear } from '../domain/fiscalYear.js';
+import { fiscalYearBounds, monthLabelLong } from '../domain/fiscalYear.js';
 import { listDistricts, listWards } from '../districts/repository.js';
 import { successionBounds } from '../successions/repository.js';
 import { reportedDistrictMonths } from './repository.js';
@@ -45,8 +45,8 @@ export function overdueList(db: Db, input: { fiscalYear: number; wardIds?: reado
   const allWards = listWards(db);
   const wards = input.wardIds === undefined ? allWards : allWards.filter((w) => input.wardIds!.includes(w.id));
   const districts = listDistricts(db).filter((d) => wards.some((w) => w.id === d.wardId));
-  const months = monthsOfFiscalYear(input.fiscalYear);
-  const reported = reportedDistrictMonths(db, months[0], months[11], districts.map((d) => d.id));
+  const range = fiscalYearBounds(input.fiscalYear);
+  const reported = reportedDistrictMonths(db, range.first, range.last, districts.map((d) => d.id));
   const bounds = successionBounds(db, districts.map((d) => d.id));
   const grid = buildCompletenessGrid({ fiscalYear: input.fiscalYear, wards, districts, reported, today: input.today, dueDay: input.dueDay, bounds });
   const byId = new Map(districts.map((d) => [d.id, d]));

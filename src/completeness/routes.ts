@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { guard } from '../auth/guards.js';
-import { currentFiscalYear, monthsOfFiscalYear } from '../domain/fiscalYear.js';
+import { currentFiscalYear, fiscalYearBounds } from '../domain/fiscalYear.js';
 import { todayInJapan } from '../domain/due.js';
 import { getSettings } from '../settings/repository.js';
 import { listDistricts, listWards } from '../districts/repository.js';
@@ -44,7 +44,7 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
     const fy = q.fy ?? current;
     const allWards = listWards(db);
     const wards = request.ward ? [request.ward] : allWards;
-    const months = monthsOfFiscalYear(fy);
+    const range = fiscalYearBounds(fy);
     const { reportDueDay } = getSettings(db);
     const today = todayInJapan();
     // A large city is shown by ward: counts per ward and month, a ward's grid one click away.
@@ -54,15 +54,15 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
     let summary = null;
     let reviewStates: ReadonlyMap<string, CellReview> = new Map();
     if (byWard) {
-      const counts = wardMonthCounts(db, fy, months[0], months[11]);
+      const counts = wardMonthCounts(db, fy, range.first, range.last);
       summary = buildWardSummary({ fiscalYear: fy, wards, districts: counts.districts, reported: counts.reported, today, dueDay: reportDueDay, notDue: notDueByWardMonth(db, fy) });
     } else {
       const districts = listDistricts(db, wardId === undefined ? {} : { wardId });
-      const reported = reportedDistrictMonths(db, months[0], months[11], wardId === undefined ? undefined : districts.map((d) => d.id));
+      const reported = reportedDistrictMonths(db, range.first, range.last, wardId === undefined ? undefined : districts.map((d) => d.id));
       const bounds = successionBounds(db);
       grid = buildCompletenessGrid({ fiscalYear: fy, wards, districts, reported, today, dueDay: reportDueDay, bounds });
       // 区社協の確認 (DESIGN §7): 提出済み / 確認済み / 差し戻し of every reported cell.
-      reviewStates = reviewStatesInRange(db, months[0], months[11], wardId === undefined ? undefined : districts.map((d) => d.id));
+      reviewStates = reviewStatesInRange(db, range.first, range.last, wardId === undefined ? undefined : districts.map((d) => d.id));
     }
 
     // Years with reports: one index step per year, not a count over every report.

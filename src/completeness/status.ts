@@ -111,8 +111,8 @@ export function buildCompletenessGrid(input: {
   }
   const total = months.map((_, i) =>
     count(
-      wards.reduce((n, w) => n + w.counts[i].reported, 0),
-      wards.reduce((n, w) => n + w.counts[i].districts, 0),
+      wards.reduce((n, w) => n + (w.counts[i]?.reported ?? 0), 0),
+      wards.reduce((n, w) => n + (w.counts[i]?.districts ?? 0), 0),
     ),
   );
   return { fiscalYear: fy, months, wards, total };
@@ -166,6 +166,6 @@ export function buildWardSummary(input: {
     })
     .filter((w) => w.districts > 0);
   const districtTotal = wards.reduce((n, w) => n + w.districts, 0);
-  const total = months.map((_, i) => count(wards.reduce((n, w) => n + w.counts[i].reported, 0), wards.reduce((n, w) => n + w.counts[i].districts, 0)));
+  const total = months.map((_, i) => count(wards.reduce((n, w) => n + (w.counts[i]?.reported ?? 0), 0), wards.reduce((n, w) => n + (w.counts[i]?.districts ?? 0), 0)));
   return { fiscalYear: fy, months, wards, total, overdueTotal: wards.reduce((n, w) => n + w.overdueCount, 0), districtTotal };
 }

@@ -13,11 +13,11 @@ import { formValues, type FormValues } from '../registers/form.js';
 
 export const CONTACT_FIELDS = ['contact_name', 'contact_phone', 'contact_email'] as const;
 
-export const CONTACT_LABELS: Record<string, string> = {
+export const CONTACT_LABELS = {
   contact_name: '担当者名',
   contact_phone: '電話',
   contact_email: 'メール',
-};
+} satisfies Record<string, string>;
 
 export interface DistrictContacts {
   contactName: string | null;

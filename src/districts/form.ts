@@ -8,7 +8,7 @@ import { DISTRICT_RULES, readDistrict, type DistrictField } from './rules.js';
 import type { DistrictEdit, NewDistrict } from './repository.js';
 import { CONTACT_LABELS, parseContactsForm } from './contacts.js';
 
-export const DISTRICT_LABELS: Record<string, string> = {
+export const DISTRICT_LABELS = {
   code: '校(地)区コード',
   name: '校(地)区の名前',
   kana: 'よみがな',
@@ -16,7 +16,7 @@ export const DISTRICT_LABELS: Record<string, string> = {
   active_from: '活動を始めた年度',
   last_fy: '最後に活動する年度',
   ...CONTACT_LABELS,
-};
+} satisfies Record<string, string>;
 
 export const CREATE_FIELDS = ['code', 'name', 'kana', 'ward', 'active_from'] as const;
 export const EDIT_FIELDS = [

@@ -147,8 +147,9 @@ export function endRefusal(db: Pick<Db, 'select'>, district: DistrictRow, lastFy
     .all()
     .map((r) => r.fy)
     .filter((fy) => isDistrictActive(district, fy));
-  if (closed.length > 0) {
-    return `${warekiLong(closed[0])}はすでに締められていて、この校(地)区は活動中として集計されています。その年度の締めを解除してから終了にしてください。`;
+  const firstClosed = closed[0];
+  if (firstClosed !== undefined) {
+    return `${warekiLong(firstClosed)}はすでに締められていて、この校(地)区は活動中として集計されています。その年度の締めを解除してから終了にしてください。`;
   }
   return null;
 }

@@ -191,7 +191,7 @@ export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
     const path = districtUrl(district);
     const stale = () => {
       const notice = 'この画面を開いている間に、ほかの方がこの校(地)区の活動年度を変更しました。いまの内容を確かめてから、もう一度入力してください。';
-      const values = { last_fy: form.values.last_fy, before_active_to: district.activeTo === null ? '' : String(district.activeTo) };
+      const values = { last_fy: form.values.last_fy ?? '', before_active_to: district.activeTo === null ? '' : String(district.activeTo) };
       return renderEnd(reply, { district, values, notice }, 409);
     };
     if (district.activeTo !== expectedActiveTo) return stale();

@@ -50,6 +50,11 @@ export function monthsOfFiscalYear(fy: number): string[] {
 }
 
 /** `n` months after (or before, if negative) `month`. */
+/** The first and last month of fiscal year `fy`: April, and March of the next year. */
+export function fiscalYearBounds(fy: number): { first: string; last: string } {
+  return { first: `${fy}-04`, last: `${fy + 1}-03` };
+}
+
 export function addMonths(month: string, n: number): string {
   if (!Number.isInteger(n)) throw new RangeError(`not a whole number of months: ${String(n)}`);
   const { year, month: m } = splitMonth(month);

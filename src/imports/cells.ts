@@ -83,8 +83,9 @@ function kanjiNumber(s: string): number | null {
   // Plans do not run past a few generations; 一 … 九十九 is plenty.
   const m = /^([一二三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(s);
   if (!m || s === '') return null;
-  if (!m[2]) return m[1] && !m[3] ? KANJI_DIGITS[m[1]] : null;
-  return (m[1] ? KANJI_DIGITS[m[1]] : 1) * 10 + (m[3] ? KANJI_DIGITS[m[3]] : 0);
+  const digit = (c: string | undefined, none: number) => (c ? (KANJI_DIGITS[c] ?? none) : none);
+  if (!m[2]) return m[1] && !m[3] ? digit(m[1], 0) : null;
+  return digit(m[1], 1) * 10 + digit(m[3], 0);
 }
 
 /** A plan generation written 2, 第2次 or 第二次. */
@@ -92,7 +93,8 @@ export function readGeneration(cell: string): CellResult<number> {
   if (cell === '') return fail(REQUIRED_MESSAGE);
   const s = toHalfWidth(cell).trim();
   const m = /^第?\s*([0-9]+|[一二三四五六七八九十]+)\s*次?$/.exec(s);
-  const n = m ? (/^[0-9]+$/.test(m[1]) ? Number(m[1]) : kanjiNumber(m[1])) : null;
+  const digits = m?.[1];
+  const n = digits === undefined ? null : /^[0-9]+$/.test(digits) ? Number(digits) : kanjiNumber(digits);
   if (n === null || n < 1 || n > 99) return fail('計画の次数は 1、第1次、第一次 のように入力してください。');
   return ok(n);
 }

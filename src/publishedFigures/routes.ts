@@ -141,7 +141,7 @@ export async function publishedFigureRoutes(app: FastifyInstance): Promise<void>
   ) {
     const kind: TableKind = /^[1-7]$/.test(q.item) ? 'items' : 'households';
     const table = loadTrendTable(db, scope, { kind, fromFy: q.fy, toFy: q.fy, basis: 'yoy' });
-    const cell = table.rows.find((r) => r.key === q.item)!.values[0];
+    const cell = table.rows.find((r) => r.key === q.item)?.values[0] ?? { rollupValue: null, districtsReported: 0 };
     const updater = figure?.updatedBy ? usersByIds(db, [figure.updatedBy]).get(figure.updatedBy) : undefined;
     return reply.viewAsync('publishedFigures/edit', {
       title: `公表値の入力（${itemTitle(q.item)}・${warekiShort(q.fy)}）`,

@@ -23,14 +23,15 @@ const YEARS_AHEAD = 20;
 export { characterCount };
 
 /** Picks the named fields out of a posted body as strings; anything else (arrays, objects, missing) becomes ''. */
-export function formValues(body: unknown, fields: readonly string[]): FormValues {
+export function formValues<F extends string>(body: unknown, fields: readonly F[]): FormValues & Record<F, string> {
   const source = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const values: FormValues = {};
   for (const name of fields) {
     const raw = source[name];
     values[name] = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
   }
-  return values;
+  // Every named field was set just above.
+  return values as FormValues & Record<F, string>;
 }
 
 /** Runs a form schema over the typed values; the first message per field is kept. */

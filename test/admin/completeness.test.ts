@@ -38,14 +38,15 @@ describe('reportStatus and buildCompletenessGrid (pure)', () => {
     const grid = buildCompletenessGrid({ fiscalYear: 2024, wards, districts, reported, today: '2024-06-05', dueDay: 10 });
     expect(grid.months.map((m) => m.month)).toEqual(['2024-04', '2024-05', '2024-06', '2024-07', '2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-02', '2025-03']);
     expect(grid.months[1]).toMatchObject({ dueDate: '2024-06-10', over: true });
-    expect(grid.months[2].over).toBe(false);
+    expect(grid.months.at(2)?.over).toBe(false);
     expect(grid.wards.map((w) => w.rows.map((r) => r.district.code))).toEqual([['E1'], ['W1', 'W2']]);
-    expect(grid.wards[0].counts[0]).toEqual({ reported: 1, districts: 1, share: 1 });
-    expect(grid.wards[1].counts[1]).toEqual({ reported: 0, districts: 2, share: 0 });
-    expect(grid.total[0]).toEqual({ reported: 3, districts: 3, share: 1 });
-    expect(grid.total[1].reported).toBe(1);
-    expect(grid.total[1].share).toBeCloseTo(1 / 3, 10);
-    const w1 = grid.wards[1].rows[0];
+    expect(grid.wards.at(0)?.counts.at(0)).toEqual({ reported: 1, districts: 1, share: 1 });
+    expect(grid.wards.at(1)?.counts.at(1)).toEqual({ reported: 0, districts: 2, share: 0 });
+    expect(grid.total.at(0)).toEqual({ reported: 3, districts: 3, share: 1 });
+    expect(grid.total.at(1)?.reported).toBe(1);
+    expect(grid.total.at(1)?.share).toBeCloseTo(1 / 3, 10);
+    const w1 = grid.wards.at(1)?.rows.at(0);
+    if (!w1) throw new Error('no row for W1 in the grid');
     expect(w1.statuses.slice(0, 3)).toEqual(['reported', 'awaiting', 'upcoming']);
     expect(w1.reportedCount).toBe(1);
     expect(w1.overdueCount).toBe(0);
@@ -76,7 +77,7 @@ describe('buildWardSummary (pure)', () => {
     });
     // A ward without districts in the year is left out.
     expect(summary.wards.map((w) => w.ward.name)).toEqual(['東区', '西区']);
-    expect(summary.wards[0].counts[1]).toEqual({ reported: 1, districts: 2, share: 0.5 });
+    expect(summary.wards.at(0)?.counts.at(1)).toEqual({ reported: 1, districts: 2, share: 0.5 });
     // On June 5 only April is overdue (May is due on June 10): nothing is missing for April.
     expect(summary.wards.map((w) => w.overdueCount)).toEqual([0, 0]);
     expect(summary.total[0]).toEqual({ reported: 5, districts: 5, share: 1 });

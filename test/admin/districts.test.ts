@@ -23,7 +23,11 @@ function rowOf(html: string, code: string): string {
 }
 
 function codesIn(html: string): string[] {
-  return [...html.matchAll(/<tr data-code="([^"]+)"/g)].map((m) => m[1]);
+  return [...html.matchAll(/<tr data-code="([^"]+)"/g)].map((m) => {
+    const code = m[1];
+    if (code === undefined) throw new Error('table row without a code');
+    return code;
+  });
 }
 
 describe('GET /districts', () => {

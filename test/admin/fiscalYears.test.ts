@@ -52,8 +52,10 @@ describe('/fiscal-years', () => {
 
     const closes = auditOf(ctx.database, 'fiscal_year', 'close');
     expect(closes).toHaveLength(1);
-    expect(closes[0].entityId).toBe('2023');
-    expect(JSON.parse(closes[0].after!)).toMatchObject({ fiscalYear: 2023 });
+    const [closeEvent] = closes;
+    if (!closeEvent) throw new Error('no close event');
+    expect(closeEvent.entityId).toBe('2023');
+    expect(JSON.parse(closeEvent.after!)).toMatchObject({ fiscalYear: 2023 });
 
     // The shared write path refuses the closed year and changes nothing.
     expect(() =>
@@ -94,8 +96,10 @@ describe('/fiscal-years', () => {
     expect((await city.get('/fiscal-years')).body).toContain('令和5年度の年度確定を取り消しました');
     const reopens = auditOf(ctx.database, 'fiscal_year', 'reopen');
     expect(reopens).toHaveLength(1);
-    expect(JSON.parse(reopens[0].before!)).toMatchObject({ fiscalYear: 2023 });
-    expect(reopens[0].after).toBeNull();
+    const [reopenEvent] = reopens;
+    if (!reopenEvent) throw new Error('no reopen event');
+    expect(JSON.parse(reopenEvent.before!)).toMatchObject({ fiscalYear: 2023 });
+    expect(reopenEvent.after).toBeNull();
     const saved = saveMonthlyReport(ctx.database.db, { districtId: ids.d1, month: '2023-06', values: values({ mutual_aid_cases: 5 }), userId: null });
     expect(saved.status).toBe('saved');
   });

@@ -28,7 +28,9 @@ function figure() {
 
 /** The hidden `expected` field of the edit form, as a browser would send it back. */
 async function expectedOf(url = EDIT): Promise<string> {
-  return /name="expected" value="([^"]*)"/.exec((await city.get(url)).body)![1];
+  const expected = /name="expected" value="([^"]*)"/.exec((await city.get(url)).body)?.[1];
+  if (expected === undefined) throw new Error(`no expected field on ${url}`);
+  return expected;
 }
 
 async function apiCell(item: number, fy: number, scope = 'city') {
@@ -46,8 +48,10 @@ describe('published figures', () => {
     expect(figure()).toMatchObject({ value: 132844, note: null });
     const events = auditOf(ctx.database, 'published_figure');
     expect(events).toHaveLength(1);
-    expect(events[0].action).toBe('create');
-    expect(JSON.parse(events[0].after!)).toMatchObject({ item: '1', fiscalYear: 2022, value: 132844 });
+    const [created] = events;
+    if (!created) throw new Error('no create event');
+    expect(created.action).toBe('create');
+    expect(JSON.parse(created.after!)).toMatchObject({ item: '1', fiscalYear: 2022, value: 132844 });
     expect(await apiCell(1, 2022)).toMatchObject({ value: 132844, origin: 'published' });
   });
 
@@ -58,7 +62,8 @@ describe('published figures', () => {
     expect(res.statusCode).toBe(303);
     const events = auditOf(ctx.database, 'published_figure');
     expect(events).toHaveLength(before + 1);
-    const last = events[events.length - 1];
+    const last = events.at(-1);
+    if (!last) throw new Error('no audit event');
     expect(last.action).toBe('update');
     expect(JSON.parse(last.before!).value).toBe(130000);
     expect(JSON.parse(last.after!).value).toBe(132844);
@@ -87,7 +92,7 @@ describe('published figures', () => {
     expect(figure()).toBeUndefined();
     const events = auditOf(ctx.database, 'published_figure');
     expect(events).toHaveLength(before + 1);
-    expect(events[events.length - 1].action).toBe('delete');
+    expect(events.at(-1)?.action).toBe('delete');
     expect(await apiCell(1, 2022)).toMatchObject({ value: 140, origin: 'rollup' });
     // Deleting what is gone is a clear 409.
     expect((await city.post(EDIT, { action: 'delete', expected: '' })).statusCode).toBe(409);
@@ -127,7 +132,8 @@ describe('published figures', () => {
     expect(textOf(res.body)).toContain('現在の公表値 111');
     expect(figure()!.value).toBe(111);
     // Saving again from the conflict page (with the new `expected`) goes through.
-    const fresh = /name="expected" value="([^"]*)"/.exec(res.body)![1];
+    const fresh = /name="expected" value="([^"]*)"/.exec(res.body)?.[1];
+    if (fresh === undefined) throw new Error('no expected field on the conflict page');
     expect((await city.post(EDIT, { kind: 'value', value: '222', expected: fresh })).statusCode).toBe(303);
     expect(figure()!.value).toBe(222);
   });
@@ -156,7 +162,7 @@ describe('published figures', () => {
     expect((await city.post(url, { kind: 'value', value: '95', expected: '' })).statusCode).toBe(303);
     const stored = getPublishedFigure(ctx.database.db, { item: 'watched_elderly', fiscalYear: 2022, scopeType: 'district', scopeId: ids.d1 })!;
     expect(stored.value).toBe(95);
-    expect(auditOf(ctx.database, 'published_figure')[0].districtId).toBe(ids.d1);
+    expect(auditOf(ctx.database, 'published_figure').at(0)?.districtId).toBe(ids.d1);
     const api = await city.get('/api/trends?from=2022&to=2022&scope=district:E01&table=households');
     const elderly = api.json().rows.find((r: { item: string }) => r.item === 'watched_elderly');
     expect(elderly.values[0]).toMatchObject({ value: 95, origin: 'published' });

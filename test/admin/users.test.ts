@@ -67,7 +67,7 @@ describe('adding users', () => {
     expect(await verifyPassword(NEW_PASSWORD, row.passwordHash)).toBe(true);
     const created = auditOf(ctx.database, 'user', 'create');
     expect(created).toHaveLength(1);
-    expect(JSON.parse(created[0].after!)).toEqual({ login: 'higashi-2', displayName: '東区社協 山田', role: 'ward', wardId: ids.wardA, districtId: null, disabled: false });
+    expect(JSON.parse(created[0]!.after!)).toEqual({ login: 'higashi-2', displayName: '東区社協 山田', role: 'ward', wardId: ids.wardA, districtId: null, disabled: false });
     expectNoHashInAudit();
     expect((await city.get('/users')).body).toContain('利用者「東区社協 山田」（higashi-2）を追加しました');
 
@@ -109,7 +109,9 @@ describe('adding users', () => {
       expect(res.body).not.toContain(fields.password);
       expect(res.body).not.toContain(fields.password_confirm);
       expect(res.body).toMatch(/name="password" type="password" value=""/);
-      if (fields.display_name.trim()) expect(res.body).toContain(`value="${fields.display_name}"`);
+      const displayName = fields.display_name;
+      if (displayName === undefined) throw new Error('case without a display name');
+      if (displayName.trim()) expect(res.body).toContain(`value="${displayName}"`);
       if (fields.role === 'ward') expect(res.body).toMatch(/value="ward" checked/);
     }
     expect(ctx.database.db.select().from(users).all()).toHaveLength(countBefore);
@@ -143,8 +145,10 @@ describe('disabling and enabling', () => {
 
     const events = auditOf(ctx.database, 'user');
     expect(events.map((e) => e.action)).toEqual(['disable', 'enable']);
-    expect(JSON.parse(events[0].before!).disabled).toBe(false);
-    expect(JSON.parse(events[0].after!).disabled).toBe(true);
+    const [disabled] = events;
+    if (!disabled) throw new Error('no disable event');
+    expect(JSON.parse(disabled.before!).disabled).toBe(false);
+    expect(JSON.parse(disabled.after!).disabled).toBe(true);
     expectNoHashInAudit();
   });
 
@@ -177,7 +181,7 @@ describe('password reset', () => {
     expect((await district.get('/')).statusCode).toBe(303);
     const events = auditOf(ctx.database, 'user', 'password_reset');
     expect(events).toHaveLength(1);
-    expect(events[0].entityId).toBe(String(target.id));
+    expect(events[0]!.entityId).toBe(String(target.id));
     expectNoHashInAudit();
     const fresh = new Client(ctx.app);
     await fresh.get('/login');

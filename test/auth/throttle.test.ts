@@ -9,7 +9,8 @@ import { Client, createTestApp, seedSmallCity, signedIn, TEST_PASSWORD, type Tes
 async function signInFrom(app: FastifyInstance, address: string, login: string, password: string): Promise<LightMyRequestResponse> {
   const page = await app.inject({ method: 'GET', url: '/login', remoteAddress: address });
   const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  if (!csrf) throw new Error('no _csrf field on the sign-in page');
   return app.inject({
     method: 'POST',
     url: '/login',
@@ -235,8 +236,8 @@ describe('sign-in throttling in the app', () => {
     expect(res.statusCode).toBe(403);
     const forbidden = ctx.database.db.select().from(auditEvents).where(like(auditEvents.action, 'forbidden')).all();
     expect(forbidden).toHaveLength(1);
-    expect(forbidden[0].detail).toContain('/trends?scope=district:W01');
-    expect(forbidden[0].userId).not.toBeNull();
+    expect(forbidden.at(0)?.detail).toContain('/trends?scope=district:W01');
+    expect(forbidden.at(0)?.userId).not.toBeNull();
   });
 });
 
@@ -306,8 +307,8 @@ describe('lockouts on the users page', () => {
     expect(after.body).not.toContain('data-lockout="pair"');
     const audit = ctx.database.db.select().from(auditEvents).where(eq(auditEvents.action, 'lockout_cleared')).all();
     expect(audit).toHaveLength(1);
-    expect(audit[0].detail).toContain('login=ward-east');
-    expect(audit[0].detail).toContain('ip=203.0.113.9');
+    expect(audit.at(0)?.detail).toContain('login=ward-east');
+    expect(audit.at(0)?.detail).toContain('ip=203.0.113.9');
     expect((await signInFrom(ctx.app, '203.0.113.9', 'ward-east', TEST_PASSWORD)).statusCode).toBe(303);
   });
 

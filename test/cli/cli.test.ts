@@ -238,7 +238,9 @@ describe('restore', SLOW, () => {
     const added = await runCli(['user', 'add', 'later', '--role', 'city'], { databasePath, input: 'a-long-password\n' });
     expect(added.code, added.stderr).toBe(0);
     await withDatabase((database) => database.db.insert(wards).values({ name: '南区', kana: 'みなみく', sortOrder: 9 }).run());
-    expect(await withDatabase((database) => rowCounts(database).users)).toBe(atBackup.counts.users + 1);
+    const usersAtBackup = atBackup.counts.users;
+    if (usersAtBackup === undefined) throw new Error('no users table at the backup');
+    expect(await withDatabase((database) => rowCounts(database).users)).toBe(usersAtBackup + 1);
 
     const run = await runCli(['restore', backup], { databasePath });
     expect(run.stderr).toBe('');
@@ -249,6 +251,7 @@ describe('restore', SLOW, () => {
 
     await withDatabase((database) => {
       const after = rowCounts(database);
+      if (after.audit_events === undefined) throw new Error('no audit_events table after the restore');
       // Everything is as at the backup, plus the one audit event that records the restore.
       expect({ ...after, audit_events: after.audit_events - 1 }).toEqual(atBackup.counts);
       expect(database.db.select().from(wards).all()).toEqual(atBackup.wards);

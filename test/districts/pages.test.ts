@@ -121,6 +121,7 @@ describe('校(地)区の変更 (/districts/:code/edit)', () => {
     expect(res.statusCode).toBe(303);
     expect(districtByCode('E01')).toMatchObject({ name: '新東一校区', kana: 'しんひがしいち', wardId: ids.wardB });
     const [audit] = auditsOf(ids.d1);
+    if (!audit) throw new Error('no audit event for E01');
     expect(audit.action).toBe('update');
     expect(JSON.parse(audit.before!)).toMatchObject({ name: '東一校区', wardId: ids.wardA });
     expect(JSON.parse(audit.after!)).toMatchObject({ name: '新東一校区', wardId: ids.wardB });
@@ -183,7 +184,7 @@ describe('活動終了 (/districts/:code/end)', () => {
     expect(districtByCode('E02')?.activeTo).toBe(2023);
     const audits = auditsOf(ids.d2);
     expect(audits.map((a) => a.action)).toEqual(['end']);
-    expect(JSON.parse(audits[0].after!)).toMatchObject({ activeTo: 2023 });
+    expect(JSON.parse(audits[0]!.after!)).toMatchObject({ activeTo: 2023 });
     expect(figureRow(ids.d2, 2024)?.active ?? 0).toBe(0);
     expect(figureRow(ids.d2, 2024)?.salonsOpen ?? 0).toBe(0);
     expect(figureRow(ids.d2, 2023)).toMatchObject({ active: 1, salonsOpen: 1 });

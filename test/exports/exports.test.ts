@@ -108,7 +108,7 @@ describe('trend table exports', () => {
     const client = await signedIn(ctx.app, 'city');
     const res = await client.get('/trends/export.csv?scope=city&from=2019&to=2023');
     const records = csvRecords(res);
-    expect(records[1]!.slice(1, 6)).toEqual(SEED_000['1'].map(String));
+    expect(records[1]!.slice(1, 6)).toEqual(SEED_000['1']?.map(String));
     expect(records[3]![2]).toBe(NOT_AVAILABLE);
     expect(records[1]![8]).toBe('公表値: R1・R2・R3・R4・R5');
   });

@@ -41,8 +41,10 @@ describe('monthly rows upsert by district and month', () => {
       ['update', ids.d1, '2024-05', cityUserId],
       ['create', ids.d2, '2024-05', cityUserId],
     ]);
-    expect(JSON.parse(events[2].before!)).toMatchObject({ watched_elderly: 101, note: null });
-    expect(JSON.parse(events[2].after!)).toMatchObject({ watched_elderly: 105, note: '訂正' });
+    const correction = events[2];
+    if (!correction) throw new Error('no third audit event');
+    expect(JSON.parse(correction.before!)).toMatchObject({ watched_elderly: 101, note: null });
+    expect(JSON.parse(correction.after!)).toMatchObject({ watched_elderly: 105, note: '訂正' });
   });
 
   it('a blank cell in the file clears a value (the file states the whole month)', () => {
@@ -85,7 +87,7 @@ describe('closed fiscal years', () => {
     const result = importCsv(database.db, 'monthly', monthly('E01,2024-04,1,,,,,,,,', 'E01,2024-03,1,,,,,,,,'), {});
     expect(result.ok).toBe(false);
     expect(result.ok === false && result.errors.map((e) => [e.line, e.column])).toEqual([[3, 'month']]);
-    expect(result.ok === false && result.errors[0].message).toContain('令和5年度は年度確定済み');
+    expect(result.ok === false && result.errors.at(0)?.message).toContain('令和5年度は年度確定済み');
     expect(rowCounts(database)).toEqual(before);
   });
 

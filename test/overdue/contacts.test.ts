@@ -29,10 +29,12 @@ describe('校(地)区の連絡先 (/districts/:code/contacts)', () => {
     expect(stored(ids.d2)).toMatchObject({ contactName: '山田 太郎', contactPhone: '093-123-4567', contactEmail: 'yamada@example.jp' });
     const a = audits(ids.d2);
     expect(a).toHaveLength(1);
-    expect(a[0].action).toBe('update');
+    const audit = a[0];
+    if (!audit) throw new Error('no audit event');
+    expect(audit.action).toBe('update');
     const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
-    expect(json(a[0].before)).toMatchObject({ contactName: null, contactPhone: null, contactEmail: null });
-    expect(json(a[0].after)).toMatchObject({ contactName: '山田 太郎', contactPhone: '093-123-4567', contactEmail: 'yamada@example.jp' });
+    expect(json(audit.before)).toMatchObject({ contactName: null, contactPhone: null, contactEmail: null });
+    expect(json(audit.after)).toMatchObject({ contactName: '山田 太郎', contactPhone: '093-123-4567', contactEmail: 'yamada@example.jp' });
     const after = await ward.get(res.headers.location as string);
     expect(after.body).toContain('東二校区の連絡先を保存しました。');
     expect(after.body).toContain('value="093-123-4567"');

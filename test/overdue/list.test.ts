@@ -117,7 +117,9 @@ describe('期限超過の一覧 (/completeness/overdue)', () => {
     expect(res.body).toMatch(/<link[^>]+href="\/(static\/)?overdue\.css"/);
     expect(res.body).toContain('<button type="button" class="secondary" data-print hidden>印刷する</button>');
     expect(res.body).toContain('『ヘッダーとフッター』を外し、用紙をA4縦にしてください');
-    const css = await ward.get(res.body.match(/href="([^"]*overdue\.css)"/)![1]);
+    const cssHref = res.body.match(/href="([^"]*overdue\.css)"/)?.[1];
+    if (!cssHref) throw new Error('no link to overdue.css');
+    const css = await ward.get(cssHref);
     expect(css.statusCode).toBe(200);
     expect(css.body).toMatch(/@media print\s*{[\s\S]*@page\s*{\s*size:\s*A4 portrait/);
   });

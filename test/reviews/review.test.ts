@@ -79,7 +79,7 @@ describe('review of a month (区社協の確認)', () => {
 
     const audits = reviewAudits(ids.d1, m1);
     expect(audits.map((a) => a.action)).toEqual(['return', 'accept']);
-    expect(audits[0].detail).toBe('高齢者世帯の数が先月と大きく違います。確認してください。');
+    expect(audits.at(0)?.detail).toBe('高齢者世帯の数が先月と大きく違います。確認してください。');
 
     const history = await ward.get(`/districts/E01/history?month=${m1}`);
     expect(history.body).toContain(`月次報告（${monthLabelLong(m1)}）を確認`);

@@ -110,7 +110,9 @@ describe('backups', () => {
     }
     Atomics.store(counter, 1, 1);
     const written = await finished;
-    expect(written).toBeGreaterThan(copies[0].before);
+    const firstCopy = copies[0];
+    if (!firstCopy) throw new Error('no backup copy taken');
+    expect(written).toBeGreaterThan(firstCopy.before);
 
     for (const c of copies) {
       const copy = readOnly(c.file);

@@ -88,6 +88,7 @@ class HttpClient {
   private remember(res: Response): void {
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
+      if (pair === undefined) throw new Error('empty Set-Cookie header');
       const eq = pair.indexOf('=');
       this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
     }
@@ -103,8 +104,8 @@ class HttpClient {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: init.method ?? 'GET', headers, body, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
     this.remember(res);
     const text = await res.text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(text);
-    if (token) this.csrf = token[1];
+    const token = /name="_csrf" value="([^"]+)"/.exec(text)?.[1];
+    if (token) this.csrf = token;
     return { status: res.status, location: res.headers.get('location'), body: text };
   }
 
@@ -210,6 +211,13 @@ describe('crash safety with the real server in a child process', () => {
     async () => {
       const clients = Array.from({ length: CLIENTS }, (_, i) => new HttpClient(`volunteer-${i}`));
       const nextMonth = Array.from({ length: CLIENTS }, () => 0);
+      /** The next month client i saves (each client walks its own months). */
+      const takeMonth = (i: number): string => {
+        const taken = nextMonth[i];
+        if (taken === undefined) throw new Error(`no client ${i}`);
+        nextMonth[i] = taken + 1;
+        return monthAt(taken);
+      };
       const acknowledged: Save[] = [];
       const roundsSummary: { acknowledged: number; inFlightAtKill: number }[] = [];
 
@@ -222,11 +230,13 @@ describe('crash safety with the real server in a child process', () => {
         let inFlight = 0;
         let killed = false;
         const killAfter = 40 + Math.floor(Math.random() * 40);
+        const maxSaves = MAX_SAVES_PER_CLIENT_PER_ROUND[round];
+        if (maxSaves === undefined) throw new Error(`no save limit for round ${round}`);
 
         const work = clients.map(async (client, i) => {
           const code = `C${String(i).padStart(2, '0')}`;
-          for (let n = 0; n < MAX_SAVES_PER_CLIENT_PER_ROUND[round] && !killed; n++) {
-            const month = monthAt(nextMonth[i]++);
+          for (let n = 0; n < maxSaves && !killed; n++) {
+            const month = takeMonth(i);
             const form = valuesFor(i, month);
             inFlight++;
             try {
@@ -297,7 +307,7 @@ describe('crash safety with the real server in a child process', () => {
       // The restarted server works: a client saves again.
       const again = new HttpClient('volunteer-0');
       await again.signIn();
-      const month = monthAt(nextMonth[0]++);
+      const month = takeMonth(0);
       const res = await again.send(`/districts/C00/reports/${month}`, { method: 'POST', form: valuesFor(0, month) });
       expect(res.status).toBe(303);
       await killHard(server);

@@ -97,8 +97,8 @@ export class Client {
 
   private remember(res: LightMyRequestResponse): void {
     for (const c of res.cookies) this.cookies.set(c.name, c.value);
-    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
-    if (m) this.csrfToken = m[1];
+    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
+    if (token) this.csrfToken = token;
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {

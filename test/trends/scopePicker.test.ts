@@ -9,10 +9,19 @@ beforeEach(async () => {
 });
 afterEach(async () => ctx.close());
 
+/** The values of the <option>s inside a <select>'s HTML, in order. */
+function optionValues(select: string): string[] {
+  return [...select.matchAll(/<option value="([^"]*)"/g)].map(([, value]) => {
+    if (value === undefined) throw new Error('option value not captured');
+    return value;
+  });
+}
+
 /** The values of the scope picker's options, in order. */
 function options(html: string): string[] {
-  const select = /<select id="scope" name="scope"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1];
-  return [...select.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+  const select = /<select id="scope" name="scope"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1];
+  if (select === undefined) throw new Error('no scope picker on the page');
+  return optionValues(select);
 }
 
 describe('the scope picker of the trend pages', () => {
@@ -45,8 +54,9 @@ describe('the scope picker of the trend pages', () => {
 describe('the scope pickers of the other pages in a large city', () => {
   /** The options of the first <select> whose id ends with `scope`. */
   function firstPicker(html: string): string[] {
-    const select = /<select id="[^"]*scope" name="[^"]*scope"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1];
-    return [...select.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+    const select = /<select id="[^"]*scope" name="[^"]*scope"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1];
+    if (select === undefined) throw new Error('no scope picker on the page');
+    return optionValues(select);
   }
 
   it('lists every district in a small city, and only the shown ward\'s districts above 300', async () => {

@@ -24,8 +24,9 @@ export type FetchHtml = (url: string) => Promise<string>;
 /** The first link on a page whose href matches the pattern (the whole href), or null. */
 export async function firstLink(fetchHtml: FetchHtml, url: string, pattern: RegExp): Promise<string | null> {
   const html = await fetchHtml(url);
-  for (const m of html.matchAll(/href="([^"]+)"/g)) {
-    const href = m[1].replaceAll('&amp;', '&');
+  for (const [, raw] of html.matchAll(/href="([^"]+)"/g)) {
+    if (raw === undefined) throw new Error('href not captured');
+    const href = raw.replaceAll('&amp;', '&');
     if (pattern.test(href)) return href;
   }
   return null;
@@ -146,8 +147,9 @@ export interface FormState {
 /** The first form action on a page that matches the pattern (the whole action), or null. */
 export async function firstAction(fetchHtml: FetchHtml, url: string, pattern: RegExp): Promise<string | null> {
   const html = await fetchHtml(url);
-  for (const m of html.matchAll(/<form\b[^>]*\saction="([^"]+)"/g)) {
-    const action = m[1].replaceAll('&amp;', '&');
+  for (const [, raw] of html.matchAll(/<form\b[^>]*\saction="([^"]+)"/g)) {
+    if (raw === undefined) throw new Error('form action not captured');
+    const action = raw.replaceAll('&amp;', '&');
     if (pattern.test(action)) return action;
   }
   return null;
