@@ -12,6 +12,16 @@ import { reportKey } from '../domain/due.js';
 /** A saved row whose counts are all blank (a note only) is not a report of figures. */
 export const hasAnyCount = or(...COUNT_FIELD_DEFINITIONS.map((f) => isNotNull(monthlyReports[f.key])));
 
+/** The monthly reports holding figures from `fromMonth` to `toMonth` (inclusive), of some districts or all. */
+export function reportedInRange(fromMonth: string, toMonth: string, districtIds?: readonly number[]) {
+  return and(
+    gte(monthlyReports.month, fromMonth),
+    lte(monthlyReports.month, toMonth),
+    hasAnyCount,
+    districtIds ? inArray(monthlyReports.districtId, [...districtIds]) : undefined,
+  );
+}
+
 /**
  * District-months from `fromMonth` to `toMonth` (inclusive, 'YYYY-MM') with a
  * report holding at least one count, as keys from `reportKey`. `districtIds`
@@ -22,14 +32,7 @@ export function reportedDistrictMonths(db: Db, fromMonth: string, toMonth: strin
   const rows = db
     .select({ districtId: monthlyReports.districtId, month: monthlyReports.month })
     .from(monthlyReports)
-    .where(
-      and(
-        gte(monthlyReports.month, fromMonth),
-        lte(monthlyReports.month, toMonth),
-        hasAnyCount,
-        districtIds ? inArray(monthlyReports.districtId, [...districtIds]) : undefined,
-      ),
-    )
+    .where(reportedInRange(fromMonth, toMonth, districtIds))
     .all();
   return new Set(rows.map((r) => reportKey(r.districtId, r.month)));
 }

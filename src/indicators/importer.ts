@@ -60,6 +60,24 @@ export interface CheckedFile {
 /** Thrown inside the transaction to roll it back (a dry run, or a row the database refused). */
 class Rollback extends Error {}
 
+/**
+ * Runs `write` in one immediate transaction and keeps it only when it reported no
+ * error into `writeErrors` and this is not a dry run: all or nothing.
+ */
+function allOrNothing(db: Db, dryRun: boolean | undefined, writeErrors: readonly ImportError[], write: (t: Db) => void): void {
+  try {
+    db.transaction(
+      (tx) => {
+        write(tx as unknown as Db);
+        if (writeErrors.length > 0 || dryRun) throw new Rollback();
+      },
+      { behavior: 'immediate' },
+    );
+  } catch (err) {
+    if (!(err instanceof Rollback)) throw err;
+  }
+}
+
 function sortErrors(list: ImportError[], index: ReadonlyMap<string, number>): ImportError[] {
   const position = (c: string) => (c === '' ? -1 : (index.get(c) ?? Number.MAX_SAFE_INTEGER));
   return [...list].sort((a, b) => a.line - b.line || position(a.column) - position(b.column));
@@ -135,39 +153,30 @@ export function importIndicatorDefinitions(db: Db, file: CheckedFile, options: I
   const changes: RowChange[] = [];
   const writeErrors: ImportError[] = [];
   const userId = options.userId ?? null;
-  try {
-    db.transaction(
-      (tx) => {
-        const t = tx as unknown as Db;
-        for (const p of planned) {
-          try {
-            const label = `${p.key} ${p.value.name}`;
-            if (!p.existing) {
-              const created = createIndicator(t, p.value, userId);
-              counts.created++;
-              changes.push({ line: p.line, outcome: 'created', label, before: null, after: definitionWords(created) });
-              continue;
-            }
-            const r = updateIndicator(t, { key: p.key, expectedVersion: null, value: p.value, userId });
-            if (r.status === 'unchanged') counts.unchanged++;
-            else if (r.status === 'saved') {
-              counts.updated++;
-              changes.push({ line: p.line, outcome: 'updated', label, before: definitionWords(p.existing), after: definitionWords(r.indicator) });
-            }
-          } catch (err) {
-            if (err instanceof ValidationError)
-              for (const [field, message] of Object.entries(err.fieldErrors)) writeErrors.push({ line: p.line, column: columnOf(field), message });
-            else if (err instanceof DomainError) writeErrors.push({ line: p.line, column: 'key', message: err.message });
-            else throw err;
-          }
+  allOrNothing(db, options.dryRun, writeErrors, (t) => {
+    for (const p of planned) {
+      try {
+        const label = `${p.key} ${p.value.name}`;
+        if (!p.existing) {
+          const created = createIndicator(t, p.value, userId);
+          counts.created++;
+          changes.push({ line: p.line, outcome: 'created', label, before: null, after: definitionWords(created) });
+          continue;
         }
-        if (writeErrors.length > 0 || options.dryRun) throw new Rollback();
-      },
-      { behavior: 'immediate' },
-    );
-  } catch (err) {
-    if (!(err instanceof Rollback)) throw err;
-  }
+        const r = updateIndicator(t, { key: p.key, expectedVersion: null, value: p.value, userId });
+        if (r.status === 'unchanged') counts.unchanged++;
+        else if (r.status === 'saved') {
+          counts.updated++;
+          changes.push({ line: p.line, outcome: 'updated', label, before: definitionWords(p.existing), after: definitionWords(r.indicator) });
+        }
+      } catch (err) {
+        if (err instanceof ValidationError)
+          for (const [field, message] of Object.entries(err.fieldErrors)) writeErrors.push({ line: p.line, column: columnOf(field), message });
+        else if (err instanceof DomainError) writeErrors.push({ line: p.line, column: 'key', message: err.message });
+        else throw err;
+      }
+    }
+  });
   if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, file.index) };
   return { ok: true, counts, changes, wardsCreated: [] };
 }
@@ -326,40 +335,31 @@ export function importIndicatorValues(db: Db, file: CheckedFile, options: Import
   const changes: RowChange[] = [];
   const writeErrors: ImportError[] = [];
   const userId = options.userId ?? null;
-  try {
-    db.transaction(
-      (tx) => {
-        const t = tx as unknown as Db;
-        for (const group of groups.values()) {
-          try {
-            const names = (id: number) => (id === TOTAL ? '合計' : (group.indicator.categories.find((c) => c.id === id)?.name ?? String(id)));
-            const stored = valuesAt(t, group.target).get(group.indicator.id) ?? new Map<number, number>();
-            const outcome = writeIndicatorCells(t, group.indicator, group.target, group.cells, userId, { allowClosedYear: force });
-            counts[outcome]++;
-            if (outcome !== 'unchanged') {
-              const before = Object.fromEntries([...group.cells.keys()].filter((id) => stored.has(id)).map((id) => [names(id), stored.get(id)]));
-              const after = Object.fromEntries([...group.cells].filter(([, v]) => v !== null).map(([id, v]) => [names(id), v]));
-              changes.push({
-                line: group.firstLine,
-                outcome,
-                label: `${group.label}（${group.indicator.name}）`,
-                before: outcome === 'created' ? null : before,
-                after,
-              });
-            }
-          } catch (err) {
-            if (err instanceof ClosedFiscalYearError) writeErrors.push({ line: group.firstLine, column: 'period', message: err.message });
-            else if (err instanceof DomainError) writeErrors.push({ line: group.firstLine, column: 'indicator', message: err.message });
-            else throw err;
-          }
+  allOrNothing(db, options.dryRun, writeErrors, (t) => {
+    for (const group of groups.values()) {
+      try {
+        const names = (id: number) => (id === TOTAL ? '合計' : (group.indicator.categories.find((c) => c.id === id)?.name ?? String(id)));
+        const stored = valuesAt(t, group.target).get(group.indicator.id) ?? new Map<number, number>();
+        const outcome = writeIndicatorCells(t, group.indicator, group.target, group.cells, userId, { allowClosedYear: force });
+        counts[outcome]++;
+        if (outcome !== 'unchanged') {
+          const before = Object.fromEntries([...group.cells.keys()].filter((id) => stored.has(id)).map((id) => [names(id), stored.get(id)]));
+          const after = Object.fromEntries([...group.cells].filter(([, v]) => v !== null).map(([id, v]) => [names(id), v]));
+          changes.push({
+            line: group.firstLine,
+            outcome,
+            label: `${group.label}（${group.indicator.name}）`,
+            before: outcome === 'created' ? null : before,
+            after,
+          });
         }
-        if (writeErrors.length > 0 || options.dryRun) throw new Rollback();
-      },
-      { behavior: 'immediate' },
-    );
-  } catch (err) {
-    if (!(err instanceof Rollback)) throw err;
-  }
+      } catch (err) {
+        if (err instanceof ClosedFiscalYearError) writeErrors.push({ line: group.firstLine, column: 'period', message: err.message });
+        else if (err instanceof DomainError) writeErrors.push({ line: group.firstLine, column: 'indicator', message: err.message });
+        else throw err;
+      }
+    }
+  });
   if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, file.index) };
   return { ok: true, counts, changes, wardsCreated: [] };
 }

@@ -3,17 +3,18 @@
  * returns one with a comment. Each decision is for the report version it was
  * made on; saving the month again resubmits it (see status.ts).
  */
-import { and, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { authorize, type CurrentUser } from '../auth/access.js';
 import type { Db } from '../db/index.js';
 import { districts, monthlyReports, monthReviews } from '../db/schema.js';
 import { districtTarget } from '../districts/repository.js';
-import { fiscalYearOfMonth, monthLabelLong } from '../domain/fiscalYear.js';
+import { fiscalYearBounds, fiscalYearOfMonth, monthLabelLong } from '../domain/fiscalYear.js';
+import { reportedInRange } from '../figures/reportedMonths.js';
 import { characterCount, normaliseText } from '../domain/text.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { recordAudit } from '../audit/repository.js';
 import { ClosedFiscalYearError, isFiscalYearClosed } from '../fiscalYears/repository.js';
-import { COUNT_FIELDS, FIELD_COLUMNS, getMonthlyReport, hasReportedCounts } from '../monthlyReports/repository.js';
+import { getMonthlyReport, hasReportedCounts } from '../monthlyReports/repository.js';
 import { reviewState, type MonthReviewState } from './status.js';
 
 export const COMMENT_MAX = 500;
@@ -154,7 +155,6 @@ export function listReviews(db: Pick<Db, 'select'>, districtIds: readonly number
     .all();
 }
 
-const hasAnyCount = or(...COUNT_FIELDS.map((f) => isNotNull(monthlyReports[FIELD_COLUMNS[f]])));
 
 /**
  * The review state of every reported district-month from `fromMonth` to `toMonth`
@@ -171,14 +171,7 @@ export function reviewStatesInRange(
     .select({ districtId: monthlyReports.districtId, month: monthlyReports.month, version: monthlyReports.version, status: monthReviews.status, reviewed: monthReviews.reportVersion })
     .from(monthlyReports)
     .leftJoin(monthReviews, and(eq(monthReviews.districtId, monthlyReports.districtId), eq(monthReviews.month, monthlyReports.month)))
-    .where(
-      and(
-        gte(monthlyReports.month, fromMonth),
-        lte(monthlyReports.month, toMonth),
-        hasAnyCount,
-        districtIds ? inArray(monthlyReports.districtId, [...districtIds]) : undefined,
-      ),
-    )
+    .where(reportedInRange(fromMonth, toMonth, districtIds))
     .all();
   return new Map(
     rows.map((r) => [
@@ -219,9 +212,7 @@ export function acceptedCountsByFiscalYear(
     )
     .where(
       and(
-        gte(monthlyReports.month, `${fromFy}-04`),
-        lte(monthlyReports.month, `${toFy + 1}-03`),
-        hasAnyCount,
+        reportedInRange(fiscalYearBounds(fromFy).first, fiscalYearBounds(toFy).last),
         scope.type === 'ward' ? eq(districts.wardId, scope.id) : scope.type === 'district' ? eq(monthlyReports.districtId, scope.id) : undefined,
       ),
     )
