@@ -241,7 +241,15 @@ function startServer(kind: 'app' | 'hello', env: Record<string, string> = {}): P
   const execArgv = kind === 'app' && !USE_DIST ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...execArgv, script], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', BENCH_APP_ROOT: ROOT, BENCH_LOGIN: LOGIN, BENCH_PASSWORD: PASSWORD, BENCH_DIST: USE_DIST ? '1' : '0', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      BENCH_APP_ROOT: ROOT,
+      BENCH_LOGIN: LOGIN,
+      BENCH_PASSWORD: PASSWORD,
+      BENCH_DIST: USE_DIST ? '1' : '0',
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolveStart, reject) => {
@@ -298,7 +306,13 @@ async function load(url: string, options: Partial<autocannon.Options> = {}): Pro
   const codes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, (v as { count: number }).count]));
   // No response at all within the run: no latency to report (it is longer than the run).
   const none = result.requests.total === 0;
-  return { rps: result.requests.total / result.duration, p50: none ? NaN : result.latency.p50, p99: none ? NaN : result.latency.p99, codes, errors: result.errors + result.timeouts };
+  return {
+    rps: result.requests.total / result.duration,
+    p50: none ? NaN : result.latency.p50,
+    p99: none ? NaN : result.latency.p99,
+    codes,
+    errors: result.errors + result.timeouts,
+  };
 }
 
 async function timed(url: string, headers: Record<string, string>): Promise<{ ms: number; status: number; bytes: number }> {
@@ -311,7 +325,9 @@ async function timed(url: string, headers: Record<string, string>): Promise<{ ms
 // ---------------------------------------------------------------- P1, P5 (after P1)
 
 async function p1(): Promise<void> {
-  console.log(`\nP1 GET /trends と /api/trends（市社協、デモ市、production）と素の Fastify hello: ${CONNECTIONS} 接続 × ${LOAD_SECONDS} 秒 × ${ROUNDS} 回（交互）`);
+  console.log(
+    `\nP1 GET /trends と /api/trends（市社協、デモ市、production）と素の Fastify hello: ${CONNECTIONS} 接続 × ${LOAD_SECONDS} 秒 × ${ROUNDS} 回（交互）`,
+  );
   const demo = await demoDb();
   const dbPath = join(RUN_DIR, 'p1.db');
   copyDb(demo, dbPath);
@@ -402,7 +418,20 @@ async function p2(): Promise<void> {
   const tableUrl = `/trends?scope=city&from=${from}&to=${LAST_FY}`;
   const rawSql = `SELECT CAST(substr(month, 1, 4) AS INTEGER) - (CAST(substr(month, 6, 2) AS INTEGER) < 4) AS fy, count(DISTINCT district_id) AS districts,
     ${VALUE_COLUMNS.map((c) => `sum(${c})`).join(', ')} FROM monthly_reports WHERE month >= ? AND month <= ? GROUP BY fy`;
-  const f = { raw: [] as number[], cold: [] as number[], coldApi: [] as number[], warm: [] as number[], warmRps: [] as number[], warmP99: [] as number[], year: [] as number[], completeness: [] as number[], completenessKb: [] as number[], rss: [] as number[], peak: [] as number[], ratio: [] as number[] };
+  const f = {
+    raw: [] as number[],
+    cold: [] as number[],
+    coldApi: [] as number[],
+    warm: [] as number[],
+    warmRps: [] as number[],
+    warmP99: [] as number[],
+    year: [] as number[],
+    completeness: [] as number[],
+    completenessKb: [] as number[],
+    rss: [] as number[],
+    peak: [] as number[],
+    ratio: [] as number[],
+  };
   const statuses = new Set<string>();
   for (let round = 0; round < ROUNDS; round++) {
     // Baseline: one raw aggregate over the same rows, on a fresh connection.
@@ -476,8 +505,17 @@ async function p2(): Promise<void> {
     ratio: '—',
   });
   summary.push({ path: "P2 a district's year view", app: `${fmt(median(f.year), 1)} ms`, baseline: '—', ratio: '—' });
-  summary.push({ path: 'P2 /completeness (city)', app: `${fmt(median(f.completeness), 1)} ms, ${fmt(median(f.completenessKb))} KB`, baseline: '—', ratio: '—' });
-  p5Figures.push({ label: `RSS at national scale (${fmt(NATIONAL_DISTRICTS)} districts)`, rss: median(f.rss) * 1024 * 1024, peak: Math.max(...f.peak) * 1024 * 1024 });
+  summary.push({
+    path: 'P2 /completeness (city)',
+    app: `${fmt(median(f.completeness), 1)} ms, ${fmt(median(f.completenessKb))} KB`,
+    baseline: '—',
+    ratio: '—',
+  });
+  p5Figures.push({
+    label: `RSS at national scale (${fmt(NATIONAL_DISTRICTS)} districts)`,
+    rss: median(f.rss) * 1024 * 1024,
+    peak: Math.max(...f.peak) * 1024 * 1024,
+  });
 }
 
 // ---------------------------------------------------------------- P3
@@ -488,8 +526,12 @@ function rawCommits(path: string, seconds: number): number {
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
-  sqlite.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, district_id INTEGER NOT NULL, month TEXT NOT NULL, ${VALUE_COLUMNS.map((c) => `${c} INTEGER`).join(', ')}, note TEXT, updated_at TEXT NOT NULL)`);
-  const insert = sqlite.prepare(`INSERT INTO t (district_id, month, ${VALUE_COLUMNS.join(', ')}, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  sqlite.exec(
+    `CREATE TABLE t (id INTEGER PRIMARY KEY, district_id INTEGER NOT NULL, month TEXT NOT NULL, ${VALUE_COLUMNS.map((c) => `${c} INTEGER`).join(', ')}, note TEXT, updated_at TEXT NOT NULL)`,
+  );
+  const insert = sqlite.prepare(
+    `INSERT INTO t (district_id, month, ${VALUE_COLUMNS.join(', ')}, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   const end = performance.now() + seconds * 1000;
   const started = performance.now();
   let n = 0;
@@ -512,7 +554,9 @@ async function p3(): Promise<void> {
   // the years before those hold reports. 130 × 24 cells: more than a run can save.
   const saveFy = currentFy - 2;
   const districtsN = 130;
-  console.log(`\nP3 月次報告の保存（POST、セッション・CSRF・監査）と、同じディスクでの1行ずつの永続コミット（WAL, synchronous=FULL）: ${SAVE_SECONDS} 秒 × ${ROUNDS} 回（交互）`);
+  console.log(
+    `\nP3 月次報告の保存（POST、セッション・CSRF・監査）と、同じディスクでの1行ずつの永続コミット（WAL, synchronous=FULL）: ${SAVE_SECONDS} 秒 × ${ROUNDS} 回（交互）`,
+  );
   const city = await cachedDb(`city-${districtsN}-to-${saveFy - 1}`, (path) =>
     generatedCity(path, { wards: 7, districts: districtsN, firstFy: FIRST_FY, lastFy: saveFy - 1, codePrefix: 'B', registers: true }, true),
   );
@@ -561,7 +605,12 @@ async function p3(): Promise<void> {
     { label: 'saves / raw commits', unit: '%', samples: f.ratio, digits: 1 },
   ]);
   console.log(`  statuses: ${JSON.stringify(statuses)}`);
-  summary.push({ path: 'P3 POST a monthly report', app: `${fmt(median(f.app))} saves/s`, baseline: `raw commits ${fmt(median(f.raw))}/s`, ratio: `${fmt(median(f.ratio), 1)} %` });
+  summary.push({
+    path: 'P3 POST a monthly report',
+    app: `${fmt(median(f.app))} saves/s`,
+    baseline: `raw commits ${fmt(median(f.raw))}/s`,
+    ratio: `${fmt(median(f.ratio), 1)} %`,
+  });
 }
 
 // ---------------------------------------------------------------- P4
@@ -573,7 +622,9 @@ function rawInserts(path: string, rows: (string | number | null)[][]): number {
   sqlite.pragma('synchronous = FULL');
   sqlite.exec(`CREATE TABLE monthly_reports (id INTEGER PRIMARY KEY, district_id INTEGER NOT NULL, month TEXT NOT NULL, ${VALUE_COLUMNS.map((c) => `${c} INTEGER`).join(', ')}, note TEXT, updated_at TEXT NOT NULL);
     CREATE UNIQUE INDEX uq ON monthly_reports (district_id, month); CREATE INDEX month_idx ON monthly_reports (month);`);
-  const insert = sqlite.prepare(`INSERT INTO monthly_reports (district_id, month, ${VALUE_COLUMNS.join(', ')}, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = sqlite.prepare(
+    `INSERT INTO monthly_reports (district_id, month, ${VALUE_COLUMNS.join(', ')}, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   const now = new Date().toISOString();
   const started = performance.now();
   sqlite.transaction(() => {
@@ -615,7 +666,9 @@ async function p4(): Promise<void> {
   const projectedMs = Math.max(0, probe.ms - probeStartup.ms) * 20 + probeStartup.ms;
   if (projectedMs > 30_000) {
     const fit = Math.max(probeRows, Math.floor((rows.length * 30_000) / projectedMs));
-    console.log(`  the probe (${fmt(probeRows)} rows) took ${fmt(probe.ms / 1000, 1)} s: each round imports the first ${fmt(fit)} rows, not ${fmt(rows.length)}`);
+    console.log(
+      `  the probe (${fmt(probeRows)} rows) took ${fmt(probe.ms / 1000, 1)} s: each round imports the first ${fmt(fit)} rows, not ${fmt(rows.length)}`,
+    );
     rows.length = fit;
     csv.length = fit + 1;
   }

@@ -13,7 +13,12 @@
     var status = panel.querySelector('.narrative-status');
     var last = null;
     var isTextField = function (el) {
-      return el && (el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && el.type === 'text')) && !el.classList.contains('order') && !el.classList.contains('percent');
+      return (
+        el &&
+        (el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && el.type === 'text')) &&
+        !el.classList.contains('order') &&
+        !el.classList.contains('percent')
+      );
     };
     form.addEventListener('focusin', function (event) {
       if (isTextField(event.target)) last = event.target;

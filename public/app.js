@@ -5,7 +5,11 @@
   // ---- Counts: the same rules as the server (src/domain/numbers.ts parseCount) ----
   // Full-width ASCII (U+FF01–FF5E) and the ideographic space to half-width, as toHalfWidth does.
   function toHalfWidth(s) {
-    return String(s).replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); }).replace(/\u3000/g, ' ');
+    return String(s)
+      .replace(/[\uff01-\uff5e]/g, function (c) {
+        return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+      })
+      .replace(/\u3000/g, ' ');
   }
   function withoutUnit(s, units) {
     for (var i = 0; i < units.length; i++) {
@@ -34,15 +38,21 @@
   function updateSums() {
     document.querySelectorAll('[data-sum]').forEach(function (out) {
       var names = out.getAttribute('data-sum').split(/\s+/);
-      var total = 0, any = false, bad = false;
+      var total = 0,
+        any = false,
+        bad = false;
       names.forEach(function (n) {
         var el = document.querySelector('[name="' + n + '"]');
         if (!el) return;
         var unit = el.getAttribute('data-unit');
         var parsed = parseCountLikeServer(el.value, unit ? [unit] : []);
-        if (!parsed.ok) { bad = true; return; }
+        if (!parsed.ok) {
+          bad = true;
+          return;
+        }
         if (parsed.value === null) return;
-        any = true; total += parsed.value;
+        any = true;
+        total += parsed.value;
       });
       out.textContent = bad ? '（数字を確認してください）' : any ? total.toLocaleString('en-US') : '—';
     });
@@ -73,23 +83,35 @@
     var form = e.target;
     var msg = form && form.getAttribute && form.getAttribute('data-confirm');
     if (!msg) return;
-    if (!window.confirm(msg)) { e.preventDefault(); return; }
+    if (!window.confirm(msg)) {
+      e.preventDefault();
+      return;
+    }
     // Confirmed in the dialog: the server's confirmation page is skipped.
     if (!form.querySelector('input[name="confirmed"]')) {
       var input = document.createElement('input');
-      input.type = 'hidden'; input.name = 'confirmed'; input.value = '1';
+      input.type = 'hidden';
+      input.name = 'confirmed';
+      input.value = '1';
       form.appendChild(input);
     }
   });
 
   // ---- Printing: buttons exist only where this script runs (rendered hidden) ----
   function revealPrintButtons() {
-    document.querySelectorAll('[data-print]').forEach(function (el) { el.hidden = false; });
-    document.querySelectorAll('[data-print-hint]').forEach(function (el) { el.hidden = false; });
+    document.querySelectorAll('[data-print]').forEach(function (el) {
+      el.hidden = false;
+    });
+    document.querySelectorAll('[data-print-hint]').forEach(function (el) {
+      el.hidden = false;
+    });
   }
   document.addEventListener('click', function (e) {
     var t = e.target;
-    if (t && t.closest && t.closest('[data-print]')) { e.preventDefault(); window.print(); }
+    if (t && t.closest && t.closest('[data-print]')) {
+      e.preventDefault();
+      window.print();
+    }
   });
 
   // ---- Idle timeout: warn a few minutes before the session ends while a form is open ----
@@ -109,8 +131,16 @@
       banner.setAttribute('role', 'alert');
       banner.id = 'idle-warning';
       var at = new Date(last + idleMs);
-      var hh = String(at.getHours()), mm = ('0' + at.getMinutes()).slice(-2);
-      banner.textContent = 'あと' + Math.max(1, Math.round(left / 60000)) + '分ほど（' + hh + '時' + mm + '分ごろ）操作がないと、自動的にログアウトします。入力中の内容は、保存するとそのまま残ります。ログアウトした後に保存しても、ログインし直すと入力画面に戻ります。';
+      var hh = String(at.getHours()),
+        mm = ('0' + at.getMinutes()).slice(-2);
+      banner.textContent =
+        'あと' +
+        Math.max(1, Math.round(left / 60000)) +
+        '分ほど（' +
+        hh +
+        '時' +
+        mm +
+        '分ごろ）操作がないと、自動的にログアウトします。入力中の内容は、保存するとそのまま残ります。ログアウトした後に保存しても、ログインし直すと入力画面に戻ります。';
       var main = document.getElementById('main');
       if (main) main.insertBefore(banner, main.firstChild);
     }

@@ -284,17 +284,35 @@ function answerUnreadableRequest(app: FastifyInstance, production: boolean, erro
   const requestId = randomUUID();
   app.log.info({ err: error, requestId }, 'unreadable request');
   const [status, reason] =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : [400, 'Bad Request'];
   const message =
-    status === 408 ? '時間内に送信が終わりませんでした。もう一度お試しください。' : status === 431 ? '送信されたヘッダーが大きすぎます。' : ERROR_MESSAGES.badUrl;
+    status === 408
+      ? '時間内に送信が終わりませんでした。もう一度お試しください。'
+      : status === 431
+        ? '送信されたヘッダーが大きすぎます。'
+        : ERROR_MESSAGES.badUrl;
   const body = Buffer.from(
     `<!doctype html>\n<html lang="ja">\n<head><meta charset="utf-8"><title>エラー｜みまもり</title><link rel="stylesheet" href="/static/style.css"></head>\n` +
       `<body><main id="main"><section class="panel error-page"><h1>エラー</h1><p class="lead">${message}</p>` +
       `<p class="request-id">問い合わせ番号：${requestId}</p><p><a class="button" href="/">ホームへ戻る</a></p></section></main></body>\n</html>\n`,
   );
-  const headers = { ...bareResponseHeaders(production), [REQUEST_ID_HEADER]: requestId, 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length), connection: 'close' };
+  const headers = {
+    ...bareResponseHeaders(production),
+    [REQUEST_ID_HEADER]: requestId,
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': String(body.length),
+    connection: 'close',
+  };
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\r\n')}\r\n\r\n`,
+    );
     socket.write(body);
   }
   socket.destroy();
@@ -345,6 +363,8 @@ function setErrorPages(app: FastifyInstance): void {
   app.setNotFoundHandler(async (request, reply) => {
     reply.code(404);
     if (wantsJson(request)) return reply.send({ error: '見つかりません。', requestId: request.id });
-    return reply.type('text/html; charset=utf-8').viewAsync('error', { title: 'ページが見つかりません', status: 404, message: ERROR_MESSAGES.notFound, requestId: request.id });
+    return reply
+      .type('text/html; charset=utf-8')
+      .viewAsync('error', { title: 'ページが見つかりません', status: 404, message: ERROR_MESSAGES.notFound, requestId: request.id });
   });
 }

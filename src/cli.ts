@@ -171,7 +171,9 @@ async function migrateCommand(): Promise<void> {
 async function demoCommand(): Promise<void> {
   const settings = config();
   if (settings.NODE_ENV === 'production' && settings.MIMAMORI_DEMO !== 'on') {
-    throw new UserError('NODE_ENV=production ではデモ用の市を作りません（デモ用の利用者のパスワードは公開されています）。デモを動かすときは MIMAMORI_DEMO=on を指定してください。');
+    throw new UserError(
+      'NODE_ENV=production ではデモ用の市を作りません（デモ用の利用者のパスワードは公開されています）。デモを動かすときは MIMAMORI_DEMO=on を指定してください。',
+    );
   }
   await withDatabase(async ({ db }, path) => {
     const created = await ensureDemoCity(db);

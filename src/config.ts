@@ -49,7 +49,10 @@ const trustProxySchema = z
       }
       return hops;
     }
-    const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+    const entries = value
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
     const bad = entries.filter((e) => !isAddressOrCidr(e));
     if (entries.length === 0 || bad.length > 0) {
       ctx.addIssue({ code: 'custom', message: `読み取れない値です（${bad.join('、') || value}）。${TRUST_PROXY_HELP}` });

@@ -28,7 +28,14 @@ async function demoUsersWithPublicPassword(db: Db): Promise<string[]> {
 }
 
 function hasNonDemoUsers(db: Db): boolean {
-  return db.select({ id: users.id }).from(users).where(notInArray(users.login, [...DEMO_LOGINS])).limit(1).get() !== undefined;
+  return (
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(notInArray(users.login, [...DEMO_LOGINS]))
+      .limit(1)
+      .get() !== undefined
+  );
 }
 
 export interface StartResult {
@@ -58,7 +65,9 @@ export async function prepareForStart(config: Config, db: Db): Promise<StartResu
         'MIMAMORI_DEMO=on ですが、このデータベースにはデモ用以外の利用者がいます。本番のデータベースではデモを使えません。MIMAMORI_DEMO=off にするか、設定を消してください（NODE_ENV=production では既定で off です）。',
       );
     }
-    warnings.push('注意: NODE_ENV=production で MIMAMORI_DEMO=on です。デモ用の利用者のパスワード（mimamori-demo）は公開されています。実際の記録には使わないでください。');
+    warnings.push(
+      '注意: NODE_ENV=production で MIMAMORI_DEMO=on です。デモ用の利用者のパスワード（mimamori-demo）は公開されています。実際の記録には使わないでください。',
+    );
   }
   if (production && config.MIMAMORI_DEMO === 'off') {
     const exposed = await demoUsersWithPublicPassword(db);

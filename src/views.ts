@@ -3,8 +3,7 @@ import { monthLabelLong, monthLabelShort, warekiLong, warekiShort } from './doma
 import { formatDateLong } from './domain/dates.js';
 
 const headSegmenter = new Intl.Segmenter('ja', { granularity: 'word' });
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Formatting helpers every template can use as `it.h`. */
 export const viewHelpers = {
@@ -34,7 +33,11 @@ export const viewHelpers = {
     segments.forEach((segment, i) => {
       const next = segments[i + 1];
       const single = [...segment].length === 1;
-      if (parts.length > 0 && !prefix && (/^[\p{Script=Hiragana}ー]+$/u.test(segment) || (single && (!next || [...next].length === 1 || !/\p{L}/u.test(next))))) {
+      if (
+        parts.length > 0 &&
+        !prefix &&
+        (/^[\p{Script=Hiragana}ー]+$/u.test(segment) || (single && (!next || [...next].length === 1 || !/\p{L}/u.test(next))))
+      ) {
         parts[parts.length - 1] += segment; // okurigana, particles, suffixes (員, 数, 等) and brackets stay with the word before
       } else if (single && next) {
         prefix += segment; // a one-character prefix (小地域, 見守り) goes with the word after

@@ -7,7 +7,15 @@ import { loadConfig, sessionSecretFor } from '../src/config.js';
 describe('config', () => {
   it('has the documented defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATABASE_PATH: './data/mimamori.db', NODE_ENV: 'development', MIMAMORI_DEMO: 'on', TRUST_PROXY: false, LOG_LEVEL: 'info' });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      DATABASE_PATH: './data/mimamori.db',
+      NODE_ENV: 'development',
+      MIMAMORI_DEMO: 'on',
+      TRUST_PROXY: false,
+      LOG_LEVEL: 'info',
+    });
   });
   it('turns the demo off by default in production, and on only when asked for explicitly', () => {
     const production = { NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40) };

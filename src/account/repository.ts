@@ -13,10 +13,7 @@ export function getPasswordHash(db: Db, userId: number): string | undefined {
  * Stores a user's new password hash, audits it (never the hash itself) and
  * ends the user's other sessions, all in one transaction.
  */
-export function changeOwnPassword(
-  db: Db,
-  input: { userId: number; newHash: string; keepSessionId: string },
-): { endedSessions: number; signedInAt: number } {
+export function changeOwnPassword(db: Db, input: { userId: number; newHash: string; keepSessionId: string }): { endedSessions: number; signedInAt: number } {
   return db.transaction((tx) => {
     const now = Date.now();
     const changedAt = new Date(now).toISOString();

@@ -53,7 +53,8 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     const problem = input.new_password === '' ? '新しいパスワードを入力してください。' : passwordProblem(input.new_password);
     if (problem) errors.new_password = problem;
     if (input.new_password_confirm === '') errors.new_password_confirm = '確認のため、新しいパスワードをもう一度入力してください。';
-    else if (!problem && input.new_password_confirm !== input.new_password) errors.new_password_confirm = '確認用のパスワードが一致しません。同じものを2回入力してください。';
+    else if (!problem && input.new_password_confirm !== input.new_password)
+      errors.new_password_confirm = '確認用のパスワードが一致しません。同じものを2回入力してください。';
 
     const stored = getPasswordHash(db, user.id);
     if (input.current_password === '') {
@@ -71,7 +72,11 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     }
     if (Object.keys(errors).length > 0) {
       // In form order, so the summary reads like the form below it.
-      const ordered = Object.fromEntries(Object.keys(PASSWORD_FIELD_LABELS).filter((f) => f in errors).map((f) => [f, errors[f as PasswordField]]));
+      const ordered = Object.fromEntries(
+        Object.keys(PASSWORD_FIELD_LABELS)
+          .filter((f) => f in errors)
+          .map((f) => [f, errors[f as PasswordField]]),
+      );
       return page(reply, 422, ordered);
     }
 

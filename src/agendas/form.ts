@@ -90,7 +90,10 @@ function sortRows(rows: DraftRow[]): DraftRow[] {
     return p.ok && p.value !== null ? p.value : Number.POSITIVE_INFINITY;
   };
   // Stable: rows without an order keep the printed order of the kind.
-  return rows.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map(({ r }) => r);
+  return rows
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i)
+    .map(({ r }) => r);
 }
 
 /** The editor's draft of stored (or default) content. */
@@ -224,7 +227,8 @@ export function draftFromBody(body: Body, caseStudyIds: readonly number[], indic
 
 /** A blank table draft of a kind, for 「表を追加」. */
 export function blankTableDraft(kind: AgendaTableKind, indicatorRows: readonly string[] = []): DraftTable {
-  return draftFromContent({ heading: '', subheading: '', fromFy: 2019, toFy: 2023 }, { tables: [defaultTable(kind)], sections: [] }, 0, indicatorRows).tables[0]!;
+  return draftFromContent({ heading: '', subheading: '', fromFy: 2019, toFy: 2023 }, { tables: [defaultTable(kind)], sections: [] }, 0, indicatorRows)
+    .tables[0]!;
 }
 
 /** A blank section draft, for 「項目を追加」. */
@@ -363,7 +367,8 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
       else if (order.value !== null) chosen.push({ order: order.value, index, row: { ...r, overrideText, footnoteMarker, footnote } });
       if (overrideText.length > LIMITS.overrideText) fail(`${rp}text`, `${rowName} 傾向の文言`, `傾向の文言は${LIMITS.overrideText}文字以内にしてください。`);
       if (!(ARROWS as readonly string[]).includes(r.overrideArrow)) fail(`${rp}arrow`, `${rowName} 矢印`, '矢印を一覧から選んでください。');
-      if (footnoteMarker.length > LIMITS.footnoteMarker) fail(`${rp}marker`, `${rowName} 注の記号`, `注の記号は${LIMITS.footnoteMarker}文字以内にしてください（例：※）。`);
+      if (footnoteMarker.length > LIMITS.footnoteMarker)
+        fail(`${rp}marker`, `${rowName} 注の記号`, `注の記号は${LIMITS.footnoteMarker}文字以内にしてください（例：※）。`);
       if (footnote.length > LIMITS.footnote) fail(`${rp}footnote`, `${rowName} 注の文`, `注の文は${LIMITS.footnote}文字以内にしてください。`);
       else if (footnote !== '' && footnoteMarker === '') fail(`${rp}marker`, `${rowName} 注の記号`, '注の文に付ける記号を入力してください（例：※）。');
     });
@@ -395,13 +400,15 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
     const sectionBody = text(`${p}body`, `${name} 本文`, s.body, 'multiline');
     if (sectionHeading === '') fail(`${p}heading`, `${name} 見出し`, '見出しを入力してください。');
     else if (sectionHeading.length > LIMITS.sectionHeading) fail(`${p}heading`, `${name} 見出し`, `見出しは${LIMITS.sectionHeading}文字以内にしてください。`);
-    if (sectionBody.length > LIMITS.sectionBody) fail(`${p}body`, `${name} 本文`, `本文は${LIMITS.sectionBody.toLocaleString('en-US')}文字以内にしてください。`);
+    if (sectionBody.length > LIMITS.sectionBody)
+      fail(`${p}body`, `${name} 本文`, `本文は${LIMITS.sectionBody.toLocaleString('en-US')}文字以内にしてください。`);
     const picked: { order: number; seq: number; pick: CaseStudyPick }[] = [];
     let seq = 0;
     for (const [idText, orderText] of Object.entries(s.picks)) {
       const order = parseOrder(orderText);
       if (!order.ok) fail(`${p}cs.${idText}`, `${name} 取組事例の順番`, '順番は 1〜99 の数字で入力してください。載せない事例は空欄にします。');
-      else if (order.value !== null && ctx.caseStudyExists(Number(idText))) picked.push({ order: order.value, seq: seq++, pick: { kind: 'ref', caseStudyId: Number(idText) } });
+      else if (order.value !== null && ctx.caseStudyExists(Number(idText)))
+        picked.push({ order: order.value, seq: seq++, pick: { kind: 'ref', caseStudyId: Number(idText) } });
     }
     s.copies.forEach((c, n) => {
       const order = parseOrder(c.order);
@@ -415,7 +422,8 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
         picked.push({ order: order.value, seq: seq++, pick: { kind: 'copy', districtName, fiscalYear: fy, title, body } });
       }
     });
-    if (picked.length > MAX_CASE_STUDIES_PER_SECTION) fail(`${p}caseStudies`, `${name} 取組事例`, `1つの項目に載せる取組事例は${MAX_CASE_STUDIES_PER_SECTION}件までにしてください。`);
+    if (picked.length > MAX_CASE_STUDIES_PER_SECTION)
+      fail(`${p}caseStudies`, `${name} 取組事例`, `1つの項目に載せる取組事例は${MAX_CASE_STUDIES_PER_SECTION}件までにしてください。`);
     picked.sort((a, b) => a.order - b.order || a.seq - b.seq);
     return { heading: sectionHeading, body: sectionBody.replace(/\s+$/, ''), caseStudies: picked.map((x) => x.pick) };
   });

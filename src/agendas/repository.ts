@@ -114,7 +114,13 @@ export function duplicateAgendaSheet(db: Db, id: number, userId: number): Agenda
   const source = getAgendaSheet(db, id);
   return createAgendaSheet(
     db,
-    { heading: `${source.heading}（コピー）`.slice(0, 100), subheading: source.subheading, fromFy: source.fromFy, toFy: source.toFy, content: contentOf(source) },
+    {
+      heading: `${source.heading}（コピー）`.slice(0, 100),
+      subheading: source.subheading,
+      fromFy: source.fromFy,
+      toFy: source.toFy,
+      content: contentOf(source),
+    },
     userId,
     `duplicate_of:${id}`,
   );
@@ -150,7 +156,14 @@ export function finalizeAgendaSheet(db: Db, id: number, expectedVersion: number,
       .where(eq(agendaSheets.id, id))
       .returning()
       .get();
-    recordAudit(tx, { userId, action: 'finalize', entity: 'agenda_sheet', entityId: id, before: auditView(existing), after: { ...auditView(row), frozen: model } });
+    recordAudit(tx, {
+      userId,
+      action: 'finalize',
+      entity: 'agenda_sheet',
+      entityId: id,
+      before: auditView(existing),
+      after: { ...auditView(row), frozen: model },
+    });
     return { status: 'saved', sheet: row } as const;
   });
 }

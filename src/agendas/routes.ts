@@ -38,7 +38,12 @@ import { indicatorRowKeys, indicatorRowTitles } from './indicatorRows.js';
 const EDITOR_STYLES = ['agenda-editor.css'];
 const PRINT_STYLES = ['agenda-print.css'];
 
-const versionBody = z.object({ version: z.string().regex(/^\d{1,9}$/).transform(Number) });
+const versionBody = z.object({
+  version: z
+    .string()
+    .regex(/^\d{1,9}$/)
+    .transform(Number),
+});
 
 /** The confirmation page of a sheet's irreversible action, carrying the version the user saw. */
 function confirmSheetAction(reply: FastifyReply, request: FastifyRequest, db: Db, action: 'delete' | 'finalize' | 'unfinalize') {
@@ -48,7 +53,10 @@ function confirmSheetAction(reply: FastifyReply, request: FastifyRequest, db: Db
     delete: { heading: `${name}を削除しますか`, lines: ['削除すると、このシートは一覧から消えます。元に戻せません。'], button: '削除する' },
     finalize: {
       heading: `${name}を確定しますか`,
-      lines: ['保存されている内容と現在の数字で確定します。確定後は、データが変わっても確定した数字で印刷されます。', '確定を解除すると下書きに戻せます（確定した数字は記録に残ります）。'],
+      lines: [
+        '保存されている内容と現在の数字で確定します。確定後は、データが変わっても確定した数字で印刷されます。',
+        '確定を解除すると下書きに戻せます（確定した数字は記録に残ります）。',
+      ],
       button: '確定する',
     },
     unfinalize: {
@@ -156,7 +164,11 @@ async function renderEditor(app: FastifyInstance, request: FastifyRequest, reply
       conflict: state.conflict ?? null,
       previews: previewTables(db, state.draft, fallback),
       // By ward in a large city, around the scopes of the sheet's tables.
-      scopes: pickerScopeChoices(db, user, state.draft.tables.map((t) => t.scope)),
+      scopes: pickerScopeChoices(
+        db,
+        user,
+        state.draft.tables.map((t) => t.scope),
+      ),
       caseStudies: state.caseStudies ?? listCaseStudyChoices(db),
     }),
     // 「引用できる数」: the narrative counts of the first table's scope and the sheet's last FY.
@@ -170,7 +182,15 @@ function readEditorForm(app: FastifyInstance, request: FastifyRequest): { draft:
   const caseStudies = listCaseStudyChoices(app.database.db);
   const opRaw = Array.isArray(body.op) ? body.op[0] : body.op;
   const op = opSchema.safeParse(typeof opRaw === 'string' ? opRaw : 'save');
-  return { draft: draftFromBody(body, caseStudies.map((c) => c.id), indicatorRowKeys(app.database.db)), op: op.success ? op.data : 'save', caseStudies };
+  return {
+    draft: draftFromBody(
+      body,
+      caseStudies.map((c) => c.id),
+      indicatorRowKeys(app.database.db),
+    ),
+    op: op.success ? op.data : 'save',
+    caseStudies,
+  };
 }
 
 function validate(app: FastifyInstance, user: CurrentUser, draft: Draft, caseStudies: readonly CaseStudyChoice[]) {
@@ -217,7 +237,11 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
     const resumed = resumedFormBody(db, request);
     if (!resumed) return null;
     const caseStudies = listCaseStudyChoices(db);
-    const draft = draftFromBody(resumed, caseStudies.map((c) => c.id), indicatorRowKeys(db));
+    const draft = draftFromBody(
+      resumed,
+      caseStudies.map((c) => c.id),
+      indicatorRowKeys(db),
+    );
     return renderEditor(app, request, reply, { sheet, draft, notice: RESUMED_MESSAGE, caseStudies });
   }
 
@@ -236,7 +260,8 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/agendas/new', { preHandler: guard.city('admin') }, async (request, reply) => {
     const { draft, op, caseStudies } = readEditorForm(app, request);
-    if (op !== 'save') return renderEditor(app, request, reply, { sheet: null, draft: applyOp(draft, op, indicatorRowKeys(db)), notice: STRUCTURE_NOTICE, caseStudies });
+    if (op !== 'save')
+      return renderEditor(app, request, reply, { sheet: null, draft: applyOp(draft, op, indicatorRowKeys(db)), notice: STRUCTURE_NOTICE, caseStudies });
     const result = validate(app, request.user!, draft, caseStudies);
     if (!result.input) return renderEditor(app, request, reply, { sheet: null, draft, errors: result.errors, labels: result.labels, caseStudies }, 422);
     const sheet = createAgendaSheet(db, result.input, request.user!.id);
@@ -256,7 +281,8 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
     const sheet = loadedAgendaSheet(request);
     const { draft, op, caseStudies } = readEditorForm(app, request);
     if (sheet.frozen !== null) throw new ConflictError('このシートは確定済みのため変更できません。変更するには、先に確定を解除してください。');
-    if (op !== 'save') return renderEditor(app, request, reply, { sheet, draft: applyOp(draft, op, indicatorRowKeys(db)), notice: STRUCTURE_NOTICE, caseStudies });
+    if (op !== 'save')
+      return renderEditor(app, request, reply, { sheet, draft: applyOp(draft, op, indicatorRowKeys(db)), notice: STRUCTURE_NOTICE, caseStudies });
     const result = validate(app, request.user!, draft, caseStudies);
     if (!result.input) return renderEditor(app, request, reply, { sheet, draft, errors: result.errors, labels: result.labels, caseStudies }, 422);
     const expected = /^\d{1,9}$/.test(draft.version) ? Number(draft.version) : -1;
@@ -363,4 +389,3 @@ export async function agendaRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 }
-

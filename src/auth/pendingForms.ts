@@ -24,8 +24,7 @@ const MAX_PER_USER = 10;
 /** Message on the sign-in page after a form was posted without a session. */
 export const TIMEOUT_MESSAGE = '一定時間操作がなかったため、ログインし直してください。入力した内容は保存されていません。ログインすると入力画面に戻ります。';
 /** Message on the form page when the kept values are shown again. */
-export const RESUMED_MESSAGE =
-  'ログインし直す前に入力した内容を表示しています。まだ保存されていません。内容を確かめてから、もう一度保存してください。';
+export const RESUMED_MESSAGE = 'ログインし直す前に入力した内容を表示しています。まだ保存されていません。内容を確かめてから、もう一度保存してください。';
 
 /** Posted fields never kept: the CSRF token of the lost session, and anything that looks like a password. */
 function keepField(name: string): boolean {

@@ -60,7 +60,14 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
 
   const loginPage = (reply: FastifyReply, status: number, login: string, next: string, error: string | null, resume = '', notice: string | null = null) => {
     reply.code(status);
-    return reply.viewAsync('auth/login', { title: 'ログイン', login, next: safeNext(next), error, resume: /^[A-Za-z0-9_-]{1,64}$/.test(resume) ? resume : '', notice });
+    return reply.viewAsync('auth/login', {
+      title: 'ログイン',
+      login,
+      next: safeNext(next),
+      error,
+      resume: /^[A-Za-z0-9_-]{1,64}$/.test(resume) ? resume : '',
+      notice,
+    });
   };
 
   app.get('/login', { preHandler: guard.public() }, async (request, reply) => {

@@ -41,7 +41,11 @@ export class SqliteSessionStore {
     this.statements = {
       read: db.select().from(sessions).where(bySid).prepare(),
       remove: db.delete(sessions).where(bySid).prepare(),
-      touch: db.update(sessions).set({ lastSeenAt: sql`${p('now')}`, expiresAt: sql`${p('expiresAt')}` }).where(bySid).prepare(),
+      touch: db
+        .update(sessions)
+        .set({ lastSeenAt: sql`${p('now')}`, expiresAt: sql`${p('expiresAt')}` })
+        .where(bySid)
+        .prepare(),
       update: db
         .update(sessions)
         .set({
@@ -140,7 +144,10 @@ export function endSessionsOfUser(db: Writer, userId: number, now = Date.now()):
  */
 export function endOtherSessionsOfUser(db: Writer, userId: number, keepSid: string, now = Date.now()): { ended: number; signedInAt: number } {
   db.update(users).set({ sessionsValidAfter: now }).where(eq(users.id, userId)).run();
-  const ended = db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.sid, keepSid))).run().changes;
+  const ended = db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.sid, keepSid)))
+    .run().changes;
   return { ended, signedInAt: now + 1 };
 }
 

@@ -6,15 +6,7 @@ import { isConfirmed, renderConfirmation } from '../confirmation.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { conflictRows, formVersion, type ConflictRow, type FormValues } from '../registers/form.js';
 import { canWriteDistrict, districtPath, entryOfRequest, renderRegisterPage } from '../registers/routing.js';
-import {
-  CASE_STUDY_NOT_FOUND,
-  createCaseStudy,
-  deleteCaseStudy,
-  getCaseStudy,
-  listCaseStudies,
-  updateCaseStudy,
-  type CaseStudyRow,
-} from './repository.js';
+import { CASE_STUDY_NOT_FOUND, createCaseStudy, deleteCaseStudy, getCaseStudy, listCaseStudies, updateCaseStudy, type CaseStudyRow } from './repository.js';
 import { BODY_MAX, CASE_STUDY_LABELS, caseStudyDisplay, caseStudyFormValues, excerpt, parseCaseStudyForm, TITLE_MAX } from './form.js';
 
 interface FormPage {

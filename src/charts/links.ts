@@ -26,4 +26,3 @@ export function rowSparkline(row: TrendRow): string {
     { label, width: 72, height: 26 },
   );
 }
-

@@ -68,6 +68,9 @@ export async function chartRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/charts/trend.svg', { preHandler: guard.scope('read') }, async (request, reply) => {
     const chart = loadChart(app.database, request);
-    return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'private, no-store').send(`<?xml version="1.0" encoding="UTF-8"?>\n${chart.svg}\n`);
+    return reply
+      .type('image/svg+xml; charset=utf-8')
+      .header('cache-control', 'private, no-store')
+      .send(`<?xml version="1.0" encoding="UTF-8"?>\n${chart.svg}\n`);
   });
 }

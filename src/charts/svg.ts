@@ -27,14 +27,16 @@ const FONT = "'Yu Gothic Medium', 'Yu Gothic', YuGothic, Meiryo, 'Noto Sans CJK 
 
 /** Escapes text for SVG/XML content and attribute values. */
 export function escapeXml(s: string): string {
-  return String(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    // Control characters are not allowed in XML 1.0 at all.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return (
+    String(s)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      // Control characters are not allowed in XML 1.0 at all.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  );
 }
 
 function num(n: number): string {
@@ -88,7 +90,8 @@ export function lineChart(points: readonly ChartPoint[], options: LineChartOptio
   out.push(`<desc id="${id}-desc">${escapeXml(desc)}</desc>`);
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   out.push(`<text x="${margin.left}" y="24" font-size="17" font-weight="bold" fill="#1f2328">${escapeXml(options.title)}</text>`);
-  if (options.unit) out.push(`<text x="${margin.left - 10}" y="${margin.top - 24}" font-size="13" text-anchor="end" fill="#57606a">（${escapeXml(options.unit)}）</text>`);
+  if (options.unit)
+    out.push(`<text x="${margin.left - 10}" y="${margin.top - 24}" font-size="13" text-anchor="end" fill="#57606a">（${escapeXml(options.unit)}）</text>`);
   // Horizontal grid and y-axis labels.
   out.push('<g class="grid">');
   for (let v = 0; v <= max + step / 1000; v += step) {
@@ -118,7 +121,9 @@ export function lineChart(points: readonly ChartPoint[], options: LineChartOptio
     const cx = num(x(i));
     const cy = num(y(p.value));
     out.push(`<circle cx="${cx}" cy="${cy}" r="5" fill="#ffffff" stroke="#0b5cad" stroke-width="2.5"/>`);
-    out.push(`<text x="${cx}" y="${cy}" dy="-12" font-size="14" font-weight="bold" text-anchor="middle" fill="#1f2328">${escapeXml(formatCount(p.value))}</text>`);
+    out.push(
+      `<text x="${cx}" y="${cy}" dy="-12" font-size="14" font-weight="bold" text-anchor="middle" fill="#1f2328">${escapeXml(formatCount(p.value))}</text>`,
+    );
   });
   out.push('</g>');
   if (noteLines.length > 0) {
@@ -161,11 +166,16 @@ export function sparkline(values: readonly (number | null)[], options: Sparkline
       const { index, point } = run[0]!;
       parts.push(`<circle cx="${num(x(index))}" cy="${num(y(point.value!))}" r="1.5" fill="#0b5cad"/>`);
     } else {
-      parts.push(`<polyline points="${run.map(({ index, point }) => `${num(x(index))},${num(y(point.value!))}`).join(' ')}" fill="none" stroke="#0b5cad" stroke-width="2"/>`);
+      parts.push(
+        `<polyline points="${run.map(({ index, point }) => `${num(x(index))},${num(y(point.value!))}`).join(' ')}" fill="none" stroke="#0b5cad" stroke-width="2"/>`,
+      );
     }
   }
   // The last value gets a dot, so the direction reads at a glance.
-  const lastIndex = values.map((v, i) => (v !== null && Number.isFinite(v) ? i : -1)).filter((i) => i >= 0).pop();
+  const lastIndex = values
+    .map((v, i) => (v !== null && Number.isFinite(v) ? i : -1))
+    .filter((i) => i >= 0)
+    .pop();
   if (lastIndex !== undefined) parts.push(`<circle cx="${num(x(lastIndex))}" cy="${num(y(values[lastIndex]!))}" r="2.5" fill="#0b5cad"/>`);
   parts.push('</svg>');
   return parts.join('');

@@ -46,8 +46,16 @@ export function overdueList(db: Db, input: { fiscalYear: number; wardIds?: reado
   const wards = input.wardIds === undefined ? allWards : allWards.filter((w) => input.wardIds!.includes(w.id));
   const districts = listDistricts(db).filter((d) => wards.some((w) => w.id === d.wardId));
   const range = fiscalYearBounds(input.fiscalYear);
-  const reported = reportedDistrictMonths(db, range.first, range.last, districts.map((d) => d.id));
-  const bounds = successionBounds(db, districts.map((d) => d.id));
+  const reported = reportedDistrictMonths(
+    db,
+    range.first,
+    range.last,
+    districts.map((d) => d.id),
+  );
+  const bounds = successionBounds(
+    db,
+    districts.map((d) => d.id),
+  );
   const grid = buildCompletenessGrid({ fiscalYear: input.fiscalYear, wards, districts, reported, today: input.today, dueDay: input.dueDay, bounds });
   const byId = new Map(districts.map((d) => [d.id, d]));
   return grid.wards.map((block) => {

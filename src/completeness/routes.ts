@@ -48,14 +48,21 @@ export async function completenessRoutes(app: FastifyInstance): Promise<void> {
     const { reportDueDay } = getSettings(db);
     const today = todayInJapan();
     // A large city is shown by ward: counts per ward and month, a ward's grid one click away.
-    const byWard =
-      wardId === undefined && q.view !== 'districts' && (q.view === 'wards' || activeDistrictCount(db, fy) > CITY_GRID_MAX_DISTRICTS);
+    const byWard = wardId === undefined && q.view !== 'districts' && (q.view === 'wards' || activeDistrictCount(db, fy) > CITY_GRID_MAX_DISTRICTS);
     let grid = null;
     let summary = null;
     let reviewStates: ReadonlyMap<string, CellReview> = new Map();
     if (byWard) {
       const counts = wardMonthCounts(db, fy, range.first, range.last);
-      summary = buildWardSummary({ fiscalYear: fy, wards, districts: counts.districts, reported: counts.reported, today, dueDay: reportDueDay, notDue: notDueByWardMonth(db, fy) });
+      summary = buildWardSummary({
+        fiscalYear: fy,
+        wards,
+        districts: counts.districts,
+        reported: counts.reported,
+        today,
+        dueDay: reportDueDay,
+        notDue: notDueByWardMonth(db, fy),
+      });
     } else {
       const districts = listDistricts(db, wardId === undefined ? {} : { wardId });
       const reported = reportedDistrictMonths(db, range.first, range.last, wardId === undefined ? undefined : districts.map((d) => d.id));

@@ -102,10 +102,7 @@ export function buildCompletenessGrid(input: {
         };
       });
     const counts = months.map((_, i) =>
-      count(
-        rows.filter((r) => r.statuses[i] === 'reported').length,
-        rows.filter((r) => r.statuses[i] !== 'inactive').length,
-      ),
+      count(rows.filter((r) => r.statuses[i] === 'reported').length, rows.filter((r) => r.statuses[i] !== 'inactive').length),
     );
     wards.push({ ward, rows, counts });
   }
@@ -117,7 +114,6 @@ export function buildCompletenessGrid(input: {
   );
   return { fiscalYear: fy, months, wards, total };
 }
-
 
 export interface WardSummaryRow {
   ward: GridWard;
@@ -166,6 +162,11 @@ export function buildWardSummary(input: {
     })
     .filter((w) => w.districts > 0);
   const districtTotal = wards.reduce((n, w) => n + w.districts, 0);
-  const total = months.map((_, i) => count(wards.reduce((n, w) => n + (w.counts[i]?.reported ?? 0), 0), wards.reduce((n, w) => n + (w.counts[i]?.districts ?? 0), 0)));
+  const total = months.map((_, i) =>
+    count(
+      wards.reduce((n, w) => n + (w.counts[i]?.reported ?? 0), 0),
+      wards.reduce((n, w) => n + (w.counts[i]?.districts ?? 0), 0),
+    ),
+  );
   return { fiscalYear: fy, months, wards, total, overdueTotal: wards.reduce((n, w) => n + w.overdueCount, 0), districtTotal };
 }

@@ -53,9 +53,7 @@ export const users = sqliteTable(
     /** Sessions begun before this time (ms since epoch) are dead: set by sign-out everywhere, password change or reset, disabling. */
     sessionsValidAfter: integer('sessions_valid_after').notNull().default(0),
   },
-  (t) => [
-    check('users_scope_check', sql`(role = 'city') OR (role = 'ward' AND ward_id IS NOT NULL) OR (role = 'district' AND district_id IS NOT NULL)`),
-  ],
+  (t) => [check('users_scope_check', sql`(role = 'city') OR (role = 'ward' AND ward_id IS NOT NULL) OR (role = 'district' AND district_id IS NOT NULL)`)],
 );
 
 /** Server-side sessions, so that sign-out and disabling a user end them at once. */
@@ -521,5 +519,8 @@ export const wardIndicatorValues = sqliteTable(
     updatedAt: text('updated_at').notNull(),
     updatedBy: integer('updated_by').references(() => users.id),
   },
-  (t) => [primaryKey({ columns: [t.indicatorId, t.categoryId, t.wardId, t.fiscalYear] }), index('ward_indicator_values_fy_idx').on(t.indicatorId, t.fiscalYear)],
+  (t) => [
+    primaryKey({ columns: [t.indicatorId, t.categoryId, t.wardId, t.fiscalYear] }),
+    index('ward_indicator_values_fy_idx').on(t.indicatorId, t.fiscalYear),
+  ],
 );

@@ -17,7 +17,15 @@ import { getSettings } from '../settings/repository.js';
 import { currentMonth, previousMonth } from '../domain/fiscalYear.js';
 import { isOverdue, todayInJapan } from '../domain/due.js';
 import { DEMO_CASE_STUDIES } from './caseStudies.js';
-import { generateMonthlyReports, generatePlanSchedules, generatePlans, generateSalons, FIRST_REPORT_MONTH, type GeneratorClock, type GeneratorDistrict } from './generate.js';
+import {
+  generateMonthlyReports,
+  generatePlanSchedules,
+  generatePlans,
+  generateSalons,
+  FIRST_REPORT_MONTH,
+  type GeneratorClock,
+  type GeneratorDistrict,
+} from './generate.js';
 import { DEMO_DISTRICTS, DEMO_WARDS, MERGER_LAST_FY } from './geography.js';
 import { recordSuccession, type SuccessionInput } from '../successions/repository.js';
 import { SEED_FIGURES } from './publishedFigures.js';
@@ -103,12 +111,18 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
 
     const wardIds = new Map<string, number>();
     DEMO_WARDS.forEach((w, i) => {
-      const row = tx.insert(wards).values({ name: w.name, kana: w.kana, sortOrder: i + 1 }).returning({ id: wards.id }).get();
+      const row = tx
+        .insert(wards)
+        .values({ name: w.name, kana: w.kana, sortOrder: i + 1 })
+        .returning({ id: wards.id })
+        .get();
       wardIds.set(w.name, row.id);
     });
     const stored = tx
       .insert(districts)
-      .values(DEMO_DISTRICTS.map((d) => ({ code: d.code, name: d.name, kana: d.kana, wardId: wardIds.get(d.ward)!, activeFrom: d.activeFrom, activeTo: d.activeTo })))
+      .values(
+        DEMO_DISTRICTS.map((d) => ({ code: d.code, name: d.name, kana: d.kana, wardId: wardIds.get(d.ward)!, activeFrom: d.activeFrom, activeTo: d.activeTo })),
+      )
       .returning({ id: districts.id, code: districts.code })
       .all();
     const districtIds = new Map(stored.map((r) => [r.code, r.id]));
@@ -117,7 +131,14 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
     const generatorDistricts: GeneratorDistrict[] = DEMO_DISTRICTS.map((d) => {
       const ward = DEMO_WARDS.find((w) => w.name === d.ward)!;
       const current = DEMO_DISTRICTS.filter((x) => x.ward === d.ward && x.activeTo === null).length;
-      return { id: districtIds.get(d.code)!, code: d.code, name: d.name, weight: (ward.population / current) * (d.size ?? 1), activeFrom: d.activeFrom, activeTo: d.activeTo };
+      return {
+        id: districtIds.get(d.code)!,
+        code: d.code,
+        name: d.name,
+        weight: (ward.population / current) * (d.size ?? 1),
+        activeFrom: d.activeFrom,
+        activeTo: d.activeTo,
+      };
     });
 
     const reports = generateMonthlyReports(generatorDistricts, clock);
@@ -145,14 +166,27 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
     );
 
     tx.insert(publishedFigures)
-      .values(SEED_FIGURES.map((f) => ({ item: f.item, fiscalYear: f.fiscalYear, scopeType: 'city' as const, scopeId: 0, value: f.value, note: f.note, updatedBy: null, updatedAt: nowIso })))
+      .values(
+        SEED_FIGURES.map((f) => ({
+          item: f.item,
+          fiscalYear: f.fiscalYear,
+          scopeType: 'city' as const,
+          scopeId: 0,
+          value: f.value,
+          note: f.note,
+          updatedBy: null,
+          updatedAt: nowIso,
+        })),
+      )
       .run();
 
     for (const c of DEMO_CASE_STUDIES) {
       // Written in the January after the activity, unless that is still to come.
       const written = `${c.fiscalYear + 1}-01-20T01:00:00.000Z`;
       const at = written < nowIso ? written : nowIso;
-      tx.insert(caseStudies).values({ districtId: districtIds.get(c.districtCode)!, fiscalYear: c.fiscalYear, title: c.title, body: c.body, createdAt: at, updatedAt: at }).run();
+      tx.insert(caseStudies)
+        .values({ districtId: districtIds.get(c.districtCode)!, fiscalYear: c.fiscalYear, title: c.title, body: c.body, createdAt: at, updatedAt: at })
+        .run();
     }
 
     for (const u of DEMO_USERS) {

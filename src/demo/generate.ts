@@ -248,9 +248,23 @@ const DISTRICTS_WITHOUT_SALON = 0.17;
 
 const SALON_AREAS = ['', '東', '西', '南', '北', '中央', '一区', '二区', '三区', '本町', '団地', '台'];
 const SALON_KINDS = [
-  'ふれあいサロン', 'いきいきサロン', 'おしゃべりサロン', 'げんきサロン', 'ほっとサロン', 'にこにこサロン',
-  'ひまわりサロン', 'さくらサロン', 'なごみサロン', 'ひだまりカフェ', 'ふれあいカフェ', 'オレンジカフェ',
-  '子育てサロン', '茶話会', 'うたごえサロン', '健康体操の会', '男の料理教室',
+  'ふれあいサロン',
+  'いきいきサロン',
+  'おしゃべりサロン',
+  'げんきサロン',
+  'ほっとサロン',
+  'にこにこサロン',
+  'ひまわりサロン',
+  'さくらサロン',
+  'なごみサロン',
+  'ひだまりカフェ',
+  'ふれあいカフェ',
+  'オレンジカフェ',
+  '子育てサロン',
+  '茶話会',
+  'うたごえサロン',
+  '健康体操の会',
+  '男の料理教室',
 ];
 
 function dayNumber(date: string): number {
@@ -311,10 +325,7 @@ export function generateSalons(districts: GeneratorDistrict[], clock: GeneratorC
   const random = new Random(20190331);
   // Case-study districts always run salons; about one district in six runs none.
   const affinity = new Map(
-    districts.map((d) => [
-      d.id,
-      ['101', '701'].includes(d.code) || !random.chance(DISTRICTS_WITHOUT_SALON) ? d.weight * Math.exp(0.3 * random.gauss()) : 0,
-    ]),
+    districts.map((d) => [d.id, ['101', '701'].includes(d.code) || !random.chance(DISTRICTS_WITHOUT_SALON) ? d.weight * Math.exp(0.3 * random.gauss()) : 0]),
   );
   const salonsOf = new Map<number, { names: Set<string> }>();
   const all: (NewSalon & { districtId: number; openedOn: string })[] = [];
@@ -372,15 +383,72 @@ type PlanSpan = [formulatedFy: number, firstFy: number, lastFy: number];
  * exactly the printed H30–R5 figures, with 15 formulated and 123 in force in R6.
  */
 const PLAN_COHORTS: readonly { count: number; plans: PlanSpan[] }[] = [
-  { count: 1, plans: [[2014, 2015, 2019], [2020, 2020, 2024], [2025, 2025, 2029]] },
-  { count: 5, plans: [[2015, 2016, 2020], [2021, 2021, 2025], [2026, 2026, 2030]] },
-  { count: 18, plans: [[2011, 2012, 2016], [2016, 2017, 2021], [2022, 2022, 2026]] },
-  { count: 9, plans: [[2018, 2018, 2021], [2022, 2022, 2026]] },
-  { count: 10, plans: [[2017, 2018, 2023], [2024, 2024, 2028]] },
-  { count: 1, plans: [[2015, 2015, 2024], [2025, 2025, 2029]] },
-  { count: 5, plans: [[2019, 2019, 2023], [2024, 2024, 2028]] }, // 西戸畑地区: 第二次計画 in R6
-  { count: 2, plans: [[2020, 2020, 2024], [2025, 2025, 2029]] },
-  { count: 8, plans: [[2021, 2021, 2025], [2026, 2026, 2030]] },
+  {
+    count: 1,
+    plans: [
+      [2014, 2015, 2019],
+      [2020, 2020, 2024],
+      [2025, 2025, 2029],
+    ],
+  },
+  {
+    count: 5,
+    plans: [
+      [2015, 2016, 2020],
+      [2021, 2021, 2025],
+      [2026, 2026, 2030],
+    ],
+  },
+  {
+    count: 18,
+    plans: [
+      [2011, 2012, 2016],
+      [2016, 2017, 2021],
+      [2022, 2022, 2026],
+    ],
+  },
+  {
+    count: 9,
+    plans: [
+      [2018, 2018, 2021],
+      [2022, 2022, 2026],
+    ],
+  },
+  {
+    count: 10,
+    plans: [
+      [2017, 2018, 2023],
+      [2024, 2024, 2028],
+    ],
+  },
+  {
+    count: 1,
+    plans: [
+      [2015, 2015, 2024],
+      [2025, 2025, 2029],
+    ],
+  },
+  {
+    count: 5,
+    plans: [
+      [2019, 2019, 2023],
+      [2024, 2024, 2028],
+    ],
+  }, // 西戸畑地区: 第二次計画 in R6
+  {
+    count: 2,
+    plans: [
+      [2020, 2020, 2024],
+      [2025, 2025, 2029],
+    ],
+  },
+  {
+    count: 8,
+    plans: [
+      [2021, 2021, 2025],
+      [2026, 2026, 2030],
+    ],
+  },
   { count: 36, plans: [[2022, 2022, 2026]] }, // 小森江東校区: its first plan (seed 003, R4)
   { count: 28, plans: [[2023, 2023, 2027]] }, // 枝光台校区, new after the merger
   { count: 2, plans: [[2025, 2025, 2029]] },

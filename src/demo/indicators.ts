@@ -8,7 +8,14 @@
  * district users) enter none, so their tables keep the seven items only.
  */
 import type { Db } from '../db/index.js';
-import { districtIndicatorValues, indicatorCategories, indicatorDefinitions, wardIndicatorValues, type IndicatorEnteredBy, type IndicatorRollup } from '../db/schema.js';
+import {
+  districtIndicatorValues,
+  indicatorCategories,
+  indicatorDefinitions,
+  wardIndicatorValues,
+  type IndicatorEnteredBy,
+  type IndicatorRollup,
+} from '../db/schema.js';
 import { fiscalYearOfMonth } from '../domain/fiscalYear.js';
 
 type Conn = Pick<Db, 'insert'>;
@@ -58,18 +65,46 @@ export function insertIndicator(db: Conn, d: NewIndicator): { id: number; catego
 }
 
 /** Stores district-monthly values (`categoryId` 0: the total). */
-export function insertDistrictValues(db: Conn, rows: { indicatorId: number; categoryId?: number; districtId: number; month: string; value: number }[], at = '2025-01-01T00:00:00.000Z'): void {
+export function insertDistrictValues(
+  db: Conn,
+  rows: { indicatorId: number; categoryId?: number; districtId: number; month: string; value: number }[],
+  at = '2025-01-01T00:00:00.000Z',
+): void {
   if (rows.length === 0) return;
   db.insert(districtIndicatorValues)
-    .values(rows.map((r) => ({ indicatorId: r.indicatorId, categoryId: r.categoryId ?? 0, districtId: r.districtId, month: r.month, value: r.value, updatedAt: at, updatedBy: null })))
+    .values(
+      rows.map((r) => ({
+        indicatorId: r.indicatorId,
+        categoryId: r.categoryId ?? 0,
+        districtId: r.districtId,
+        month: r.month,
+        value: r.value,
+        updatedAt: at,
+        updatedBy: null,
+      })),
+    )
     .run();
 }
 
 /** Stores ward-yearly values (`categoryId` 0: the total). */
-export function insertWardValues(db: Conn, rows: { indicatorId: number; categoryId?: number; wardId: number; fiscalYear: number; value: number }[], at = '2025-01-01T00:00:00.000Z'): void {
+export function insertWardValues(
+  db: Conn,
+  rows: { indicatorId: number; categoryId?: number; wardId: number; fiscalYear: number; value: number }[],
+  at = '2025-01-01T00:00:00.000Z',
+): void {
   if (rows.length === 0) return;
   db.insert(wardIndicatorValues)
-    .values(rows.map((r) => ({ indicatorId: r.indicatorId, categoryId: r.categoryId ?? 0, wardId: r.wardId, fiscalYear: r.fiscalYear, value: r.value, updatedAt: at, updatedBy: null })))
+    .values(
+      rows.map((r) => ({
+        indicatorId: r.indicatorId,
+        categoryId: r.categoryId ?? 0,
+        wardId: r.wardId,
+        fiscalYear: r.fiscalYear,
+        value: r.value,
+        updatedAt: at,
+        updatedBy: null,
+      })),
+    )
     .run();
 }
 
@@ -151,7 +186,15 @@ export function insertDemoIndicators(
 ): void {
   const lastFy = lastWardYear(lastReportMonth);
   SEED_001_INDICATORS.forEach((ind, i) => {
-    const { id } = insertIndicator(db, { key: ind.key, name: ind.name, unit: ind.unit, enteredBy: 'ward_yearly', rollup: 'sum', firstFy: DEMO_INDICATOR_FIRST_FY, position: 10 + i });
+    const { id } = insertIndicator(db, {
+      key: ind.key,
+      name: ind.name,
+      unit: ind.unit,
+      enteredBy: 'ward_yearly',
+      rollup: 'sum',
+      firstFy: DEMO_INDICATOR_FIRST_FY,
+      position: 10 + i,
+    });
     const rows: { indicatorId: number; wardId: number; fiscalYear: number; value: number }[] = [];
     for (const [fy, total] of [
       [DEMO_INDICATOR_FIRST_FY, ind.r6],

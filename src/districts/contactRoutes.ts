@@ -12,13 +12,16 @@ import { districtContactsUrl } from '../web/urls.js';
 export async function districtContactRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
 
-  function render(request: FastifyRequest, reply: FastifyReply, page: { district: DistrictWithWard; values: FormValues; errors?: Record<string, string> }, status = 200) {
+  function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    page: { district: DistrictWithWard; values: FormValues; errors?: Record<string, string> },
+    status = 200,
+  ) {
     reply.code(status);
     const role = request.user!.role;
     const back =
-      role === 'district'
-        ? { url: '/', label: 'ホームへ戻る' }
-        : { url: `/completeness/overdue?ward=${page.district.wardId}`, label: '期限超過の一覧へ戻る' };
+      role === 'district' ? { url: '/', label: 'ホームへ戻る' } : { url: `/completeness/overdue?ward=${page.district.wardId}`, label: '期限超過の一覧へ戻る' };
     return reply.viewAsync('districts/contacts', {
       title: `連絡先（${page.district.name}）`,
       styles: ['registers.css', 'districts.css'],

@@ -44,7 +44,8 @@ export function parseContactsForm(body: unknown): Parsed {
 
   const name = normaliseText(values.contact_name, 'line');
   if (!name.ok) errors.contact_name = name.message;
-  else if (characterCount(name.value) > CONTACT_NAME_MAX) errors.contact_name = `担当者名は${CONTACT_NAME_MAX}文字までにしてください（いま${characterCount(name.value)}文字）。`;
+  else if (characterCount(name.value) > CONTACT_NAME_MAX)
+    errors.contact_name = `担当者名は${CONTACT_NAME_MAX}文字までにしてください（いま${characterCount(name.value)}文字）。`;
   else contactName = name.value === '' ? null : name.value;
 
   const phone = values.contact_phone.normalize('NFKC').replace(DASHES, '-').replace(/\s+/g, ' ').trim();

@@ -59,7 +59,14 @@ function ordered(errors: Partial<Record<string, string>>, fields: readonly strin
 export function parseCreateForm(body: unknown, wards: readonly WardChoice[]): Parsed<NewDistrict> {
   const values = formValues(body, CREATE_FIELDS);
   const ward = chosenWard(values.ward, wards);
-  const cells: Record<DistrictField, string> = { code: values.code, name: values.name, kana: values.kana, ward: ward?.name ?? '', active_from: values.active_from, active_to: '' };
+  const cells: Record<DistrictField, string> = {
+    code: values.code,
+    name: values.name,
+    kana: values.kana,
+    ward: ward?.name ?? '',
+    active_from: values.active_from,
+    active_to: '',
+  };
   const read = readDistrict((f) => cells[f].trim());
   const errors: Partial<Record<string, string>> = { ...read.errors };
   if (!ward) errors.ward = WARD_MESSAGE;

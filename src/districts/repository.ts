@@ -73,7 +73,11 @@ export interface NewDistrict {
 export function createDistrict(db: Db, input: NewDistrict, userId: number): DistrictRow {
   return db.transaction(
     (tx) => {
-      const row = tx.insert(districts).values({ ...input, activeTo: null }).returning().get();
+      const row = tx
+        .insert(districts)
+        .values({ ...input, activeTo: null })
+        .returning()
+        .get();
       recordAudit(tx, { userId, action: 'create', entity: 'district', entityId: row.id, districtId: row.id, before: null, after: row });
       recomputeDistrictYears(tx, districtPairs(tx, row.id));
       return row;

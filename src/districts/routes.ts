@@ -65,7 +65,12 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
     const all = listDistricts(db, wardId === undefined ? {} : { wardId });
     const shown = all.filter((d) => matchesSearch(d, query.q ?? ''));
     const thisMonth = currentMonth();
-    const reported = reportedDistrictMonths(db, previousMonth(thisMonth), thisMonth, shown.map((d) => d.id));
+    const reported = reportedDistrictMonths(
+      db,
+      previousMonth(thisMonth),
+      thisMonth,
+      shown.map((d) => d.id),
+    );
     const allWards = listWards(db);
     return reply.viewAsync('districts/index', {
       styles: ['admin.css'],
@@ -106,7 +111,11 @@ export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  function renderEdit(reply: FastifyReply, page: { district: DistrictWithWard; values: FormValues; errors?: Record<string, string>; conflict?: ConflictRow[] }, status = 200) {
+  function renderEdit(
+    reply: FastifyReply,
+    page: { district: DistrictWithWard; values: FormValues; errors?: Record<string, string>; conflict?: ConflictRow[] },
+    status = 200,
+  ) {
     reply.code(status);
     const path = districtUrl(page.district);
     return reply.viewAsync('districts/form', {
@@ -124,7 +133,11 @@ export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  function renderEnd(reply: FastifyReply, page: { district: DistrictWithWard; values: FormValues; errors?: Record<string, string>; notice?: string }, status = 200) {
+  function renderEnd(
+    reply: FastifyReply,
+    page: { district: DistrictWithWard; values: FormValues; errors?: Record<string, string>; notice?: string },
+    status = 200,
+  ) {
     reply.code(status);
     const path = districtUrl(page.district);
     return reply.viewAsync('districts/end', {
@@ -180,7 +193,10 @@ export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
   app.get('/districts/:code/end', { preHandler: guard.district('admin') }, async (request, reply) => {
     const district = loadedDistrict(request);
     const lastFy = district.activeTo ?? currentFiscalYear();
-    return renderEnd(reply, { district, values: { last_fy: warekiLong(lastFy), before_active_to: district.activeTo === null ? '' : String(district.activeTo) } });
+    return renderEnd(reply, {
+      district,
+      values: { last_fy: warekiLong(lastFy), before_active_to: district.activeTo === null ? '' : String(district.activeTo) },
+    });
   });
 
   app.post('/districts/:code/end', { preHandler: guard.district('admin') }, async (request, reply) => {
@@ -203,7 +219,11 @@ export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
         heading: `${district.name}の活動を${warekiLong(lastFy)}で終了にしますか`,
         lines: [
           `${warekiLong(lastFy + 1)}からは、${district.name}は月次報告の対象にも集計にも入りません。${warekiLong(lastFy)}までの記録はそのまま残ります。`,
-          ...(movable.length > 0 ? [`${movable.join('、')}があります。終了後の年度には数えられません。ほかの校(地)区に引き継ぐときは、終了ではなく「統合・分割の記録」を使ってください。`] : []),
+          ...(movable.length > 0
+            ? [
+                `${movable.join('、')}があります。終了後の年度には数えられません。ほかの校(地)区に引き継ぐときは、終了ではなく「統合・分割の記録」を使ってください。`,
+              ]
+            : []),
           'あとで終了の年度を変えることもできます。',
         ],
         button: `${warekiLong(lastFy)}で活動を終了する`,

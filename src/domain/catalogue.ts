@@ -224,8 +224,28 @@ export const COUNT_FIELD_DEFINITIONS = [
 
 /** The seven agenda items (議題の項目①〜⑦). */
 export const ITEM_DEFINITIONS = [
-  { item: 1, circled: '①', title: 'ふれあいネットワーク活動の見守り世帯数', unit: '世帯', figure: 'watchedTotal', column: 'watched_total', rollup: { kind: 'groupTotal', group: 'watched' }, yearEnd: true, registerCount: false },
-  { item: 2, circled: '②', title: 'ふれあいネットワーク活動の助け合い件数', unit: '件', figure: 'mutualAidCases', column: 'mutual_aid_cases', rollup: { kind: 'sum', field: 'mutual_aid_cases' }, yearEnd: false, registerCount: false },
+  {
+    item: 1,
+    circled: '①',
+    title: 'ふれあいネットワーク活動の見守り世帯数',
+    unit: '世帯',
+    figure: 'watchedTotal',
+    column: 'watched_total',
+    rollup: { kind: 'groupTotal', group: 'watched' },
+    yearEnd: true,
+    registerCount: false,
+  },
+  {
+    item: 2,
+    circled: '②',
+    title: 'ふれあいネットワーク活動の助け合い件数',
+    unit: '件',
+    figure: 'mutualAidCases',
+    column: 'mutual_aid_cases',
+    rollup: { kind: 'sum', field: 'mutual_aid_cases' },
+    yearEnd: false,
+    registerCount: false,
+  },
   {
     item: 3,
     circled: '③',
@@ -237,10 +257,50 @@ export const ITEM_DEFINITIONS = [
     yearEnd: true,
     registerCount: false,
   },
-  { item: 4, circled: '④', title: '小地域福祉活動計画策定校(地)区数', unit: '校(地)区', figure: 'planFormulated', column: 'plan_formulated', rollup: { kind: 'register', register: 'planFormulated' }, yearEnd: false, registerCount: true },
-  { item: 5, circled: '⑤', title: 'ウェルクラブ活動等の参加者数', unit: '人', figure: 'wellClubParticipants', column: 'well_club_participants', rollup: { kind: 'sum', field: 'well_club_participants' }, yearEnd: false, registerCount: false },
-  { item: 6, circled: '⑥', title: 'サロン開設数', unit: 'か所', figure: 'salonsOpen', column: 'salons_open', rollup: { kind: 'register', register: 'salonsOpen' }, yearEnd: true, registerCount: true },
-  { item: 7, circled: '⑦', title: '小地域福祉活動計画推進校(地)区数', unit: '校(地)区', figure: 'planActive', column: 'plan_active', rollup: { kind: 'register', register: 'planActive' }, yearEnd: true, registerCount: true },
+  {
+    item: 4,
+    circled: '④',
+    title: '小地域福祉活動計画策定校(地)区数',
+    unit: '校(地)区',
+    figure: 'planFormulated',
+    column: 'plan_formulated',
+    rollup: { kind: 'register', register: 'planFormulated' },
+    yearEnd: false,
+    registerCount: true,
+  },
+  {
+    item: 5,
+    circled: '⑤',
+    title: 'ウェルクラブ活動等の参加者数',
+    unit: '人',
+    figure: 'wellClubParticipants',
+    column: 'well_club_participants',
+    rollup: { kind: 'sum', field: 'well_club_participants' },
+    yearEnd: false,
+    registerCount: false,
+  },
+  {
+    item: 6,
+    circled: '⑥',
+    title: 'サロン開設数',
+    unit: 'か所',
+    figure: 'salonsOpen',
+    column: 'salons_open',
+    rollup: { kind: 'register', register: 'salonsOpen' },
+    yearEnd: true,
+    registerCount: true,
+  },
+  {
+    item: 7,
+    circled: '⑦',
+    title: '小地域福祉活動計画推進校(地)区数',
+    unit: '校(地)区',
+    figure: 'planActive',
+    column: 'plan_active',
+    rollup: { kind: 'register', register: 'planActive' },
+    yearEnd: true,
+    registerCount: true,
+  },
 ] as const satisfies readonly ItemDefinition[];
 
 /** The catalogue of this city (Kitakyushu's seven items and their monthly counts). */
@@ -361,7 +421,11 @@ export function householdRows(catalogue: Catalogue = CATALOGUE): HouseholdRowDef
   });
   const rows = catalogue.fields.filter((f) => f.household && !totalled.has(f.group)).map(row);
   for (const g of totalled.values()) {
-    rows.push(...fieldsOfGroup(g.key, catalogue).filter((f) => f.household).map(row));
+    rows.push(
+      ...fieldsOfGroup(g.key, catalogue)
+        .filter((f) => f.household)
+        .map(row),
+    );
     rows.push({ key: g.total.name, title: g.total.title, unit: g.total.unit, figure: g.total.figure, group: g.total.heading });
   }
   return rows;

@@ -21,7 +21,9 @@ let eraKanjiRe: RegExp | undefined;
 function eraKanjiPattern(): RegExp {
   // Built from ICU's era names so it knows exactly the eras the rest of the app knows.
   eraKanjiRe ??= new RegExp(
-    `^(${eras().map((e) => e.name).join('|')})\\s*(元|\\d{1,2})\\s*年\\s*(\\d{1,2})\\s*月\\s*(\\d{1,2})\\s*日?$`,
+    `^(${eras()
+      .map((e) => e.name)
+      .join('|')})\\s*(元|\\d{1,2})\\s*年\\s*(\\d{1,2})\\s*月\\s*(\\d{1,2})\\s*日?$`,
   );
   return eraKanjiRe;
 }

@@ -173,7 +173,10 @@ export function eras(): readonly Era[] {
   // Meiji began in 1868, so starting at 1869 skips the pre-modern eras ICU also knows.
   for (let y = 1869; y <= lastYear; y++) {
     // Jan 1 and Dec 31 together see every era boundary: no modern era lasted under a year.
-    for (const [m, d] of [[1, 1], [12, 31]] as const) {
+    for (const [m, d] of [
+      [1, 1],
+      [12, 31],
+    ] as const) {
       const at = eraOn(y, m, d, false);
       const known = byName.get(at.name);
       if (known) known.lastYear = y;

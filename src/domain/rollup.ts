@@ -4,7 +4,17 @@
  * Pure: the caller loads rows and passes them in.
  */
 import { fiscalYearOfMonth, isMonth } from './fiscalYear.js';
-import { CATALOGUE, householdRows, totalledGroups, fieldsOfGroup, type Catalogue, type CountFieldDefinition, type CountFieldKey, type HouseholdRowKey, type ItemNumber } from './catalogue.js';
+import {
+  CATALOGUE,
+  householdRows,
+  totalledGroups,
+  fieldsOfGroup,
+  type Catalogue,
+  type CountFieldDefinition,
+  type CountFieldKey,
+  type HouseholdRowKey,
+  type ItemNumber,
+} from './catalogue.js';
 
 /**
  * One district's monthly report (月次報告): every count of the catalogue under
@@ -432,11 +442,7 @@ export function householdValues(f: DistrictYearFigures, catalogue: Catalogue = C
  * The seven yearly values of one district (null = contributes nothing).
  * A district listed in `input.districts` but inactive in `fiscalYear` contributes nothing to any item.
  */
-export function rollupDistrictYear(
-  districtId: number,
-  fiscalYear: number,
-  input: RollupInput,
-): Record<ItemNumber, number | null> {
+export function rollupDistrictYear(districtId: number, fiscalYear: number, input: RollupInput): Record<ItemNumber, number | null> {
   const district = input.districts.find((d) => d.id === districtId) ?? { id: districtId, activeFrom: null, activeTo: null };
   return itemValues(districtYearFigures(district, fiscalYear, input), input.catalogue);
 }

@@ -96,11 +96,7 @@ function changeFor(points: TrendPoint[], basis: TrendBasis): number | null {
 }
 
 /** Computed trend label of a row of yearly values (DESIGN §5); '—' when it cannot be computed. */
-export function computeTrend(
-  points: TrendPoint[],
-  basis: TrendBasis,
-  thresholds: TrendThresholds = DEFAULT_THRESHOLDS,
-): TrendResult {
+export function computeTrend(points: TrendPoint[], basis: TrendBasis, thresholds: TrendThresholds = DEFAULT_THRESHOLDS): TrendResult {
   const change = changeFor(points, basis);
   if (change === null) return { basis, change: null, level: null, arrow: NO_LABEL, text: NO_LABEL };
   const level = levelFor(change, thresholds);
@@ -125,10 +121,7 @@ export interface ShownTrend {
  * The label to print: the override if it has text or an arrow, else the computed one.
  * An override with only a footnote marker annotates the computed label without replacing it.
  */
-export function applyOverride(
-  computed: TrendResult,
-  override?: TrendOverride | null,
-): { computed: TrendResult; shown: ShownTrend } {
+export function applyOverride(computed: TrendResult, override?: TrendOverride | null): { computed: TrendResult; shown: ShownTrend } {
   const footnoteMarker = override?.footnoteMarker ?? '';
   if (!override || (override.text.trim() === '' && override.arrow === '')) {
     return { computed, shown: { arrow: computed.arrow, text: computed.text, overridden: false, footnoteMarker } };

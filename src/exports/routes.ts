@@ -15,7 +15,6 @@ import { agendaGrids, monthlyImportGrid, trendTableGrids, type Grid } from './ta
 
 type Format = 'csv' | 'xlsx';
 
-
 function sendFile(reply: FastifyReply, format: Format, file: Buffer, names: { ja: string; ascii: string }) {
   reply.header('content-disposition', contentDisposition(`${names.ja}.${format}`, `${names.ascii}.${format}`));
   reply.header('cache-control', 'private, no-store');
@@ -51,7 +50,9 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
 
   for (const format of ['csv', 'xlsx'] as const) {
     app.get(`/trends/export.${format}`, { preHandler: guard.scope('read') }, async (request, reply) => trendExport(request, reply, 'items', format));
-    app.get(`/trends/households/export.${format}`, { preHandler: guard.scope('read') }, async (request, reply) => trendExport(request, reply, 'households', format));
+    app.get(`/trends/households/export.${format}`, { preHandler: guard.scope('read') }, async (request, reply) =>
+      trendExport(request, reply, 'households', format),
+    );
 
     app.get(`/agendas/:id/export.${format}`, { preHandler: guard.agendaSheet('read') }, async (request, reply) => {
       const sheet = loadedAgendaSheet(request);

@@ -13,7 +13,16 @@ import type { Db } from '../db/index.js';
 import { closedFiscalYears, districts, districtYearFigures, settings, successionLinks } from '../db/schema.js';
 import { districtYearFigures as computeFigures } from '../domain/rollup.js';
 import { settingsSchema } from '../settings/repository.js';
-import { changedFigureFields, FIGURE_FIELDS, recomputeDistrictYears, storedRowOf, type Conn, type DistrictYear, type FigureChange, type StoredFigures } from './recompute.js';
+import {
+  changedFigureFields,
+  FIGURE_FIELDS,
+  recomputeDistrictYears,
+  storedRowOf,
+  type Conn,
+  type DistrictYear,
+  type FigureChange,
+  type StoredFigures,
+} from './recompute.js';
 import { loadRollupRecords } from './rollupInput.js';
 import { preparedOnce } from './fastStatements.js';
 
@@ -24,9 +33,23 @@ function statements(conn: Conn) {
     const db = c as unknown as Db;
     const byDistrictYear = and(eq(districtYearFigures.fiscalYear, p('fy')), eq(districtYearFigures.districtId, p('districtId')));
     return {
-      closed: db.select({ one: sql`1` }).from(closedFiscalYears).where(eq(closedFiscalYears.fiscalYear, p('fy'))).prepare(),
-      yearStored: db.select({ one: sql`1` }).from(districtYearFigures).where(eq(districtYearFigures.fiscalYear, p('fy'))).limit(1).prepare(),
-      inSuccession: db.select({ one: sql`1` }).from(successionLinks).where(eq(successionLinks.districtId, p('districtId'))).limit(1).prepare(),
+      closed: db
+        .select({ one: sql`1` })
+        .from(closedFiscalYears)
+        .where(eq(closedFiscalYears.fiscalYear, p('fy')))
+        .prepare(),
+      yearStored: db
+        .select({ one: sql`1` })
+        .from(districtYearFigures)
+        .where(eq(districtYearFigures.fiscalYear, p('fy')))
+        .limit(1)
+        .prepare(),
+      inSuccession: db
+        .select({ one: sql`1` })
+        .from(successionLinks)
+        .where(eq(successionLinks.districtId, p('districtId')))
+        .limit(1)
+        .prepare(),
       settings: db.select().from(settings).prepare(),
       district: db
         .select({ id: districts.id, wardId: districts.wardId, activeFrom: districts.activeFrom, activeTo: districts.activeTo })
@@ -39,7 +62,9 @@ function statements(conn: Conn) {
         .values(Object.fromEntries(FIELDS.map((k) => [k, p(k)])) as unknown as StoredFigures)
         .onConflictDoUpdate({
           target: [districtYearFigures.fiscalYear, districtYearFigures.districtId],
-          set: Object.fromEntries(FIELDS.filter((k) => k !== 'fiscalYear' && k !== 'districtId').map((k) => [k, sql`excluded.${sql.identifier(districtYearFigures[k].name)}`])),
+          set: Object.fromEntries(
+            FIELDS.filter((k) => k !== 'fiscalYear' && k !== 'districtId').map((k) => [k, sql`excluded.${sql.identifier(districtYearFigures[k].name)}`]),
+          ),
         })
         .prepare(),
       remove: db.delete(districtYearFigures).where(byDistrictYear).prepare(),
@@ -52,7 +77,11 @@ const FIELDS = ['fiscalYear', 'districtId', ...FIGURE_FIELDS, 'computedAt'] as c
 
 /** The ③ setting, read as getSettings reads it (defaults for what is not stored). */
 function regularMeetingMonthsOf(conn: Conn): number {
-  const stored = Object.fromEntries(statements(conn).settings.all().map((r) => [r.key, JSON.parse(r.value) as unknown]));
+  const stored = Object.fromEntries(
+    statements(conn)
+      .settings.all()
+      .map((r) => [r.key, JSON.parse(r.value) as unknown]),
+  );
   const known = Object.fromEntries(Object.entries(stored).filter(([k]) => k in settingsSchema.shape));
   return settingsSchema.parse(known).regularMeetingMonths;
 }

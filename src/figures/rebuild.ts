@@ -8,7 +8,16 @@ import { recordAudit } from '../audit/repository.js';
 import { ITEMS } from '../domain/items.js';
 import { CATALOGUE } from '../domain/catalogue.js';
 import { warekiLong } from '../domain/fiscalYear.js';
-import { closedYearSet, fiscalYearsOfRecords, isYearStored, recomputeFiscalYears, storedYears, type Conn, type FigureChange, type FigureField } from './recompute.js';
+import {
+  closedYearSet,
+  fiscalYearsOfRecords,
+  isYearStored,
+  recomputeFiscalYears,
+  storedYears,
+  type Conn,
+  type FigureChange,
+  type FigureField,
+} from './recompute.js';
 
 export interface RebuildResult {
   /** Fiscal years that were recomputed (open ones, and closed ones that held no figures yet), ascending. */
@@ -84,7 +93,8 @@ export function formatRebuild(result: RebuildResult): string[] {
   const lines: string[] = [];
   if (result.years.length === 0) lines.push('再計算する年度はありませんでした。');
   else {
-    const span = result.years.length === 1 ? warekiLong(result.years[0]!) : `${warekiLong(result.years[0]!)}〜${warekiLong(result.years[result.years.length - 1]!)}`;
+    const span =
+      result.years.length === 1 ? warekiLong(result.years[0]!) : `${warekiLong(result.years[0]!)}〜${warekiLong(result.years[result.years.length - 1]!)}`;
     lines.push(`${span}（${result.years.length}年度）の集計値を記録から計算し直しました。`);
   }
   if (result.closedSkipped.length > 0) {

@@ -76,17 +76,33 @@ function chunks<T>(list: readonly T[], size = CHUNK): T[][] {
 
 /** Closed fiscal years (frozen figures). */
 export function closedYearSet(conn: Conn): Set<number> {
-  return new Set(conn.select({ fy: closedFiscalYears.fiscalYear }).from(closedFiscalYears).all().map((r) => r.fy));
+  return new Set(
+    conn
+      .select({ fy: closedFiscalYears.fiscalYear })
+      .from(closedFiscalYears)
+      .all()
+      .map((r) => r.fy),
+  );
 }
 
 /** True if fiscal year `fy` has stored figures (an index probe). */
 export function isYearStored(conn: Conn, fy: number): boolean {
-  return !!conn.select({ one: sql`1` }).from(districtYearFigures).where(eq(districtYearFigures.fiscalYear, fy)).limit(1).get();
+  return !!conn
+    .select({ one: sql`1` })
+    .from(districtYearFigures)
+    .where(eq(districtYearFigures.fiscalYear, fy))
+    .limit(1)
+    .get();
 }
 
 /** The latest fiscal year with stored figures, or null. */
 export function latestStoredYear(conn: Conn): number | null {
-  return conn.select({ fy: max(districtYearFigures.fiscalYear) }).from(districtYearFigures).get()?.fy ?? null;
+  return (
+    conn
+      .select({ fy: max(districtYearFigures.fiscalYear) })
+      .from(districtYearFigures)
+      .get()?.fy ?? null
+  );
 }
 
 /** Stored rows of the given districts (all when null) in one fiscal year, by district id. */
@@ -190,16 +206,16 @@ export function changedFigureFields(a: StoredFigures | null, b: StoredFigures | 
 }
 
 const COLUMN_NAMES: Record<keyof StoredFigures, string> = Object.fromEntries(
-  Object.entries(districtYearFigures).flatMap(([key, col]) => (col && typeof col === 'object' && 'name' in col && typeof col.name === 'string' ? [[key, col.name]] : [])),
+  Object.entries(districtYearFigures).flatMap(([key, col]) =>
+    col && typeof col === 'object' && 'name' in col && typeof col.name === 'string' ? [[key, col.name]] : [],
+  ),
 ) as Record<keyof StoredFigures, string>;
 
 /** One upsert statement, prepared once per recompute and run for every changed district-year. */
 function prepareUpsert(conn: Conn) {
   const keys = Object.keys(COLUMN_NAMES) as (keyof StoredFigures)[];
   const values = Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as unknown as StoredFigures;
-  const set = Object.fromEntries(
-    keys.filter((k) => k !== 'fiscalYear' && k !== 'districtId').map((k) => [k, sql.raw(`excluded."${COLUMN_NAMES[k]}"`)]),
-  );
+  const set = Object.fromEntries(keys.filter((k) => k !== 'fiscalYear' && k !== 'districtId').map((k) => [k, sql.raw(`excluded."${COLUMN_NAMES[k]}"`)]));
   return conn
     .insert(districtYearFigures)
     .values(values)
@@ -236,14 +252,7 @@ export function yearRowsFromRecords(conn: Conn, fy: number, scope: { wardId?: nu
 }
 
 /** Recomputes one fiscal year for some districts (all when null); returns what changed. */
-function recomputeYear(
-  conn: Conn,
-  fy: number,
-  ids: readonly number[] | null,
-  regularMeetingMonths: number,
-  now: string,
-  upsert: () => Upsert,
-): FigureChange[] {
+function recomputeYear(conn: Conn, fy: number, ids: readonly number[] | null, regularMeetingMonths: number, now: string, upsert: () => Upsert): FigureChange[] {
   const list = loadDistricts(conn, ids);
   const input = loadInput(conn, fy, list, ids === null, regularMeetingMonths);
   const stored = storedRows(conn, fy, ids);
@@ -260,14 +269,20 @@ function recomputeYear(
     if (after) {
       upsert().run(after as unknown as Record<string, unknown>);
     } else {
-      conn.delete(districtYearFigures).where(and(eq(districtYearFigures.fiscalYear, fy), eq(districtYearFigures.districtId, d.id))).run();
+      conn
+        .delete(districtYearFigures)
+        .where(and(eq(districtYearFigures.fiscalYear, fy), eq(districtYearFigures.districtId, d.id)))
+        .run();
     }
     changes.push({ districtId: d.id, fiscalYear: fy, kind: !before ? 'created' : !after ? 'deleted' : 'updated', fields, before, after });
   }
   // Rows of districts that no longer exist.
   for (const [districtId, before] of stored) {
     if (seen.has(districtId)) continue;
-    conn.delete(districtYearFigures).where(and(eq(districtYearFigures.fiscalYear, fy), eq(districtYearFigures.districtId, districtId))).run();
+    conn
+      .delete(districtYearFigures)
+      .where(and(eq(districtYearFigures.fiscalYear, fy), eq(districtYearFigures.districtId, districtId)))
+      .run();
     changes.push({ districtId, fiscalYear: fy, kind: 'deleted', fields: changedFigureFields(before, null), before, after: null });
   }
   return changes;
@@ -335,10 +350,19 @@ export function storedYears(conn: Conn): number[] {
  * report, salon opening or plan year to the latest of those and the current FY.
  */
 export function fiscalYearsOfRecords(conn: Conn, now: Date = new Date()): number[] {
-  const r = conn.select({ lo: min(monthlyReports.month), hi: max(monthlyReports.month) }).from(monthlyReports).get();
-  const s = conn.select({ lo: min(salons.openedOn), hi: max(salons.closedOn) }).from(salons).get();
+  const r = conn
+    .select({ lo: min(monthlyReports.month), hi: max(monthlyReports.month) })
+    .from(monthlyReports)
+    .get();
+  const s = conn
+    .select({ lo: min(salons.openedOn), hi: max(salons.closedOn) })
+    .from(salons)
+    .get();
   const p = conn
-    .select({ lo: sql<number | null>`min(min(${plans.formulatedFy}, ${plans.firstFy}))`, hi: sql<number | null>`max(max(${plans.formulatedFy}, ${plans.lastFy}))` })
+    .select({
+      lo: sql<number | null>`min(min(${plans.formulatedFy}, ${plans.firstFy}))`,
+      hi: sql<number | null>`max(max(${plans.formulatedFy}, ${plans.lastFy}))`,
+    })
     .from(plans)
     .get();
   const current = currentFiscalYear(now);

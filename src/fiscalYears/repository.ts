@@ -12,7 +12,11 @@ type Reader = Pick<Db, 'select'>;
 /** True when a city user has closed (年度確定) fiscal year `fy`. */
 export function isFiscalYearClosed(db: Reader, fy: number): boolean {
   const closed = preparedOnce(db, 'fiscalYears.closed', (c) =>
-    c.select({ fy: closedFiscalYears.fiscalYear }).from(closedFiscalYears).where(eq(closedFiscalYears.fiscalYear, sql.placeholder('fy'))).prepare(),
+    c
+      .select({ fy: closedFiscalYears.fiscalYear })
+      .from(closedFiscalYears)
+      .where(eq(closedFiscalYears.fiscalYear, sql.placeholder('fy')))
+      .prepare(),
   );
   return !!closed.get({ fy });
 }
@@ -45,7 +49,13 @@ export function assertMonthOpen(db: Reader, month: string): void {
 export function assertFiscalYearsOpen(db: Reader, years: Iterable<{ fiscalYear: number; field: string | null }>): void {
   const list = [...years];
   if (list.length === 0) return;
-  const closed = new Set(db.select({ fy: closedFiscalYears.fiscalYear }).from(closedFiscalYears).all().map((r) => r.fy));
+  const closed = new Set(
+    db
+      .select({ fy: closedFiscalYears.fiscalYear })
+      .from(closedFiscalYears)
+      .all()
+      .map((r) => r.fy),
+  );
   const hit = list.filter((y) => closed.has(y.fiscalYear)).sort((a, b) => a.fiscalYear - b.fiscalYear)[0];
   if (hit) throw new ClosedFiscalYearError(hit.fiscalYear, hit.field);
 }

@@ -22,7 +22,10 @@ export async function fiscalYearRoutes(app: FastifyInstance): Promise<void> {
     const years = [...new Set([...fiscalYearsWithData(db, city), ...closed.map((c) => c.fiscalYear), current])]
       .filter((fy) => fy <= current)
       .sort((a, b) => b - a);
-    const closers = usersByIds(db, closed.map((c) => c.closedBy));
+    const closers = usersByIds(
+      db,
+      closed.map((c) => c.closedBy),
+    );
     const closedByYear = new Map(closed.map((c) => [c.fiscalYear, c]));
     const rows = years.map((fy) => {
       const c = closedByYear.get(fy);
@@ -83,4 +86,3 @@ export async function fiscalYearRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/fiscal-years', 303);
   });
 }
-

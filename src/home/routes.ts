@@ -28,7 +28,11 @@ function districtHome(db: Db, user: CurrentUser) {
   // DESIGN §2: a merged or split district is due only on its side of the succession's first month.
   const bounds = successionBounds(db, [district.id]).get(district.id);
   const months = years.flatMap(monthsOfFiscalYear).filter((m) => isMonthInBounds(m, bounds));
-  const reported = new Set(listMonthlyReports(db, district.id, months).filter(hasReportedCounts).map((r) => r.month));
+  const reported = new Set(
+    listMonthlyReports(db, district.id, months)
+      .filter(hasReportedCounts)
+      .map((r) => r.month),
+  );
   const base = districtPath(district);
   return {
     district,
@@ -58,7 +62,12 @@ function wardHome(db: Db, user: CurrentUser) {
     fiscalYear: fy,
     wards: listWards(db).filter((w) => w.id === wardId),
     districts,
-    reported: reportedDistrictMonths(db, months[0]!, months[11]!, districts.map((d) => d.id)),
+    reported: reportedDistrictMonths(
+      db,
+      months[0]!,
+      months[11]!,
+      districts.map((d) => d.id),
+    ),
     today: todayInJapan(),
     dueDay: getSettings(db).reportDueDay,
     bounds: successionBounds(db),

@@ -12,7 +12,10 @@ export type DecodeResult = { ok: true; text: string; encoding: CsvEncoding } | {
 export function decodeCsv(bytes: Uint8Array): DecodeResult {
   // Excel's "Unicode text" is UTF-16; it would decode as nonsense, so say what to do instead.
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    return { ok: false, message: 'UTF-16 のファイルは読み込めません。Excel では「CSV UTF-8（コンマ区切り）」または「CSV（コンマ区切り）」で保存してください。' };
+    return {
+      ok: false,
+      message: 'UTF-16 のファイルは読み込めません。Excel では「CSV UTF-8（コンマ区切り）」または「CSV（コンマ区切り）」で保存してください。',
+    };
   }
   try {
     // ignoreBOM: false (the default) removes a leading BOM.

@@ -297,7 +297,9 @@ function inDistricts(row: RowReader, lookups: ImportLookups, districtIds: Readon
 /** Reads the audit record a row's write just made, for the before → after of the dry run. */
 function auditReader(sqlite: ReturnType<typeof rawConnection>) {
   const last = sqlite.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM audit_events');
-  const since = sqlite.prepare<[number], { before: string | null; after: string | null }>('SELECT before, after FROM audit_events WHERE id > ? ORDER BY id DESC LIMIT 1');
+  const since = sqlite.prepare<[number], { before: string | null; after: string | null }>(
+    'SELECT before, after FROM audit_events WHERE id > ? ORDER BY id DESC LIMIT 1',
+  );
   const parse = (json: string | null) => (json === null ? null : (JSON.parse(json) as Record<string, unknown>));
   return {
     last: () => last.get()?.id ?? 0,

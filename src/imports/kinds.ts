@@ -108,11 +108,16 @@ interface KindDefinition {
   parse(row: RowReader, ctx: KindContext): PlannedWrite | null;
 }
 
-const text = (max: number, required = true) => (cell: string) => readText(cell, { required, max });
-const requiredText = (max: number) => (cell: string): CellResult<string> => {
-  const r = readText(cell, { required: true, max });
-  return r.ok ? { ok: true, value: r.value ?? '' } : r;
-};
+const text =
+  (max: number, required = true) =>
+  (cell: string) =>
+    readText(cell, { required, max });
+const requiredText =
+  (max: number) =>
+  (cell: string): CellResult<string> => {
+    const r = readText(cell, { required: true, max });
+    return r.ok ? { ok: true, value: r.value ?? '' } : r;
+  };
 const requiredFy = (cell: string): CellResult<number> => {
   const r = readFiscalYear(cell, true);
   return r.ok ? { ok: true, value: r.value ?? 0 } : r;
@@ -187,7 +192,10 @@ const monthlyKind: KindDefinition = {
       return null;
     }
     if (ctx.lookups.closedYears.has(fy) && !ctx.force) {
-      row.error('month', `${warekiLong(fy)}は年度確定済みのため取り込めません。年度を再開するか、確定済みの年度にも書き込む指定（--force）で取り込んでください。`);
+      row.error(
+        'month',
+        `${warekiLong(fy)}は年度確定済みのため取り込めません。年度を再開するか、確定済みの年度にも書き込む指定（--force）で取り込んでください。`,
+      );
       return null;
     }
     // Plausibility flags stay only on values the file leaves as they were (ImportWriter.monthly).
@@ -227,7 +235,10 @@ const salonsKind: KindDefinition = {
         const outcome = writer.salon(district.id, input);
         if (outcome !== 'differs') return outcome;
         // The shared salon write path has no update yet; changes go through the salon page, which audits them.
-        throw new RowWriteError('name', '同じ名前・開設日のサロンがすでに登録されていて、会場・閉鎖日・補助金申請の内容が違います。変更はサロンの画面で行ってください。');
+        throw new RowWriteError(
+          'name',
+          '同じ名前・開設日のサロンがすでに登録されていて、会場・閉鎖日・補助金申請の内容が違います。変更はサロンの画面で行ってください。',
+        );
       },
     };
   },
@@ -254,7 +265,10 @@ const plansKind: KindDefinition = {
       apply(writer) {
         const outcome = writer.plan(district.id, input);
         if (outcome !== 'differs') return outcome;
-        throw new RowWriteError('generation', `この校(地)区の第${generation}次計画はすでに登録されていて、年度の内容が違います。変更は計画の画面で行ってください。`);
+        throw new RowWriteError(
+          'generation',
+          `この校(地)区の第${generation}次計画はすでに登録されていて、年度の内容が違います。変更は計画の画面で行ってください。`,
+        );
       },
     };
   },

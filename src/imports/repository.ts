@@ -31,7 +31,14 @@ export interface ImportLookups {
 /** Loads every district, ward and closed fiscal year once, so a large file needs three queries. */
 export function loadLookups(db: Reader): ImportLookups {
   const districtRows = db
-    .select({ id: districts.id, code: districts.code, name: districts.name, wardId: districts.wardId, activeFrom: districts.activeFrom, activeTo: districts.activeTo })
+    .select({
+      id: districts.id,
+      code: districts.code,
+      name: districts.name,
+      wardId: districts.wardId,
+      activeFrom: districts.activeFrom,
+      activeTo: districts.activeTo,
+    })
     .from(districts)
     .all();
   const wardRows = db.select({ id: wards.id, name: wards.name }).from(wards).all();
@@ -53,8 +60,16 @@ function wardIdFor(tx: Db, name: string, userId: number | null): number {
   const existing = tx.select({ id: wards.id }).from(wards).where(eq(wards.name, name)).get();
   if (existing) return existing.id;
   // New wards go last; the kana is not in the file, so the name stands in until someone edits it.
-  const last = tx.select({ n: max(wards.sortOrder) }).from(wards).get()?.n ?? 0;
-  const row = tx.insert(wards).values({ name, kana: name, sortOrder: last + 1 }).returning().get();
+  const last =
+    tx
+      .select({ n: max(wards.sortOrder) })
+      .from(wards)
+      .get()?.n ?? 0;
+  const row = tx
+    .insert(wards)
+    .values({ name, kana: name, sortOrder: last + 1 })
+    .returning()
+    .get();
   recordAudit(tx, { userId, action: 'create', entity: 'ward', entityId: row.id, before: null, after: row, detail: 'csv_import' });
   return row.id;
 }
@@ -96,7 +111,6 @@ export function findPlan(db: Reader, districtId: number, generation: number) {
     .where(and(eq(plans.districtId, districtId), eq(plans.generation, generation)))
     .get();
 }
-
 
 /** The better-sqlite3 connection under a Drizzle database (for statements prepared once). */
 export function rawConnection(db: Db): BetterSqlite3.Database {
@@ -238,7 +252,18 @@ export class ImportWriter {
     const existing = this.storedRow(districtId, month);
     if (!existing) {
       const id = Number(st.insert.run(districtId, month, ...counts, values.note, this.userId, now).lastInsertRowid);
-      st.audit.run(now, this.userId, 'create', 'monthly_report', String(id), districtId, month, null, JSON.stringify(auditValues({ ...values })), auditActorFor(this.userId));
+      st.audit.run(
+        now,
+        this.userId,
+        'create',
+        'monthly_report',
+        String(id),
+        districtId,
+        month,
+        null,
+        JSON.stringify(auditValues({ ...values })),
+        auditActorFor(this.userId),
+      );
       this.touched.push(...monthPairs(districtId, month));
       return 'created';
     }
@@ -248,7 +273,18 @@ export class ImportWriter {
     if (same && existing.flagged_fields === flagged) return 'unchanged';
     st.update.run(...counts, values.note, flagged, this.userId, now, existing.id);
     const before = JSON.stringify(auditValues(existing));
-    st.audit.run(now, this.userId, 'update', 'monthly_report', String(existing.id), districtId, month, before, JSON.stringify(auditValues({ ...values })), auditActorFor(this.userId));
+    st.audit.run(
+      now,
+      this.userId,
+      'update',
+      'monthly_report',
+      String(existing.id),
+      districtId,
+      month,
+      before,
+      JSON.stringify(auditValues({ ...values })),
+      auditActorFor(this.userId),
+    );
     this.touched.push(...monthPairs(districtId, month));
     return 'updated';
   }
@@ -262,7 +298,11 @@ export class ImportWriter {
     }
     this.assertOpen(fiscalYearOfDate(input.openedOn), 'opened_on');
     if (input.closedOn) this.assertOpen(fiscalYearOfDate(input.closedOn), 'closed_on');
-    const row = this.tx.insert(salons).values({ districtId, ...input }).returning().get();
+    const row = this.tx
+      .insert(salons)
+      .values({ districtId, ...input })
+      .returning()
+      .get();
     recordAudit(this.tx, { userId: this.userId, action: 'create', entity: 'salon', entityId: row.id, districtId, before: null, after: row });
     this.touched.push(...salonPairs(this.tx, districtId, row));
     return 'created';
@@ -277,7 +317,11 @@ export class ImportWriter {
     }
     this.assertOpen(input.formulatedFy, 'formulated_fy');
     for (let fy = input.firstFy; fy <= input.lastFy; fy++) this.assertOpen(fy, fy === input.firstFy ? 'first_fy' : 'last_fy');
-    const row = this.tx.insert(plans).values({ districtId, ...input }).returning().get();
+    const row = this.tx
+      .insert(plans)
+      .values({ districtId, ...input })
+      .returning()
+      .get();
     recordAudit(this.tx, { userId: this.userId, action: 'create', entity: 'plan', entityId: row.id, districtId, before: null, after: row });
     this.touched.push(...planPairs(districtId, row));
     return 'created';

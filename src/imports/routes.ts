@@ -89,8 +89,14 @@ export function changeViews(changes: readonly RowChange[]): ChangeView[] {
     const after = c.after ?? {};
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !HIDDEN_KEYS.has(k)).sort((a, b) => fieldOrder(a) - fieldOrder(b));
     const details = keys
-      .filter((k) => (c.outcome === 'created' ? after[k] !== null && after[k] !== undefined && after[k] !== '' : JSON.stringify(before[k]) !== JSON.stringify(after[k])))
-      .map((k) => ({ name: FIELD_LABELS[k as keyof typeof FIELD_LABELS] ?? k, before: c.outcome === 'created' ? '' : shown(before[k]), after: shown(after[k]) }));
+      .filter((k) =>
+        c.outcome === 'created' ? after[k] !== null && after[k] !== undefined && after[k] !== '' : JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+      )
+      .map((k) => ({
+        name: FIELD_LABELS[k as keyof typeof FIELD_LABELS] ?? k,
+        before: c.outcome === 'created' ? '' : shown(before[k]),
+        after: shown(after[k]),
+      }));
     return { line: c.line, outcome: c.outcome, label: c.label, details };
   });
 }
@@ -145,7 +151,12 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
 
   /** The options the page imports with: the user's id, and a ward's districts. */
   function optionsFor(user: CurrentUser, kind: ImportKind, extra: ImportOptions): ImportOptions {
-    return { userId: user.id, districtIds: districtScope(db, user), ...extra, createWards: kind === 'districts' && user.role === 'city' ? (extra.createWards ?? false) : false };
+    return {
+      userId: user.id,
+      districtIds: districtScope(db, user),
+      ...extra,
+      createWards: kind === 'districts' && user.role === 'city' ? (extra.createWards ?? false) : false,
+    };
   }
 
   function uploadOr404(params: unknown, user: CurrentUser): PendingUpload {
@@ -160,7 +171,13 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
 
   async function renderGone(reply: FastifyReply, upload: PendingUpload, reason: 'used' | 'expired') {
     reply.code(reason === 'used' ? 409 : 410);
-    return reply.viewAsync('imports/gone', { title: 'ファイルの取り込み', styles: ['admin.css', 'imports.css'], upload, reason, ttlMinutes: UPLOAD_TTL_MS / 60_000 });
+    return reply.viewAsync('imports/gone', {
+      title: 'ファイルの取り込み',
+      styles: ['admin.css', 'imports.css'],
+      upload,
+      reason,
+      ttlMinutes: UPLOAD_TTL_MS / 60_000,
+    });
   }
 
   /** The dry run of an upload: the file read again and checked against the database as it is now. */
@@ -172,7 +189,13 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
     return { prepared, result: remapResult(result, prepared) };
   }
 
-  async function renderDryRun(reply: FastifyReply, upload: PendingUpload, user: CurrentUser, errors: Record<string, string> = {}, importErrors?: ImportError[]) {
+  async function renderDryRun(
+    reply: FastifyReply,
+    upload: PendingUpload,
+    user: CurrentUser,
+    errors: Record<string, string> = {},
+    importErrors?: ImportError[],
+  ) {
     const { prepared, result } = await dryRun(upload, user);
     const failed = importErrors ? { ok: false as const, errors: remapLines(importErrors, prepared.ok ? prepared.rowOfLine : undefined) } : null;
     const shownResult = failed ?? result;
@@ -210,7 +233,8 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
     }
     let prepared: PreparedFile | null = null;
     if (!file || (file.fileName === '' && file.bytes.length === 0 && !file.tooLarge)) errors.file = 'ファイルを選んでください。';
-    else if (file.tooLarge) errors.file = `ファイルが大きすぎます。${megabytes(UPLOAD_MAX_BYTES)}までのファイルにしてください（多いときは、いくつかのファイルに分けて取り込みます）。`;
+    else if (file.tooLarge)
+      errors.file = `ファイルが大きすぎます。${megabytes(UPLOAD_MAX_BYTES)}までのファイルにしてください（多いときは、いくつかのファイルに分けて取り込みます）。`;
     else if (!errors.kind) {
       prepared = await prepareUpload(kind as ImportKind, file.fileName, file.bytes);
       if (!prepared.ok) errors.file = prepared.message;

@@ -48,7 +48,10 @@ export async function prepareUpload(kind: ImportKind, fileName: string, bytes: U
   }
   if (startsWith(bytes, ZIP)) return readWorkbook(kind, bytes);
   if (extension === 'xlsx' || extension === 'xls' || looksBinary(bytes)) {
-    return { ok: false, message: extension === 'xlsx' ? 'Excel（.xlsx）ファイルとして読めませんでした。ファイルが壊れていないか確かめてください。' : NOT_CSV_OR_XLSX };
+    return {
+      ok: false,
+      message: extension === 'xlsx' ? 'Excel（.xlsx）ファイルとして読めませんでした。ファイルが壊れていないか確かめてください。' : NOT_CSV_OR_XLSX,
+    };
   }
   return { ok: true, format: 'csv', csv: bytes };
 }
@@ -98,7 +101,8 @@ export function declaredUnpackedSize(bytes: Uint8Array): number | null {
 
 async function readWorkbook(kind: ImportKind, bytes: Uint8Array): Promise<PreparedFile> {
   const unpacked = declaredUnpackedSize(bytes);
-  if (unpacked === null) return { ok: false, message: 'Excel（.xlsx）ファイルとして読めませんでした。ファイルが壊れていないか、Excel で開けるか確かめてください。' };
+  if (unpacked === null)
+    return { ok: false, message: 'Excel（.xlsx）ファイルとして読めませんでした。ファイルが壊れていないか、Excel で開けるか確かめてください。' };
   if (unpacked > XLSX_MAX_UNPACKED_BYTES) {
     return { ok: false, message: 'この Excel ファイルは中身が大きすぎるため読めません。いくつかのファイルに分けるか、CSV で保存して取り込んでください。' };
   }
@@ -114,7 +118,10 @@ async function readWorkbook(kind: ImportKind, bytes: Uint8Array): Promise<Prepar
   if (sheets.length === 0) return { ok: false, message: 'このファイルにはシートがありません。' };
   if (sheets.length > 1) {
     const names = sheets.map((s) => `「${s.name}」`).join('、');
-    return { ok: false, message: `シートが${sheets.length}枚あります（${names}）。取り込むのは1枚目のシートだけです。取り込むシートだけを残したファイルにしてください。` };
+    return {
+      ok: false,
+      message: `シートが${sheets.length}枚あります（${names}）。取り込むのは1枚目のシートだけです。取り込むシートだけを残したファイルにしてください。`,
+    };
   }
   return readSheet(kind, sheets[0]!);
 }
@@ -165,8 +172,13 @@ function readSheet(kind: ImportKind, sheet: Worksheet): PreparedFile {
     }
     rows.push(cells);
   }
-  if (merged.length > 0) return { ok: false, message: `結合されたセルがあります（${list(merged)}）。セルの結合を解除して、1つのセルに1つの値を入れてください。` };
-  if (formulas.length > 0) return { ok: false, message: `数式の入ったセルがあります（${list(formulas)}）。数式ではなく値を入力してください（コピーして「値の貼り付け」をすると値になります）。` };
+  if (merged.length > 0)
+    return { ok: false, message: `結合されたセルがあります（${list(merged)}）。セルの結合を解除して、1つのセルに1つの値を入れてください。` };
+  if (formulas.length > 0)
+    return {
+      ok: false,
+      message: `数式の入ったセルがあります（${list(formulas)}）。数式ではなく値を入力してください（コピーして「値の貼り付け」をすると値になります）。`,
+    };
   if (dates.length > 0) {
     return {
       ok: false,

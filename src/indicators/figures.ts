@@ -121,13 +121,25 @@ export function wardValuesQuery(scope: IndicatorScope, indicatorIds: readonly nu
 }
 
 /** District-year aggregates of district-monthly indicators in a scope and window. */
-export function loadDistrictAggregates(db: Db, scope: IndicatorScope, indicatorIds: readonly number[], fromFy: number, toFy: number): (DistrictYearAggregate & { indicatorId: number })[] {
+export function loadDistrictAggregates(
+  db: Db,
+  scope: IndicatorScope,
+  indicatorIds: readonly number[],
+  fromFy: number,
+  toFy: number,
+): (DistrictYearAggregate & { indicatorId: number })[] {
   if (indicatorIds.length === 0) return [];
   return db.all<DistrictYearAggregate & { indicatorId: number }>(districtAggregateQuery(scope, indicatorIds, fromFy, toFy));
 }
 
 /** Ward-yearly values in a scope (city or ward) and window; none for a district. */
-export function loadWardValues(db: Db, scope: IndicatorScope, indicatorIds: readonly number[], fromFy: number, toFy: number): (WardYearValue & { indicatorId: number })[] {
+export function loadWardValues(
+  db: Db,
+  scope: IndicatorScope,
+  indicatorIds: readonly number[],
+  fromFy: number,
+  toFy: number,
+): (WardYearValue & { indicatorId: number })[] {
   if (indicatorIds.length === 0 || scope.type === 'district') return [];
   return db.all<WardYearValue & { indicatorId: number }>(wardValuesQuery(scope, indicatorIds, fromFy, toFy));
 }

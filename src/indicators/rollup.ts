@@ -121,7 +121,12 @@ export type IndicatorCells = Map<number, Map<number, CellValue>>;
  * Rolls up a district-monthly indicator over a window: one cell per category
  * (0 = total) and fiscal year. `aggs` are the aggregates of the scope's districts.
  */
-export function rollupDistrictIndicator(rule: IndicatorRule, aggs: readonly DistrictYearAggregate[], categoryIds: readonly number[], fiscalYears: readonly number[]): IndicatorCells {
+export function rollupDistrictIndicator(
+  rule: IndicatorRule,
+  aggs: readonly DistrictYearAggregate[],
+  categoryIds: readonly number[],
+  fiscalYears: readonly number[],
+): IndicatorCells {
   const groups = new Map<string, DistrictYearAggregate[]>();
   for (const a of withDerivedTotals(aggs)) {
     const k = `${a.categoryId}:${a.fiscalYear}`;

@@ -18,7 +18,10 @@ export const historyQuerySchema = z.object({ month: z.string().max(40).optional(
 
 // Generous caps: longer text is not a typo but a broken or hostile request.
 const countText = z.string().max(1000).default('');
-const versionText = z.string().regex(/^\d{1,9}$/).transform(Number);
+const versionText = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
 
 const monthlyFormSchema = z.object({
   // One text field per count of the catalogue, in form order (the first wrong one is reported).
@@ -58,7 +61,10 @@ export function parseMonthlyForm(body: unknown): MonthlyForm {
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? '');
     const label = field in FIELD_LABELS ? `「${FIELD_LABELS[field as FormField]}」の` : '';
-    throw new ValidationError({ [field || 'form']: '送信された内容を読み取れませんでした。' }, `${label}送信された内容を読み取れませんでした。前の画面に戻って、もう一度お試しください。`);
+    throw new ValidationError(
+      { [field || 'form']: '送信された内容を読み取れませんでした。' },
+      `${label}送信された内容を読み取れませんでした。前の画面に戻って、もう一度お試しください。`,
+    );
   }
   const body$ = parsed.data;
   const typed = { note: normaliseNote(body$.note) } as TypedValues;

@@ -16,7 +16,9 @@ export type CountField = CountFieldName;
 export const FIELD_LABELS = Object.freeze(fieldLabels(CATALOGUE)) as Readonly<Record<CountField | 'note', string>>;
 
 /** Which column each field is stored in (its key in the catalogue). */
-export const FIELD_COLUMNS = Object.freeze(Object.fromEntries(COUNT_FIELD_DEFINITIONS.map((f) => [f.name, f.key]))) as Readonly<Record<CountField, CountFieldKey>>;
+export const FIELD_COLUMNS = Object.freeze(Object.fromEntries(COUNT_FIELD_DEFINITIONS.map((f) => [f.name, f.key]))) as Readonly<
+  Record<CountField, CountFieldKey>
+>;
 
 export type MonthlyReportRow = typeof monthlyReports.$inferSelect;
 
@@ -82,7 +84,11 @@ function saveStatements(conn: Pick<Db, 'select' | 'insert'>) {
     const p = (name: string) => sql.placeholder(name);
     const counts = Object.fromEntries(COUNT_FIELDS.map((f) => [FIELD_COLUMNS[f], sql`${p(FIELD_COLUMNS[f])}`]));
     return {
-      closed: db.select({ one: sql`1` }).from(closedFiscalYears).where(eq(closedFiscalYears.fiscalYear, p('fy'))).prepare(),
+      closed: db
+        .select({ one: sql`1` })
+        .from(closedFiscalYears)
+        .where(eq(closedFiscalYears.fiscalYear, p('fy')))
+        .prepare(),
       get: db
         .select()
         .from(monthlyReports)
@@ -167,7 +173,17 @@ export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthly
         id: existing.id,
       })!;
       audit(
-        { userId: input.userId, action: 'update', entity: 'monthly_report', entityId: report.id, districtId: input.districtId, month: input.month, before, after: valuesOf(report), detail },
+        {
+          userId: input.userId,
+          action: 'update',
+          entity: 'monthly_report',
+          entityId: report.id,
+          districtId: input.districtId,
+          month: input.month,
+          before,
+          after: valuesOf(report),
+          detail,
+        },
         now,
       );
       if (!input.deferFigures) recomputeDistrictYearsFast(tx, monthPairs(input.districtId, input.month));
@@ -183,7 +199,17 @@ export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthly
       updatedAt: now,
     })!;
     audit(
-      { userId: input.userId, action: 'create', entity: 'monthly_report', entityId: report.id, districtId: input.districtId, month: input.month, before: null, after: valuesOf(report), detail },
+      {
+        userId: input.userId,
+        action: 'create',
+        entity: 'monthly_report',
+        entityId: report.id,
+        districtId: input.districtId,
+        month: input.month,
+        before: null,
+        after: valuesOf(report),
+        detail,
+      },
       now,
     );
     if (!input.deferFigures) recomputeDistrictYearsFast(tx, monthPairs(input.districtId, input.month));

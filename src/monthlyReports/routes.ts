@@ -29,16 +29,7 @@ import {
   type MonthlyReportRow,
   type MonthlyValues,
 } from './repository.js';
-import {
-  FORM_GROUPS,
-  historyQuerySchema,
-  isBlank,
-  parseMonthlyForm,
-  typedFromValues,
-  type FormField,
-  type MonthlyForm,
-  type TypedValues,
-} from './form.js';
+import { FORM_GROUPS, historyQuerySchema, isBlank, parseMonthlyForm, typedFromValues, type FormField, type MonthlyForm, type TypedValues } from './form.js';
 import { findImplausible, type RecentRange } from './plausibility.js';
 import { neighbours } from './status.js';
 import { monthNotStartedProblems } from '../domain/invariants.js';
@@ -69,7 +60,10 @@ const STYLES = MONTHLY_STYLES;
 function entryRefusal(db: Db, district: DistrictWithWard, month: string, today: string): { kind: 'closed' | 'future' | 'inactive'; message: string } | null {
   const fy = fiscalYearOfMonth(month);
   if (isFiscalYearClosed(db, fy)) {
-    return { kind: 'closed', message: `${warekiLong(fy)}は年度確定済みのため、この月の報告は変更できません。変更が必要な場合は、市社協に年度の再開を依頼してください。` };
+    return {
+      kind: 'closed',
+      message: `${warekiLong(fy)}は年度確定済みのため、この月の報告は変更できません。変更が必要な場合は、市社協に年度の再開を依頼してください。`,
+    };
   }
   // The same rule as imports (src/domain/invariants.ts).
   const notStarted = monthNotStartedProblems(month, today, 'entry')[0];
@@ -117,7 +111,13 @@ function formView(db: Db, district: DistrictWithWard, month: string, stored: Mon
     lastYearValues: around.get(lastYear) ?? null,
     refusal: entryRefusal(db, district, month, today),
     stored: stored
-      ? { values: valuesOf(stored), flagged: flaggedFieldsOf(stored), correctedByWard: stored.correctedByWard, updatedAt: formatJapanDateTime(stored.updatedAt), editor: editorName(db, stored) }
+      ? {
+          values: valuesOf(stored),
+          flagged: flaggedFieldsOf(stored),
+          correctedByWard: stored.correctedByWard,
+          updatedAt: formatJapanDateTime(stored.updatedAt),
+          editor: editorName(db, stored),
+        }
       : null,
     state,
   });
@@ -184,7 +184,14 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
       const form = tryParse(() => parseMonthlyForm(resumed));
       if (form) {
         return reply.viewAsync('monthlyReports/form', {
-          ...formView(db, district, month, stored, { typed: form.typed, values: form.values, version: form.version, errors: form.errors, unusual: new Map(), confirmUnusual: false }),
+          ...formView(db, district, month, stored, {
+            typed: form.typed,
+            values: form.values,
+            version: form.version,
+            errors: form.errors,
+            unusual: new Map(),
+            confirmUnusual: false,
+          }),
           flash: RESUMED_MESSAGE,
         });
       }
@@ -203,7 +210,8 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
     if (refusal) throw new ValidationError({ month: refusal.message }, refusal.message);
     const stored = getMonthlyReport(db, district.id, month);
     const indicators = checkMonthlyIndicators(db, month, request.body, form.values);
-    if (!form.values || Object.keys(indicators.errors).length > 0) return renderForm(reply, 422, db, user, district, month, stored, form, new Map(), indicators);
+    if (!form.values || Object.keys(indicators.errors).length > 0)
+      return renderForm(reply, 422, db, user, district, month, stored, form, new Map(), indicators);
 
     if ((stored?.version ?? 0) !== form.version) return renderConflict(reply, db, district, month, form, stored, indicators.typed);
 
@@ -218,7 +226,14 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
       if (!form.confirmClear) {
         reply.code(200);
         return reply.viewAsync('monthlyReports/form', {
-          ...formView(db, district, month, stored, { typed: form.typed, values: form.values, version: form.version, errors: {}, unusual: new Map(), confirmUnusual: false }),
+          ...formView(db, district, month, stored, {
+            typed: form.typed,
+            values: form.values,
+            version: form.version,
+            errors: {},
+            unusual: new Map(),
+            confirmUnusual: false,
+          }),
           title: `${monthLabelLong(month)}の報告をすべて消しますか（${district.name}）`,
           confirmClear: true,
         });
@@ -241,12 +256,21 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
         correctedByWard: user.role === 'ward' ? true : undefined,
         flaggedFields: flaggedFields.flagged,
       });
-      if (saved.status !== 'conflict') indicatorsChanged = saveIndicatorCells(tx as unknown as Db, indicators.active, { kind: 'district', districtId: district.id, month }, indicators.cells, user.id);
+      if (saved.status !== 'conflict')
+        indicatorsChanged = saveIndicatorCells(
+          tx as unknown as Db,
+          indicators.active,
+          { kind: 'district', districtId: district.id, month },
+          indicators.cells,
+          user.id,
+        );
       return saved;
     });
     if (result.status === 'conflict') return renderConflict(reply, db, district, month, form, result.stored, indicators.typed);
     request.session.flash =
-      result.status === 'unchanged' && !indicatorsChanged ? `${monthLabelLong(month)}の報告は変更されていません。` : `${monthLabelLong(month)}の報告を保存しました。`;
+      result.status === 'unchanged' && !indicatorsChanged
+        ? `${monthLabelLong(month)}の報告は変更されていません。`
+        : `${monthLabelLong(month)}の報告を保存しました。`;
     return reply.redirect(yearPath(district, fiscalYearOfMonth(month)), 303);
   });
 
@@ -309,7 +333,15 @@ async function renderForm(
   reply.code(status);
   // The review box stays: a district correcting a returned month keeps the ward's comment in view.
   return reply.viewAsync('monthlyReports/form', {
-    ...formView(db, district, month, stored, { typed: form.typed, values: form.values, version: form.version, errors: form.errors, unusual, confirmUnusual: false, indicators }),
+    ...formView(db, district, month, stored, {
+      typed: form.typed,
+      values: form.values,
+      version: form.version,
+      errors: form.errors,
+      unusual,
+      confirmUnusual: false,
+      indicators,
+    }),
     review: reviewBox(db, user, district, month, reportPath(district, month)),
   });
 }
@@ -357,7 +389,13 @@ async function renderConflict(
       labels: FIELD_LABELS,
       fields: [...COUNT_FIELDS, 'note'],
       stored: stored
-        ? { values: valuesOf(stored), editor: editorName(db, stored), updatedAt: formatJapanDateTime(stored.updatedAt), version: stored.version, correctedByWard: stored.correctedByWard }
+        ? {
+            values: valuesOf(stored),
+            editor: editorName(db, stored),
+            updatedAt: formatJapanDateTime(stored.updatedAt),
+            version: stored.version,
+            correctedByWard: stored.correctedByWard,
+          }
         : null,
       typedValues: form.values!,
       typed: { ...form.typed, ...typedIndicators },

@@ -55,7 +55,11 @@ export function createPlan(db: Db, districtId: number, input: PlanInput, userId:
     userId,
     insert: (tx) => {
       assertPlanYearsOpen(tx, null, input);
-      const row = tx.insert(plans).values({ districtId, ...input }).returning().get();
+      const row = tx
+        .insert(plans)
+        .values({ districtId, ...input })
+        .returning()
+        .get();
       recomputeDistrictYears(tx, planPairs(districtId, row));
       return row;
     },

@@ -120,7 +120,8 @@ export async function planScheduleRoutes(app: FastifyInstance): Promise<void> {
       const conflict = conflictRows(PLAN_SCHEDULE_LABELS, planScheduleDisplay(result.stored), planScheduleDisplay(form.data));
       return renderForm(reply, { district, schedule: result.stored, values: form.values, version: result.stored.version, conflict }, 409);
     }
-    request.session.flash = result.status === 'unchanged' ? '変更はありませんでした。' : `${warekiLong(result.row.scheduledFy)}の策定予定の変更を保存しました。`;
+    request.session.flash =
+      result.status === 'unchanged' ? '変更はありませんでした。' : `${warekiLong(result.row.scheduledFy)}の策定予定の変更を保存しました。`;
     return reply.redirect(plansUrl(district), 303);
   });
 

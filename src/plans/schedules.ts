@@ -64,7 +64,11 @@ export function createPlanSchedule(db: Db, districtId: number, input: PlanSchedu
     insert: (tx) => {
       assertYearsOpen(tx, input.scheduledFy);
       assertNoOtherSchedule(tx, districtId, input.scheduledFy, null);
-      return tx.insert(planSchedules).values({ districtId, ...input }).returning().get();
+      return tx
+        .insert(planSchedules)
+        .values({ districtId, ...input })
+        .returning()
+        .get();
     },
   });
 }

@@ -84,4 +84,3 @@ export function deletePublishedFigure(db: Db, id: number, userId: number): boole
     return true;
   });
 }
-

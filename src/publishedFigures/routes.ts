@@ -32,10 +32,7 @@ function itemTitle(item: string): string {
 }
 
 const cellQuery = z.object({
-  item: z
-    .string()
-    .max(40)
-    .refine(isFigureItem, { message: '項目の指定が正しくありません。' }),
+  item: z.string().max(40).refine(isFigureItem, { message: '項目の指定が正しくありません。' }),
   fy: fiscalYearParam,
   scope: z.string().min(1).max(120),
   // Where to return to: the window of the grid the user came from.
@@ -180,7 +177,10 @@ export async function publishedFigureRoutes(app: FastifyInstance): Promise<void>
     const query = request.query as Record<string, unknown>;
     if (typeof query.resume === 'string' && query.item === undefined) {
       const kept = findPendingForm(db, query.resume, request.user!.id);
-      const cell = kept?.path === '/published-figures/edit' && typeof kept.body.cell === 'string' ? cellQuery.safeParse(Object.fromEntries(new URLSearchParams(kept.body.cell))) : null;
+      const cell =
+        kept?.path === '/published-figures/edit' && typeof kept.body.cell === 'string'
+          ? cellQuery.safeParse(Object.fromEntries(new URLSearchParams(kept.body.cell)))
+          : null;
       if (cell?.success) return reply.redirect(`${editUrl(cell.data)}&resume=${encodeURIComponent(query.resume)}`, 303);
     }
     const { q, scope, figure } = cellOf(request);
@@ -225,11 +225,7 @@ export async function publishedFigureRoutes(app: FastifyInstance): Promise<void>
       request.session.flash = `${cellName}は変更されていません。`;
       return reply.redirect(listUrl(q), 303);
     }
-    upsertPublishedFigure(
-      db,
-      { item: q.item, fiscalYear: q.fy, scopeType: scope.type, scopeId: scope.id, value: checked.value, note: checked.note },
-      user.id,
-    );
+    upsertPublishedFigure(db, { item: q.item, fiscalYear: q.fy, scopeType: scope.type, scopeId: scope.id, value: checked.value, note: checked.note }, user.id);
     request.session.flash = `${cellName}の公表値を保存しました。`;
     return reply.redirect(listUrl(q), 303);
   });

@@ -84,7 +84,10 @@ export function multilineText(label: string, options: { max: number; required: b
     if (!checked.ok) ctx.addIssue({ code: 'custom', message: `${label}に${checked.message}` });
     const n = characterCount(s);
     if (n > options.max) {
-      ctx.addIssue({ code: 'custom', message: `${label}は${options.max.toLocaleString('ja-JP')}文字以内で入力してください（いま${n.toLocaleString('ja-JP')}文字です）。` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${label}は${options.max.toLocaleString('ja-JP')}文字以内で入力してください（いま${n.toLocaleString('ja-JP')}文字です）。`,
+      });
     }
     return s;
   });

@@ -9,7 +9,6 @@ import { districtTarget, type DistrictWithWard } from '../districts/repository.j
 import { NotFoundError } from '../errors.js';
 import { idPathParams } from '../web/params.js';
 
-
 /**
  * The URL's register entry, which must belong to the URL's district: an id
  * that is malformed, unknown or another district's is the same 404, so ids

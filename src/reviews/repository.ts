@@ -37,7 +37,11 @@ export function getMonthReview(db: Pick<Db, 'select'>, districtId: number, month
 }
 
 /** A district-month's review state, with the decision that applies (if any). */
-export function monthReviewOf(db: Reader, districtId: number, month: string): { state: MonthReviewState; review: MonthReviewRow | null; version: number | null } {
+export function monthReviewOf(
+  db: Reader,
+  districtId: number,
+  month: string,
+): { state: MonthReviewState; review: MonthReviewRow | null; version: number | null } {
   const report = getMonthlyReport(db, districtId, month);
   const version = hasReportedCounts(report) ? report!.version : null;
   const review = getMonthReview(db, districtId, month) ?? null;
@@ -65,7 +69,8 @@ export function checkComment(raw: string): { ok: true; value: string } | { ok: f
   if (!text.ok) return text;
   const value = text.value.trim();
   if (value === '') return { ok: false, message: '差し戻す理由を入力してください。' };
-  if (characterCount(value) > COMMENT_MAX) return { ok: false, message: `差し戻す理由は${COMMENT_MAX}文字以内で入力してください（いま${characterCount(value)}文字）。` };
+  if (characterCount(value) > COMMENT_MAX)
+    return { ok: false, message: `差し戻す理由は${COMMENT_MAX}文字以内で入力してください（いま${characterCount(value)}文字）。` };
   return { ok: true, value };
 }
 
@@ -155,7 +160,6 @@ export function listReviews(db: Pick<Db, 'select'>, districtIds: readonly number
     .all();
 }
 
-
 /**
  * The review state of every reported district-month from `fromMonth` to `toMonth`
  * (one query), keyed `${districtId}:${month}`; months not in the map are 未報告.
@@ -168,7 +172,13 @@ export function reviewStatesInRange(
 ): Map<string, Exclude<MonthReviewState, 'unreported'>> {
   if (districtIds && districtIds.length === 0) return new Map();
   const rows = db
-    .select({ districtId: monthlyReports.districtId, month: monthlyReports.month, version: monthlyReports.version, status: monthReviews.status, reviewed: monthReviews.reportVersion })
+    .select({
+      districtId: monthlyReports.districtId,
+      month: monthlyReports.month,
+      version: monthlyReports.version,
+      status: monthReviews.status,
+      reviewed: monthReviews.reportVersion,
+    })
     .from(monthlyReports)
     .leftJoin(monthReviews, and(eq(monthReviews.districtId, monthlyReports.districtId), eq(monthReviews.month, monthlyReports.month)))
     .where(reportedInRange(fromMonth, toMonth, districtIds))
@@ -176,7 +186,10 @@ export function reviewStatesInRange(
   return new Map(
     rows.map((r) => [
       `${r.districtId}:${r.month}`,
-      reviewState({ reportedVersion: r.version, review: r.status && r.reviewed !== null ? { status: r.status, reportVersion: r.reviewed } : null }) as Exclude<MonthReviewState, 'unreported'>,
+      reviewState({ reportedVersion: r.version, review: r.status && r.reviewed !== null ? { status: r.status, reportVersion: r.reviewed } : null }) as Exclude<
+        MonthReviewState,
+        'unreported'
+      >,
     ]),
   );
 }

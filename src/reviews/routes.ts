@@ -23,8 +23,14 @@ const items = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v :
 const bulkBodySchema = z.object({
   item: items.optional(),
   month: z.string().refine(isMonth).optional(),
-  fy: z.string().regex(/^\d{4}$/).optional(),
-  ward: z.string().regex(/^\d{1,10}$/).optional(),
+  fy: z
+    .string()
+    .regex(/^\d{4}$/)
+    .optional(),
+  ward: z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .optional(),
   gaps: z.literal('1').optional(),
 });
 
@@ -92,7 +98,9 @@ export async function reviewRoutes(app: FastifyInstance, options: { renderReport
       // Every 提出済み month of the scope shown: the user's ward, or the chosen ward, or the city.
       const wardId = request.ward?.id ?? (body.ward ? Number(body.ward) : undefined);
       const ids = listDistricts(db, wardId === undefined ? {} : { wardId }).map((d) => d.id);
-      refs = [...reviewStatesInRange(db, body.month, body.month, ids)].filter(([, st]) => st === 'submitted').map(([key]) => ({ districtId: Number(key.split(':')[0]), month: body.month! }));
+      refs = [...reviewStatesInRange(db, body.month, body.month, ids)]
+        .filter(([, st]) => st === 'submitted')
+        .map(([key]) => ({ districtId: Number(key.split(':')[0]), month: body.month! }));
     } else {
       refs = (body.item ?? []).map((key) => ({ districtId: Number(key.split(':')[0]), month: key.split(':')[1]! }));
     }

@@ -81,10 +81,7 @@ export function salonDisplay(values: SalonInput): Record<SalonField, string> {
 }
 
 /** How many of the salons were open on March 31 of each fiscal year (agenda item ⑥, same rule as the rollup). */
-export function salonsOpenAtYearEnd(
-  salons: readonly SalonRow[],
-  fiscalYears: readonly number[],
-): { fiscalYear: number; yearEnd: string; count: number }[] {
+export function salonsOpenAtYearEnd(salons: readonly SalonRow[], fiscalYears: readonly number[]): { fiscalYear: number; yearEnd: string; count: number }[] {
   const spans = salons.map((s) => ({ districtId: 0, openedOn: s.openedOn, closedOn: s.closedOn }));
   const input = { districts: [], reports: [], salons: spans, plans: [], regularMeetingMonths: 1 };
   return fiscalYears.map((fy) => ({ fiscalYear: fy, yearEnd: fiscalYearEndDate(fy), count: rollupDistrictYear(0, fy, input)[6] ?? 0 }));

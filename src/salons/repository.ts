@@ -40,8 +40,10 @@ type SalonDates = Pick<SalonRow, 'openedOn' | 'closedOn'>;
  */
 function assertSalonDatesOpen(tx: Tx, before: SalonDates | null, after: SalonDates | null): void {
   const dates: { date: string | null | undefined; field: string }[] = [];
-  if (!before || !after || before.openedOn !== after.openedOn) dates.push({ date: before?.openedOn, field: 'opened_on' }, { date: after?.openedOn, field: 'opened_on' });
-  if (!before || !after || before.closedOn !== after.closedOn) dates.push({ date: before?.closedOn, field: 'closed_on' }, { date: after?.closedOn, field: 'closed_on' });
+  if (!before || !after || before.openedOn !== after.openedOn)
+    dates.push({ date: before?.openedOn, field: 'opened_on' }, { date: after?.openedOn, field: 'opened_on' });
+  if (!before || !after || before.closedOn !== after.closedOn)
+    dates.push({ date: before?.closedOn, field: 'closed_on' }, { date: after?.closedOn, field: 'closed_on' });
   assertFiscalYearsOpen(
     tx,
     dates.filter((d): d is { date: string; field: string } => !!d.date).map((d) => ({ fiscalYear: fiscalYearOfDate(d.date), field: d.field })),
@@ -61,7 +63,11 @@ export function createSalon(db: Db, districtId: number, input: SalonInput, userI
     userId,
     insert: (tx) => {
       assertSalonDatesOpen(tx, null, input);
-      const row = tx.insert(salons).values({ districtId, ...input }).returning().get();
+      const row = tx
+        .insert(salons)
+        .values({ districtId, ...input })
+        .returning()
+        .get();
       afterSalonWrite(tx, districtId, null, row);
       return row;
     },
@@ -82,7 +88,11 @@ function writeSalon(tx: Tx, existing: SalonRow, values: Partial<SalonInput>): Sa
 }
 
 const sameSalon = (row: SalonRow, input: SalonInput): boolean =>
-  row.name === input.name && row.venue === input.venue && row.openedOn === input.openedOn && row.closedOn === input.closedOn && row.subsidyApplied === input.subsidyApplied;
+  row.name === input.name &&
+  row.venue === input.venue &&
+  row.openedOn === input.openedOn &&
+  row.closedOn === input.closedOn &&
+  row.subsidyApplied === input.subsidyApplied;
 
 /** Changes a salon's entry (audited); a stale version is a conflict. */
 export function updateSalon(db: Db, change: RegisterEntryRef & { input: SalonInput }): RegisterWriteResult<SalonRow> {

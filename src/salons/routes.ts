@@ -160,7 +160,13 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     const salon = salonOf(request, district);
     const resumed = resumedFormBody(db, request);
     if (resumed) {
-      return renderClosing(reply, { district, salon, values: parseClosingForm(resumed, salon.openedOn).values, version: formVersion(resumed), notice: RESUMED_MESSAGE });
+      return renderClosing(reply, {
+        district,
+        salon,
+        values: parseClosingForm(resumed, salon.openedOn).values,
+        version: formVersion(resumed),
+        notice: RESUMED_MESSAGE,
+      });
     }
     return renderClosing(reply, { district, salon, values: { closed_on: salon.closedOn ? formatDateLong(salon.closedOn) : '' } });
   });
@@ -184,7 +190,9 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
       return renderClosing(reply, { district, salon: stored, values: form.values, conflict }, 409);
     }
     request.session.flash =
-      result.status === 'unchanged' ? '変更はありませんでした。' : `サロン「${result.row.name}」を${formatDateLong(form.data.closedOn)}で閉鎖として記録しました。`;
+      result.status === 'unchanged'
+        ? '変更はありませんでした。'
+        : `サロン「${result.row.name}」を${formatDateLong(form.data.closedOn)}で閉鎖として記録しました。`;
     return reply.redirect(listUrl(district), 303);
   });
 
@@ -194,7 +202,10 @@ export async function salonRoutes(app: FastifyInstance): Promise<void> {
     if (!isConfirmed(request.body)) {
       return renderConfirmation(reply, {
         heading: `サロン「${salon.name}」を削除しますか`,
-        lines: ['削除すると、このサロンは一覧からも過去の年度の数からも消えます。元に戻せません。', '活動を終えたサロンは、削除せずに「閉鎖を記録する」で閉鎖日を記録してください。'],
+        lines: [
+          '削除すると、このサロンは一覧からも過去の年度の数からも消えます。元に戻せません。',
+          '活動を終えたサロンは、削除せずに「閉鎖を記録する」で閉鎖日を記録してください。',
+        ],
         button: '削除する',
         action: `${listUrl(district)}/${salon.id}/delete`,
         cancelUrl: `${listUrl(district)}/${salon.id}/edit`,

@@ -56,7 +56,9 @@ export const SETTING_SPECS: readonly SettingSpec[] = [
   },
 ];
 
-const settingsBody = z.object(Object.fromEntries(SETTING_SPECS.map((s) => [s.key, z.string().max(100).default('')])) as Record<SettingKey, z.ZodDefault<z.ZodString>>);
+const settingsBody = z.object(
+  Object.fromEntries(SETTING_SPECS.map((s) => [s.key, z.string().max(100).default('')])) as Record<SettingKey, z.ZodDefault<z.ZodString>>,
+);
 
 const DECIMAL_RE = /^\d+(?:\.\d+)?$/;
 

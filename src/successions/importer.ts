@@ -65,7 +65,10 @@ export function importSuccessions(db: Db, file: SuccessionFile, options: ImportO
     let event = events.get(label);
     if (!event) events.set(label, (event = { label, firstLine: record.line, firstMonth: month, predecessors: [], successors: [] }));
     else if (event.firstMonth !== month) {
-      row.error('first_month', `同じ統合・分割「${label}」の${event.firstLine}行目は${monthLabelLong(event.firstMonth)}です。1つの統合・分割の first_month はそろえてください。`);
+      row.error(
+        'first_month',
+        `同じ統合・分割「${label}」の${event.firstLine}行目は${monthLabelLong(event.firstMonth)}です。1つの統合・分割の first_month はそろえてください。`,
+      );
       continue;
     }
     if (pre && !event.predecessors.some((c) => c.code === pre)) event.predecessors.push({ code: pre, line: record.line });
@@ -86,7 +89,12 @@ export function importSuccessions(db: Db, file: SuccessionFile, options: ImportO
             // A savepoint per event: a refused event leaves nothing behind while the others are still checked.
             const result = recordSuccession(
               tx as unknown as Db,
-              { label: event.label, predecessorCodes: event.predecessors.map((c) => c.code), successorCodes: event.successors.map((c) => c.code), firstMonth: event.firstMonth },
+              {
+                label: event.label,
+                predecessorCodes: event.predecessors.map((c) => c.code),
+                successorCodes: event.successors.map((c) => c.code),
+                firstMonth: event.firstMonth,
+              },
               { userId: options.userId ?? null },
               options.now,
             );

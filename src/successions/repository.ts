@@ -11,7 +11,16 @@ import { closedFiscalYears, districts, monthlyReports, plans, salons, succession
 import { recordAudit } from '../audit/repository.js';
 import { ValidationError } from '../errors.js';
 import { closedYearMessage } from '../fiscalYears/repository.js';
-import { addMonths, currentMonth, currentFiscalYear, fiscalYearOfMonth, isMonth, monthLabelLong, monthsOfFiscalYear, warekiLong } from '../domain/fiscalYear.js';
+import {
+  addMonths,
+  currentMonth,
+  currentFiscalYear,
+  fiscalYearOfMonth,
+  isMonth,
+  monthLabelLong,
+  monthsOfFiscalYear,
+  warekiLong,
+} from '../domain/fiscalYear.js';
 import { readDistrictCode, readMonth, REQUIRED_MESSAGE } from '../imports/cells.js';
 import { normaliseText, characterCount } from '../domain/text.js';
 import { isMonthInBounds, type ReportingBounds } from '../domain/due.js';
@@ -134,7 +143,11 @@ function codeList(codes: readonly string[]): { codes: string[]; bad: string | nu
 
 function districtsByCode(db: Reader, codes: readonly string[]) {
   if (codes.length === 0) return [];
-  return db.select().from(districts).where(inArray(districts.code, [...codes])).all();
+  return db
+    .select()
+    .from(districts)
+    .where(inArray(districts.code, [...codes]))
+    .all();
 }
 
 /** Salons open on the first day of `firstMonth` or later (not closed before it), of the given districts. */
@@ -175,7 +188,15 @@ export function movablesOf(db: Reader, predecessorCodes: string[], firstMonth?: 
   const out: Movable[] = [];
   for (const s of openSalons(db, ids, month)) {
     const d = byId.get(s.districtId)!;
-    out.push({ key: `salon:${s.id}`, kind: 'salon', id: s.id, districtId: d.id, districtCode: d.code, districtName: d.name, description: `サロン「${s.name}」` });
+    out.push({
+      key: `salon:${s.id}`,
+      kind: 'salon',
+      id: s.id,
+      districtId: d.id,
+      districtCode: d.code,
+      districtName: d.name,
+      description: `サロン「${s.name}」`,
+    });
   }
   for (const p of currentPlans(db, ids, fiscalYearOfMonth(month))) {
     const d = byId.get(p.districtId)!;
@@ -220,7 +241,11 @@ function validate(tx: Tx, input: SuccessionInput, now: Date): ValidEvent {
   // First month
   let firstMonth = '';
   const m = readMonth((input.firstMonth ?? '').trim());
-  if (!m.ok) add('first_month', m.message === REQUIRED_MESSAGE ? '後継の校(地)区が報告を始める月を入力してください。' : '月は 2024-10 または 2024/10 のように入力してください。');
+  if (!m.ok)
+    add(
+      'first_month',
+      m.message === REQUIRED_MESSAGE ? '後継の校(地)区が報告を始める月を入力してください。' : '月は 2024-10 または 2024/10 のように入力してください。',
+    );
   else if (Number(m.value.slice(0, 4)) < 1900) add('first_month', '月は 2024-10 または 2024/10 のように入力してください。');
   else if (m.value > addMonths(currentMonth(now), MONTHS_AHEAD)) {
     add('first_month', `${monthLabelLong(m.value)}は先すぎます。${MONTHS_AHEAD}か月先までの月を入力してください。`);
@@ -258,9 +283,16 @@ function validate(tx: Tx, input: SuccessionInput, now: Date): ValidEvent {
       const hit = earlier.find((e) => e.districtId === d.id && e.side === 'predecessor');
       if (hit) add('predecessor_codes', `${d.name}（${d.code}）は「${hit.label}」（${monthLabelLong(hit.firstMonth)}から）ですでに統合・分割されています。`);
       const from = earlier.find((e) => e.districtId === d.id && e.side === 'successor' && e.firstMonth >= firstMonth);
-      if (from) add('first_month', `${d.name}（${d.code}）は「${from.label}」で${monthLabelLong(from.firstMonth)}から始まった校(地)区です。最初の月はそれより後にしてください。`);
+      if (from)
+        add(
+          'first_month',
+          `${d.name}（${d.code}）は「${from.label}」で${monthLabelLong(from.firstMonth)}から始まった校(地)区です。最初の月はそれより後にしてください。`,
+        );
       if (d.activeTo !== null && d.activeTo < lastFy) {
-        add('first_month', `${d.name}（${d.code}）は${warekiLong(d.activeTo)}で終わっています。最初の月は${monthLabelLong(`${d.activeTo + 1}-04`)}以前にしてください。`);
+        add(
+          'first_month',
+          `${d.name}（${d.code}）は${warekiLong(d.activeTo)}で終わっています。最初の月は${monthLabelLong(`${d.activeTo + 1}-04`)}以前にしてください。`,
+        );
       }
       if (d.activeFrom !== null && d.activeFrom > lastFy) {
         add('first_month', `${d.name}（${d.code}）は${warekiLong(d.activeFrom)}からの校(地)区です。最初の月はそれより後にしてください。`);
@@ -271,10 +303,15 @@ function validate(tx: Tx, input: SuccessionInput, now: Date): ValidEvent {
         .where(and(eq(monthlyReports.districtId, d.id), gte(monthlyReports.month, firstMonth)))
         .orderBy(asc(monthlyReports.month))
         .get();
-      if (late) add('first_month', `${d.name}（${d.code}）には${monthLabelLong(late.month)}の月次報告があります。最初の月はそれより後にするか、その報告を後継の校(地)区に入力し直してください。`);
+      if (late)
+        add(
+          'first_month',
+          `${d.name}（${d.code}）には${monthLabelLong(late.month)}の月次報告があります。最初の月はそれより後にするか、その報告を後継の校(地)区に入力し直してください。`,
+        );
     }
     for (const d of successors) {
-      if (d.activeTo !== null && d.activeTo < fy) add('successor_codes', `${d.name}（${d.code}）は${warekiLong(d.activeTo)}で終わっているため、後継にできません。`);
+      if (d.activeTo !== null && d.activeTo < fy)
+        add('successor_codes', `${d.name}（${d.code}）は${warekiLong(d.activeTo)}で終わっているため、後継にできません。`);
       const early = tx
         .select({ month: monthlyReports.month })
         .from(monthlyReports)
@@ -288,7 +325,11 @@ function validate(tx: Tx, input: SuccessionInput, now: Date): ValidEvent {
   // Where each movable goes.
   const moveTo = new Map<string, number>();
   if (firstMonth && predecessors.length > 0 && successors.length > 0) {
-    const items = movablesOf(tx, predecessors.map((d) => d.code), firstMonth);
+    const items = movablesOf(
+      tx,
+      predecessors.map((d) => d.code),
+      firstMonth,
+    );
     const known = new Set(items.map((i) => i.key));
     for (const [key, code] of Object.entries(input.moveTo ?? {})) {
       if (!known.has(key)) {
@@ -354,14 +395,32 @@ export function recordSuccession(db: Db, input: SuccessionInput, who: { userId: 
       for (const d of v.predecessors) {
         if (d.activeTo === null || d.activeTo > lastFy) {
           tx.update(districts).set({ activeTo: lastFy }).where(eq(districts.id, d.id)).run();
-          recordAudit(tx, { userId: who.userId, action: 'update', entity: 'district', entityId: d.id, districtId: d.id, before: { activeTo: d.activeTo }, after: { activeTo: lastFy }, detail: `統合・分割「${v.label}」` });
+          recordAudit(tx, {
+            userId: who.userId,
+            action: 'update',
+            entity: 'district',
+            entityId: d.id,
+            districtId: d.id,
+            before: { activeTo: d.activeTo },
+            after: { activeTo: lastFy },
+            detail: `統合・分割「${v.label}」`,
+          });
         }
       }
       for (const d of v.successors) {
         // A successor with no first year (null) is already active in the event FY; one starting later starts then.
         if (d.activeFrom !== null && d.activeFrom > v.fy) {
           tx.update(districts).set({ activeFrom: v.fy }).where(eq(districts.id, d.id)).run();
-          recordAudit(tx, { userId: who.userId, action: 'update', entity: 'district', entityId: d.id, districtId: d.id, before: { activeFrom: d.activeFrom }, after: { activeFrom: v.fy }, detail: `統合・分割「${v.label}」` });
+          recordAudit(tx, {
+            userId: who.userId,
+            action: 'update',
+            entity: 'district',
+            entityId: d.id,
+            districtId: d.id,
+            before: { activeFrom: d.activeFrom },
+            after: { activeFrom: v.fy },
+            detail: `統合・分割「${v.label}」`,
+          });
         }
       }
 
@@ -376,7 +435,12 @@ export function recordSuccession(db: Db, input: SuccessionInput, who: { userId: 
         const split = s.openedOn < start;
         let after: unknown;
         if (split) {
-          const old = tx.update(salons).set({ closedOn: start, version: s.version + 1 }).where(eq(salons.id, s.id)).returning().get();
+          const old = tx
+            .update(salons)
+            .set({ closedOn: start, version: s.version + 1 })
+            .where(eq(salons.id, s.id))
+            .returning()
+            .get();
           const created = tx
             .insert(salons)
             .values({ districtId: to, name: s.name, venue: s.venue, openedOn: start, closedOn: s.closedOn, subsidyApplied: s.subsidyApplied })
@@ -384,9 +448,23 @@ export function recordSuccession(db: Db, input: SuccessionInput, who: { userId: 
             .get();
           after = { predecessor: old, successor: created };
         } else {
-          after = tx.update(salons).set({ districtId: to, version: s.version + 1 }).where(eq(salons.id, s.id)).returning().get();
+          after = tx
+            .update(salons)
+            .set({ districtId: to, version: s.version + 1 })
+            .where(eq(salons.id, s.id))
+            .returning()
+            .get();
         }
-        recordAudit(tx, { userId: who.userId, action: 'move', entity: 'salon', entityId: s.id, districtId: s.districtId, before: s, after, detail: `統合・分割「${v.label}」で${codeOf.get(to)}へ` });
+        recordAudit(tx, {
+          userId: who.userId,
+          action: 'move',
+          entity: 'salon',
+          entityId: s.id,
+          districtId: s.districtId,
+          before: s,
+          after,
+          detail: `統合・分割「${v.label}」で${codeOf.get(to)}へ`,
+        });
         moved.push({ key, kind: 'salon', fromCode: codeOf.get(s.districtId)!, toCode: codeOf.get(to)!, split });
       }
       for (const p of currentPlans(tx, predIds, v.fy)) {
@@ -395,7 +473,12 @@ export function recordSuccession(db: Db, input: SuccessionInput, who: { userId: 
         const split = p.firstFy < v.fy;
         let after: unknown;
         if (split) {
-          const old = tx.update(plans).set({ lastFy: v.fy - 1, version: p.version + 1 }).where(eq(plans.id, p.id)).returning().get();
+          const old = tx
+            .update(plans)
+            .set({ lastFy: v.fy - 1, version: p.version + 1 })
+            .where(eq(plans.id, p.id))
+            .returning()
+            .get();
           const created = tx
             .insert(plans)
             .values({ districtId: to, generation: p.generation, formulatedFy: p.formulatedFy, firstFy: v.fy, lastFy: p.lastFy })
@@ -403,9 +486,23 @@ export function recordSuccession(db: Db, input: SuccessionInput, who: { userId: 
             .get();
           after = { predecessor: old, successor: created };
         } else {
-          after = tx.update(plans).set({ districtId: to, version: p.version + 1 }).where(eq(plans.id, p.id)).returning().get();
+          after = tx
+            .update(plans)
+            .set({ districtId: to, version: p.version + 1 })
+            .where(eq(plans.id, p.id))
+            .returning()
+            .get();
         }
-        recordAudit(tx, { userId: who.userId, action: 'move', entity: 'plan', entityId: p.id, districtId: p.districtId, before: p, after, detail: `統合・分割「${v.label}」で${codeOf.get(to)}へ` });
+        recordAudit(tx, {
+          userId: who.userId,
+          action: 'move',
+          entity: 'plan',
+          entityId: p.id,
+          districtId: p.districtId,
+          before: p,
+          after,
+          detail: `統合・分割「${v.label}」で${codeOf.get(to)}へ`,
+        });
         moved.push({ key, kind: 'plan', fromCode: codeOf.get(p.districtId)!, toCode: codeOf.get(to)!, split });
       }
 
@@ -469,9 +566,20 @@ function linksOf(db: Reader, eventIds: number[] | null): LinkRow[] {
 
 /** A district's predecessors (the districts it came from) and successors (those it became), each with the event. */
 export function successionsOfDistrict(db: Reader, districtId: number): { predecessors: SuccessionNeighbour[]; successors: SuccessionNeighbour[] } {
-  const own = db.select({ eventId: successionLinks.eventId, side: successionLinks.side }).from(successionLinks).where(eq(successionLinks.districtId, districtId)).all();
+  const own = db
+    .select({ eventId: successionLinks.eventId, side: successionLinks.side })
+    .from(successionLinks)
+    .where(eq(successionLinks.districtId, districtId))
+    .all();
   const links = linksOf(db, [...new Set(own.map((o) => o.eventId))]);
-  const neighbour = (l: LinkRow): SuccessionNeighbour => ({ id: l.id, code: l.code, name: l.name, firstMonth: l.firstMonth, label: l.label, eventId: l.eventId });
+  const neighbour = (l: LinkRow): SuccessionNeighbour => ({
+    id: l.id,
+    code: l.code,
+    name: l.name,
+    firstMonth: l.firstMonth,
+    label: l.label,
+    eventId: l.eventId,
+  });
   const predecessors: SuccessionNeighbour[] = [];
   const successors: SuccessionNeighbour[] = [];
   for (const o of own) {
@@ -535,7 +643,11 @@ export function notDueByWardMonth(db: Reader, fy: number): Map<string, number> {
   const bounds = successionBounds(db);
   const out = new Map<string, number>();
   if (bounds.size === 0) return out;
-  const list = db.select({ id: districts.id, wardId: districts.wardId, activeFrom: districts.activeFrom, activeTo: districts.activeTo }).from(districts).where(inArray(districts.id, [...bounds.keys()])).all();
+  const list = db
+    .select({ id: districts.id, wardId: districts.wardId, activeFrom: districts.activeFrom, activeTo: districts.activeTo })
+    .from(districts)
+    .where(inArray(districts.id, [...bounds.keys()]))
+    .all();
   for (const d of list) {
     if (!isDistrictActive(d, fy)) continue;
     for (const month of monthsOfFiscalYear(fy)) {

@@ -114,7 +114,14 @@ export async function successionRoutes(app: FastifyInstance): Promise<void> {
       styles: STYLES,
       wards,
       ward: ward ?? null,
-      districts: districtsOfWard.map((d) => ({ code: d.code, name: d.name, kana: d.kana, years: activeYears(d), predecessor: preChosen.has(d.code), successor: sucChosen.has(d.code) })),
+      districts: districtsOfWard.map((d) => ({
+        code: d.code,
+        name: d.name,
+        kana: d.kana,
+        years: activeYears(d),
+        predecessor: preChosen.has(d.code),
+        successor: sucChosen.has(d.code),
+      })),
       values: { ...page.values, predecessor_codes: others(preChosen), successor_codes: others(sucChosen) },
       errors: page.errors ?? {},
       labels: SUCCESSION_LABELS,
@@ -145,7 +152,13 @@ export async function successionRoutes(app: FastifyInstance): Promise<void> {
       lastReportMonth: monthLabelLong(previousMonth(preview.firstMonth)),
       items: items.map((i) => {
         const moved = movedTo.get(i.key);
-        return { key: i.key, description: i.description, from: nameOf({ code: i.districtCode, name: i.districtName }), to: moved?.toCode ?? suc[0]?.code ?? '', split: moved?.split ?? false };
+        return {
+          key: i.key,
+          description: i.description,
+          from: nameOf({ code: i.districtCode, name: i.districtName }),
+          to: moved?.toCode ?? suc[0]?.code ?? '',
+          split: moved?.split ?? false,
+        };
       }),
       hidden: {
         label: posted.values.label,

@@ -18,13 +18,31 @@ export function indicatorTrendRows(figures: readonly IndicatorFigures[], fiscalY
   const rows: TrendRow[] = [];
   for (const { definition: d, cells } of figures) {
     if (!fiscalYears.some((fy) => countsIn(d, fy))) continue;
-    const total = row(indicatorRowKey(d.key), d.name, { key: d.key, categoryKey: null, unit: d.unit, depth: 0 }, cells, TOTAL_CATEGORY, d, fiscalYears, options);
+    const total = row(
+      indicatorRowKey(d.key),
+      d.name,
+      { key: d.key, categoryKey: null, unit: d.unit, depth: 0 },
+      cells,
+      TOTAL_CATEGORY,
+      d,
+      fiscalYears,
+      options,
+    );
     if (!hasValue(total)) continue;
     rows.push(total);
     for (const c of d.categories) {
       if (!fiscalYears.some((fy) => countsIn(d, fy) && countsIn(c, fy))) continue;
       const span = { firstFy: Math.max(d.firstFy, c.firstFy), lastFy: minOrNull(d.lastFy, c.lastFy) };
-      const category = row(indicatorRowKey(d.key, c.key), c.name, { key: d.key, categoryKey: c.key, unit: d.unit, depth: 1 }, cells, c.id, span, fiscalYears, options);
+      const category = row(
+        indicatorRowKey(d.key, c.key),
+        c.name,
+        { key: d.key, categoryKey: c.key, unit: d.unit, depth: 1 },
+        cells,
+        c.id,
+        span,
+        fiscalYears,
+        options,
+      );
       if (hasValue(category)) rows.push(category);
     }
   }

@@ -34,9 +34,7 @@ export function resolveScope(db: Db, key: string): Scope | null {
   }
   if (type === 'district' && name) {
     const row = db.select().from(districts).where(eq(districts.code, name)).get();
-    return row
-      ? { key, type: 'district', id: row.id, label: row.name, target: { kind: 'district', districtId: row.id, wardId: row.wardId } }
-      : null;
+    return row ? { key, type: 'district', id: row.id, label: row.name, target: { kind: 'district', districtId: row.id, wardId: row.wardId } } : null;
   }
   return null;
 }

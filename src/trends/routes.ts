@@ -61,13 +61,17 @@ export async function trendRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/trends', { preHandler: guard.scope('read') }, async (request, reply) => reply.viewAsync('trends/index', await trendPage(app, request, 'items')));
 
-  app.get('/trends/households', { preHandler: guard.scope('read') }, async (request, reply) => reply.viewAsync('trends/index', await trendPage(app, request, 'households')));
+  app.get('/trends/households', { preHandler: guard.scope('read') }, async (request, reply) =>
+    reply.viewAsync('trends/index', await trendPage(app, request, 'households')),
+  );
 
   app.get('/api/trends', { preHandler: guard.scope('read') }, async (request, reply) => {
     const q = parseTrendQuery(db, request.user!, request.query);
     const kind = (request.query as { table?: string }).table === 'households' ? 'households' : 'items';
     // Serialised once per data version: the same bytes for every reader of the scope.
-    const json = figuresCache(app.database.sqlite).get(trendCacheKey(q, `json:${kind}`), () => JSON.stringify(trendTableJson(cachedTrendTable(app.database, q, kind))));
+    const json = figuresCache(app.database.sqlite).get(trendCacheKey(q, `json:${kind}`), () =>
+      JSON.stringify(trendTableJson(cachedTrendTable(app.database, q, kind))),
+    );
     return reply.type('application/json; charset=utf-8').send(json);
   });
 }

@@ -55,14 +55,19 @@ export async function lockoutRoutes(app: FastifyInstance): Promise<void> {
   app.post('/users/lockouts/clear', { preHandler: guard.city('admin') }, async (request, reply) => {
     const body = parseInput(clearBody, request.body);
     const cleared =
-      body.kind === 'pair' ? throttle.clearPair(body.login, body.address) : body.kind === 'address' ? throttle.clearAddress(body.address) : throttle.clearLogin(body.login);
+      body.kind === 'pair'
+        ? throttle.clearPair(body.login, body.address)
+        : body.kind === 'address'
+          ? throttle.clearAddress(body.address)
+          : throttle.clearLogin(body.login);
     recordAudit(db, {
       userId: request.user!.id,
       action: 'lockout_cleared',
       entity: 'session',
       detail: `kind=${body.kind} login=${body.login} ip=${body.address} found=${cleared}`.slice(0, 500),
     });
-    const subject = body.kind === 'address' ? `端末（${body.address}）` : body.kind === 'pair' ? `端末（${body.address}）からの「${body.login}」` : `「${body.login}」`;
+    const subject =
+      body.kind === 'address' ? `端末（${body.address}）` : body.kind === 'pair' ? `端末（${body.address}）からの「${body.login}」` : `「${body.login}」`;
     request.session.flash = cleared ? `${subject}のログインの制限を解除しました。` : `${subject}のログインの制限は、すでに解除されていました。`;
     return reply.redirect('/users#lockouts', 303);
   });

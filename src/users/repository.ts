@@ -69,9 +69,7 @@ export function listUsers(db: Db): UserListRow[] {
   return rows
     .sort(
       (a, b) =>
-        roleOrder[a.user.role] - roleOrder[b.user.role] ||
-        (a.wardSortOrder ?? -1) - (b.wardSortOrder ?? -1) ||
-        a.user.login.localeCompare(b.user.login),
+        roleOrder[a.user.role] - roleOrder[b.user.role] || (a.wardSortOrder ?? -1) - (b.wardSortOrder ?? -1) || a.user.login.localeCompare(b.user.login),
     )
     .map((r) => ({
       id: r.user.id,

@@ -92,7 +92,12 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
 
   await lockoutRoutes(app);
 
-  function renderNew(reply: FastifyReply, form: Omit<NewUserForm, 'password' | 'password_confirm'>, errors: Record<string, string>, notice: string | null = null) {
+  function renderNew(
+    reply: FastifyReply,
+    form: Omit<NewUserForm, 'password' | 'password_confirm'>,
+    errors: Record<string, string>,
+    notice: string | null = null,
+  ) {
     return reply.viewAsync('users/new', {
       title: '利用者の追加',
       styles: ['admin.css'],
@@ -169,7 +174,10 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     if (!isConfirmed(request.body)) {
       return renderConfirmation(reply, {
         heading: `「${target.displayName}」（${target.login}）を停止しますか`,
-        lines: ['停止すると、この人はすぐにログインできなくなり、ログイン中の画面も使えなくなります。', '記録した報告や変更履歴は消えません。「再開する」で再び使えるようにできます。'],
+        lines: [
+          '停止すると、この人はすぐにログインできなくなり、ログイン中の画面も使えなくなります。',
+          '記録した報告や変更履歴は消えません。「再開する」で再び使えるようにできます。',
+        ],
         button: '停止する',
         action: `/users/${target.id}/disable`,
         cancelUrl: '/users',

@@ -119,8 +119,13 @@ describe('district users', () => {
     const district = await signedIn(ctx.app, 'district-e01');
     const before = snapshot();
     expect((await district.post('/fiscal-years/2023/close', { confirmed: '1' })).statusCode).toBe(403);
-    expect((await district.post('/users/new', { login: 'x-user', display_name: 'x', role: 'city', password: 'password-123', password_confirm: 'password-123' })).statusCode).toBe(403);
-    expect((await district.post('/settings', { regularMeetingMonths: '1', reportDueDay: '5', plausibilityFactor: '2', plausibilityMonths: '3' })).statusCode).toBe(403);
+    expect(
+      (await district.post('/users/new', { login: 'x-user', display_name: 'x', role: 'city', password: 'password-123', password_confirm: 'password-123' }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await district.post('/settings', { regularMeetingMonths: '1', reportDueDay: '5', plausibilityFactor: '2', plausibilityMonths: '3' })).statusCode,
+    ).toBe(403);
     const after = snapshot();
     expect(after.users).toEqual(before.users);
     expect(after.closed).toEqual(before.closed);

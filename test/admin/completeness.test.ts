@@ -34,9 +34,28 @@ describe('reportStatus and buildCompletenessGrid (pure)', () => {
       { id: 20, code: 'W1', name: 'W1', wardId: 2, activeFrom: null, activeTo: null },
       { id: 21, code: 'W2', name: 'W2', wardId: 2, activeFrom: 2024, activeTo: null },
     ];
-    const reported = new Set([reportKey(10, '2024-04'), reportKey(20, '2024-04'), reportKey(21, '2024-04'), reportKey(10, '2024-05'), reportKey(11, '2024-04')]);
+    const reported = new Set([
+      reportKey(10, '2024-04'),
+      reportKey(20, '2024-04'),
+      reportKey(21, '2024-04'),
+      reportKey(10, '2024-05'),
+      reportKey(11, '2024-04'),
+    ]);
     const grid = buildCompletenessGrid({ fiscalYear: 2024, wards, districts, reported, today: '2024-06-05', dueDay: 10 });
-    expect(grid.months.map((m) => m.month)).toEqual(['2024-04', '2024-05', '2024-06', '2024-07', '2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-02', '2025-03']);
+    expect(grid.months.map((m) => m.month)).toEqual([
+      '2024-04',
+      '2024-05',
+      '2024-06',
+      '2024-07',
+      '2024-08',
+      '2024-09',
+      '2024-10',
+      '2024-11',
+      '2024-12',
+      '2025-01',
+      '2025-02',
+      '2025-03',
+    ]);
     expect(grid.months[1]).toMatchObject({ dueDate: '2024-06-10', over: true });
     expect(grid.months.at(2)?.over).toBe(false);
     expect(grid.wards.map((w) => w.rows.map((r) => r.district.code))).toEqual([['E1'], ['W1', 'W2']]);
@@ -82,7 +101,18 @@ describe('buildWardSummary (pure)', () => {
     expect(summary.wards.map((w) => w.overdueCount)).toEqual([0, 0]);
     expect(summary.total[0]).toEqual({ reported: 5, districts: 5, share: 1 });
     expect(summary.districtTotal).toBe(5);
-    const later = buildWardSummary({ ...summary, wards: [{ id: 2, name: '西区' }], districts: new Map([[2, 3]]), reported: new Map([['2:2024-04', 3], ['2:2024-05', 1]]), today: '2024-06-11', dueDay: 10, fiscalYear: 2024 });
+    const later = buildWardSummary({
+      ...summary,
+      wards: [{ id: 2, name: '西区' }],
+      districts: new Map([[2, 3]]),
+      reported: new Map([
+        ['2:2024-04', 3],
+        ['2:2024-05', 1],
+      ]),
+      today: '2024-06-11',
+      dueDay: 10,
+      fiscalYear: 2024,
+    });
     // June 11: May is overdue for 2 of 西区's 3 districts.
     expect(later.overdueTotal).toBe(2);
   });
@@ -96,8 +126,7 @@ describe('GET /completeness', () => {
     ctx = await createTestApp();
     ids = await seedSmallCity(ctx.database);
     const { db } = ctx.database;
-    const save = (districtId: number, month: string) =>
-      saveMonthlyReport(db, { districtId, month, values: values({ mutual_aid_cases: 1 }), userId: null });
+    const save = (districtId: number, month: string) => saveMonthlyReport(db, { districtId, month, values: values({ mutual_aid_cases: 1 }), userId: null });
     // FY2024 (long past, so every unreported month is overdue):
     // April: all three; May: E01 and W01; June: E01 only; later: nobody.
     save(ids.d1, '2024-04');
@@ -130,7 +159,9 @@ describe('GET /completeness', () => {
     expect(cell(html, 'W01', '2024-07')).toBe('overdue');
     // Not colour only: each cell carries words for screen readers and a symbol.
     // A reported month not yet reviewed is 提出済み, with a checkbox to accept it (区社協の確認).
-    expect(html).toMatch(/data-status="reported" data-review="submitted"><input type="checkbox"[^>]*aria-label="[^"]+を確認済みにする"><span class="sr-only">提出済み（区の確認待ち）<\/span>/);
+    expect(html).toMatch(
+      /data-status="reported" data-review="submitted"><input type="checkbox"[^>]*aria-label="[^"]+を確認済みにする"><span class="sr-only">提出済み（区の確認待ち）<\/span>/,
+    );
     expect(html).toMatch(/data-status="overdue"><span aria-hidden="true">✗<\/span><span class="sr-only">期限超過（未報告）<\/span>/);
     expect(total(html, '東区', '2024-04')).toBe('2/2 100.0%');
     expect(total(html, '東区', '2024-05')).toBe('1/2 50.0%');

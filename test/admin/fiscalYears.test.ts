@@ -58,20 +58,25 @@ describe('/fiscal-years', () => {
     expect(JSON.parse(closeEvent.after!)).toMatchObject({ fiscalYear: 2023 });
 
     // The shared write path refuses the closed year and changes nothing.
-    expect(() =>
-      saveMonthlyReport(ctx.database.db, { districtId: ids.d1, month: '2023-06', values: values({ mutual_aid_cases: 99 }), userId: null }),
-    ).toThrow(ConflictError);
+    expect(() => saveMonthlyReport(ctx.database.db, { districtId: ids.d1, month: '2023-06', values: values({ mutual_aid_cases: 99 }), userId: null })).toThrow(
+      ConflictError,
+    );
     expect(getMonthlyReport(ctx.database.db, ids.d1, '2023-06')!.mutualAidCases).toBe(4);
 
     // And so does the monthly form.
     const form = await city.get('/districts/E01/reports/2023-06');
     const version = /name="version" value="(\d+)"/.exec(form.body)?.[1] ?? '1';
-    const post = await city.post('/districts/E01/reports/2023-06', { ...Object.fromEntries(Object.entries(values({ mutual_aid_cases: 99 })).map(([k, v]) => [k, v === null ? '' : String(v)])), version });
+    const post = await city.post('/districts/E01/reports/2023-06', {
+      ...Object.fromEntries(Object.entries(values({ mutual_aid_cases: 99 })).map(([k, v]) => [k, v === null ? '' : String(v)])),
+      version,
+    });
     expect(post.statusCode).toBe(409);
     expect(post.body).toContain('年度確定済み');
     expect(getMonthlyReport(ctx.database.db, ids.d1, '2023-06')!.mutualAidCases).toBe(4);
     // The other year stays open.
-    expect(saveMonthlyReport(ctx.database.db, { districtId: ids.d3, month: '2024-05', values: values({ mutual_aid_cases: 1 }), userId: null }).status).toBe('saved');
+    expect(saveMonthlyReport(ctx.database.db, { districtId: ids.d3, month: '2024-05', values: values({ mutual_aid_cases: 1 }), userId: null }).status).toBe(
+      'saved',
+    );
   });
 
   it('refuses closing a closed year and reopening an open one with a 409 page', async () => {

@@ -122,7 +122,7 @@ describe('published figures', () => {
     expect(auditOf(ctx.database, 'published_figure')).toHaveLength(0);
   });
 
-  it("answers 409 when someone else changed the cell meanwhile, keeping the typed value and theirs", async () => {
+  it('answers 409 when someone else changed the cell meanwhile, keeping the typed value and theirs', async () => {
     const stale = await expectedOf();
     upsertPublishedFigure(ctx.database.db, { item: '1', fiscalYear: 2022, scopeType: 'city', scopeId: 0, value: 111, note: null }, null);
     const res = await city.post(EDIT, { kind: 'value', value: '222', expected: stale });

@@ -58,7 +58,11 @@ describe('/settings', () => {
     const res = await city.post('/settings', { reportDueDay: '15', regularMeetingMonths: '6', plausibilityFactor: '２.５', plausibilityMonths: '12' });
     expect(res.statusCode).toBe(303);
     expect(getSettings(ctx.database.db)).toEqual({ reportDueDay: 15, regularMeetingMonths: 6, plausibilityFactor: 2.5, plausibilityMonths: 12 });
-    expect(auditOf(ctx.database, 'setting').map((e) => e.entityId).sort()).toEqual(['plausibilityFactor', 'plausibilityMonths', 'reportDueDay']);
+    expect(
+      auditOf(ctx.database, 'setting')
+        .map((e) => e.entityId)
+        .sort(),
+    ).toEqual(['plausibilityFactor', 'plausibilityMonths', 'reportDueDay']);
   });
 
   it('refuses values out of range or not numbers with 422, keeping every typed value and changing nothing', async () => {

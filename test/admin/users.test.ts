@@ -67,7 +67,14 @@ describe('adding users', () => {
     expect(await verifyPassword(NEW_PASSWORD, row.passwordHash)).toBe(true);
     const created = auditOf(ctx.database, 'user', 'create');
     expect(created).toHaveLength(1);
-    expect(JSON.parse(created[0]!.after!)).toEqual({ login: 'higashi-2', displayName: '東区社協 山田', role: 'ward', wardId: ids.wardA, districtId: null, disabled: false });
+    expect(JSON.parse(created[0]!.after!)).toEqual({
+      login: 'higashi-2',
+      displayName: '東区社協 山田',
+      role: 'ward',
+      wardId: ids.wardA,
+      districtId: null,
+      disabled: false,
+    });
     expectNoHashInAudit();
     expect((await city.get('/users')).body).toContain('利用者「東区社協 山田」（higashi-2）を追加しました');
 
@@ -80,9 +87,13 @@ describe('adding users', () => {
   });
 
   it('adds district and city users with the right scope', async () => {
-    expect((await city.post('/users/new', newUser({ login: 'w01-b', role: 'district', ward_id: String(ids.wardA), district_id: String(ids.d3) }))).statusCode).toBe(303);
+    expect(
+      (await city.post('/users/new', newUser({ login: 'w01-b', role: 'district', ward_id: String(ids.wardA), district_id: String(ids.d3) }))).statusCode,
+    ).toBe(303);
     expect(userRow('w01-b')).toMatchObject({ role: 'district', districtId: ids.d3, wardId: null });
-    expect((await city.post('/users/new', newUser({ login: 'city-2', role: 'city', ward_id: String(ids.wardA), district_id: String(ids.d1) }))).statusCode).toBe(303);
+    expect(
+      (await city.post('/users/new', newUser({ login: 'city-2', role: 'city', ward_id: String(ids.wardA), district_id: String(ids.d1) }))).statusCode,
+    ).toBe(303);
     expect(userRow('city-2')).toMatchObject({ role: 'city', districtId: null, wardId: null });
     const districtUser = new Client(ctx.app);
     expect((await districtUser.signIn('w01-b', NEW_PASSWORD)).statusCode).toBe(303);

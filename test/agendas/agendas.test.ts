@@ -88,7 +88,7 @@ describe('who may do what', () => {
     expect((await district.get(`/agendas/${id}/print`)).statusCode).toBe(403);
     expect((await district.get('/agendas/new')).statusCode).toBe(403);
     expect((await district.post('/agendas/new', sheetFields())).statusCode).toBe(403);
-    expect((await district.post(`/agendas/${id}/unfinalize`, { confirmed: '1',  version: '2' })).statusCode).toBe(403);
+    expect((await district.post(`/agendas/${id}/unfinalize`, { confirmed: '1', version: '2' })).statusCode).toBe(403);
     expect(sheetCount()).toBe(1);
     expect(getAgendaSheet(ctx.database.db, id).frozen).not.toBeNull();
   });
@@ -107,14 +107,14 @@ describe('who may do what', () => {
     expect((await ward.get(`/agendas/${id}/edit`)).statusCode).toBe(403);
     const before = getAgendaSheet(ctx.database.db, id);
     expect((await ward.post(`/agendas/${id}/edit`, sheetFields({ heading: '書き換え', version: String(before.version) }))).statusCode).toBe(403);
-    expect((await ward.post(`/agendas/${id}/delete`, { confirmed: '1',  version: String(before.version) })).statusCode).toBe(403);
+    expect((await ward.post(`/agendas/${id}/delete`, { confirmed: '1', version: String(before.version) })).statusCode).toBe(403);
     expect((await ward.post(`/agendas/${id}/duplicate`)).statusCode).toBe(403);
-    expect((await ward.post(`/agendas/${id}/finalize`, { confirmed: '1',  version: String(before.version) })).statusCode).toBe(403);
+    expect((await ward.post(`/agendas/${id}/finalize`, { confirmed: '1', version: String(before.version) })).statusCode).toBe(403);
     expect(getAgendaSheet(ctx.database.db, id)).toEqual(before);
     expect(sheetCount()).toBe(1);
   });
 
-  it("refuses a ward user a sheet whose table shows another ward", async () => {
+  it('refuses a ward user a sheet whose table shows another ward', async () => {
     const city = await signedIn(ctx.app, 'city');
     const id = await createSheet(city, { 't0.scope': 'ward:西区' });
     const east = await signedIn(ctx.app, 'ward-east');
@@ -135,7 +135,7 @@ describe('who may do what', () => {
     const city = await signedIn(ctx.app, 'city');
     expect((await city.get('/agendas/abc/print')).statusCode).toBe(404);
     expect((await city.get('/agendas/999/edit')).statusCode).toBe(404);
-    expect((await city.post('/agendas/0/delete', { confirmed: '1',  version: '1' })).statusCode).toBe(404);
+    expect((await city.post('/agendas/0/delete', { confirmed: '1', version: '1' })).statusCode).toBe(404);
   });
 });
 
@@ -246,7 +246,22 @@ describe('composing a sheet', () => {
     expect(auditActions(id)).toEqual(['create']);
 
     // Saving with a section and a household table stores both.
-    const fields = sheetFields({ version, sectionCount: '1', 's0.heading': 'ふれあいネットワーク活動の状況', 's0.body': '一段落目。\n\n二段落目。', tableCount: '2', 't1.kind': 'households', 't1.scope': 'city', 't1.heading': '福祉協力員数の推移', 't1.basis': 'span', 't1.flatPercent': '5', 't1.strongPercent': '20', 't1.headerStyle': 'short', 't1.r.welfare_cooperators.order': '1', 't1.r.watched_total.order': '2' });
+    const fields = sheetFields({
+      version,
+      sectionCount: '1',
+      's0.heading': 'ふれあいネットワーク活動の状況',
+      's0.body': '一段落目。\n\n二段落目。',
+      tableCount: '2',
+      't1.kind': 'households',
+      't1.scope': 'city',
+      't1.heading': '福祉協力員数の推移',
+      't1.basis': 'span',
+      't1.flatPercent': '5',
+      't1.strongPercent': '20',
+      't1.headerStyle': 'short',
+      't1.r.welfare_cooperators.order': '1',
+      't1.r.watched_total.order': '2',
+    });
     const saved = await city.post(`/agendas/${id}/edit`, fields);
     expect(saved.statusCode).toBe(303);
     const content = contentOf(getAgendaSheet(ctx.database.db, id));
@@ -263,8 +278,16 @@ describe('composing a sheet', () => {
   it('picks case studies the districts wrote and prints them as numbered blocks', async () => {
     const { db } = ctx.database;
     const now = new Date().toISOString();
-    const a = db.insert(caseStudies).values({ districtId: ids.d1, fiscalYear: 2024, title: '見守りの輪', body: '東一の取組。\n\n第二段落。', createdAt: now, updatedAt: now }).returning().get();
-    const b = db.insert(caseStudies).values({ districtId: ids.d3, fiscalYear: 2024, title: '<i>サロン</i>', body: '西一の取組。', createdAt: now, updatedAt: now }).returning().get();
+    const a = db
+      .insert(caseStudies)
+      .values({ districtId: ids.d1, fiscalYear: 2024, title: '見守りの輪', body: '東一の取組。\n\n第二段落。', createdAt: now, updatedAt: now })
+      .returning()
+      .get();
+    const b = db
+      .insert(caseStudies)
+      .values({ districtId: ids.d3, fiscalYear: 2024, title: '<i>サロン</i>', body: '西一の取組。', createdAt: now, updatedAt: now })
+      .returning()
+      .get();
     const city = await signedIn(ctx.app, 'city');
     const id = await createSheet(city, { sectionCount: '1', 's0.heading': '取組の状況', 's0.body': '', [`s0.cs.${a.id}`]: '2', [`s0.cs.${b.id}`]: '1' });
     // The picker lists them with district and title (escaped), the chosen order kept.
@@ -325,16 +348,16 @@ describe('conflicts, duplicates and deletes', () => {
     const id = await createSheet(city);
     const list = await city.get('/agendas');
     expect(list.body).toContain('data-confirm=');
-    expect((await city.post(`/agendas/${id}/delete`, { confirmed: '1',  version: '99' })).statusCode).toBe(409);
+    expect((await city.post(`/agendas/${id}/delete`, { confirmed: '1', version: '99' })).statusCode).toBe(409);
     expect(sheetCount()).toBe(1);
-    const ok = await city.post(`/agendas/${id}/delete`, { confirmed: '1',  version: '1' });
+    const ok = await city.post(`/agendas/${id}/delete`, { confirmed: '1', version: '1' });
     expect(ok.statusCode).toBe(303);
     expect(sheetCount()).toBe(0);
     expect(auditActions(id)).toEqual(['create', 'delete']);
 
     const demo = createDemoAgendaSheet(ctx.database.db, null);
     const v = String(getAgendaSheet(ctx.database.db, demo).version);
-    const refused = await city.post(`/agendas/${demo}/delete`, { confirmed: '1',  version: v });
+    const refused = await city.post(`/agendas/${demo}/delete`, { confirmed: '1', version: v });
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain('確定を解除してください');
     expect(sheetCount()).toBe(1);
@@ -360,7 +383,7 @@ describe('finalising (確定)', () => {
       't1.r.2.order': '1',
     });
     const v = String(getAgendaSheet(ctx.database.db, id).version);
-    const fin = await city.post(`/agendas/${id}/finalize`, { confirmed: '1',  version: v });
+    const fin = await city.post(`/agendas/${id}/finalize`, { confirmed: '1', version: v });
     expect(fin.statusCode).toBe(303);
     expect(auditActions(id)).toEqual(['create', 'finalize']);
     const frozen = parseFrozen(getAgendaSheet(db, id).frozen!);
@@ -399,14 +422,18 @@ describe('finalising (確定)', () => {
     upsertPublishedFigure(db, { item: '1', fiscalYear: 2023, scopeType: 'city', scopeId: 0, value: 133390, note: null }, null);
     const city = await signedIn(ctx.app, 'city');
     await city.get(`/agendas/${id}/edit`);
-    expect((await city.post(`/agendas/${id}/unfinalize`, { confirmed: '1',  version: '1' })).statusCode).toBe(409);
+    expect((await city.post(`/agendas/${id}/unfinalize`, { confirmed: '1', version: '1' })).statusCode).toBe(409);
     const v = String(getAgendaSheet(db, id).version);
-    const res = await city.post(`/agendas/${id}/unfinalize`, { confirmed: '1',  version: v });
+    const res = await city.post(`/agendas/${id}/unfinalize`, { confirmed: '1', version: v });
     expect(res.statusCode).toBe(303);
     const sheet = getAgendaSheet(db, id);
     expect(sheet.frozen).toBeNull();
     expect(sheet.finalizedAt).toBeNull();
-    const event = db.select().from(auditEvents).where(and(eq(auditEvents.entity, 'agenda_sheet'), eq(auditEvents.action, 'unfinalize'))).get();
+    const event = db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entity, 'agenda_sheet'), eq(auditEvents.action, 'unfinalize')))
+      .get();
     expect(event).toBeDefined();
     expect(event!.userId).not.toBeNull();
     expect(JSON.parse(event!.before!).frozen.tables[0].rows[0].cells[4].value).toBe(133382);
@@ -451,7 +478,11 @@ describe('the demo sheet', () => {
   it('uses the case studies the districts wrote when the demo city has them', () => {
     const { db } = ctx.database;
     const now = new Date().toISOString();
-    const tanoura = db.insert(caseStudies).values({ districtId: ids.d1, fiscalYear: 2024, title: 'x', body: 'y', createdAt: now, updatedAt: now }).returning().get();
+    const tanoura = db
+      .insert(caseStudies)
+      .values({ districtId: ids.d1, fiscalYear: 2024, title: 'x', body: 'y', createdAt: now, updatedAt: now })
+      .returning()
+      .get();
     // Renaming a test district stands in for the demo city's 田野浦校区.
     ctx.database.sqlite.prepare("UPDATE districts SET name = '田野浦校区' WHERE id = ?").run(ids.d1);
     const id = createDemoAgendaSheet(db, null);

@@ -156,7 +156,24 @@ describe('narrative counts of a scope and FY, from the registers and the stored 
     const city = await signedIn(ctx.app, 'city');
     await city.get('/agendas/new');
     // Adding a section re-renders the editor with what was posted, unsaved.
-    const fields: Record<string, string> = { heading: 'x', subheading: '', from: 'R1', to: 'R5', version: '0', tableCount: '1', sectionCount: '0', 't0.kind': 'items', 't0.scope': 'ward:東区', 't0.heading': '', 't0.basis': 'yoy', 't0.flatPercent': '5', 't0.strongPercent': '20', 't0.headerStyle': 'short', 't0.note': '', op: 'addSection' };
+    const fields: Record<string, string> = {
+      heading: 'x',
+      subheading: '',
+      from: 'R1',
+      to: 'R5',
+      version: '0',
+      tableCount: '1',
+      sectionCount: '0',
+      't0.kind': 'items',
+      't0.scope': 'ward:東区',
+      't0.heading': '',
+      't0.basis': 'yoy',
+      't0.flatPercent': '5',
+      't0.strongPercent': '20',
+      't0.headerStyle': 'short',
+      't0.note': '',
+      op: 'addSection',
+    };
     const res = await city.post('/agendas/new', fields);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('引用できる数（東区・令和5年度）');

@@ -25,7 +25,19 @@ const ROW_TITLES = [
 const CIRCLED = ['①', '②', '③', '④', '⑤', '⑥', '⑦'];
 // Words of the site's navigation and toolbar that must never reach paper
 // (ホーム alone: case study ① says ホームページ).
-const SCREEN_ONLY = [/ホーム(?!ページ)/, /ログアウト/, /推移表/, /パスワード変更/, /議題シート/, /印刷する/, /一覧へ戻る/, /確定済み/, /みまもり/, /CSV/, /Excel/];
+const SCREEN_ONLY = [
+  /ホーム(?!ページ)/,
+  /ログアウト/,
+  /推移表/,
+  /パスワード変更/,
+  /議題シート/,
+  /印刷する/,
+  /一覧へ戻る/,
+  /確定済み/,
+  /みまもり/,
+  /CSV/,
+  /Excel/,
+];
 
 function pdfText(file: string, args: string[] = []): string {
   return execFileSync('pdftotext', [...args, file, '-'], { encoding: 'utf8' });
@@ -99,12 +111,21 @@ describe.skipIf(!browserAvailable)('agenda sheet printed from Chromium', () => {
     return file;
   }
 
-  it("prints the demo sheet like seed 000: the whole table on page one, every figure and label in order, no navigation", async () => {
+  it('prints the demo sheet like seed 000: the whole table on page one, every figure and label in order, no navigation', async () => {
     const file = await printToPdf(`/agendas/${demoId}/print`, 'agenda-demo');
     const first = pdfText(file, ['-layout', '-f', '1', '-l', '1']);
     const all = pdfText(file, ['-layout']);
 
-    expectInOrder(first, ['議題（１）ア 小地域福祉活動の状況', '（地域での見守り・助け合いのためのネットワークづくり）', '１ 前年度までの推移', 'R1', 'R2', 'R3', 'R4', 'R5']);
+    expectInOrder(first, [
+      '議題（１）ア 小地域福祉活動の状況',
+      '（地域での見守り・助け合いのためのネットワークづくり）',
+      '１ 前年度までの推移',
+      'R1',
+      'R2',
+      'R3',
+      'R4',
+      'R5',
+    ]);
     // Row by row: ①, the five figures (half-width, thousands separators) and the printed label.
     const tokens = CIRCLED.flatMap((c, i) => [c, ...SEED_000[String(i + 1)]!.map((v) => (v === null ? 'コロナ禍で正' : formatCount(v))), SEED_000_LABELS[i]!]);
     const positions = expectInOrder(first, tokens);
@@ -142,7 +163,12 @@ describe.skipIf(!browserAvailable)('agenda sheet printed from Chromium', () => {
     const pages = pageCount(file);
     expect(pages).toBeGreaterThan(1);
     const texts = Array.from({ length: pages }, (_, i) => pdfText(file, ['-layout', '-f', String(i + 1), '-l', String(i + 1)]));
-    for (const [i, lastRow] of [['1', '⑦'], ['2', '計'], ['3', '⑦'], ['4', '計']] as const) {
+    for (const [i, lastRow] of [
+      ['1', '⑦'],
+      ['2', '計'],
+      ['3', '⑦'],
+      ['4', '計'],
+    ] as const) {
       const onPage = texts.findIndex((t) => t.includes(`表その${i}`));
       expect(onPage, `表その${i}`).toBeGreaterThanOrEqual(0);
       const text = texts[onPage]!;

@@ -21,11 +21,7 @@ export const NOT_AVAILABLE = 'コロナ禍で正確な統計不可';
 export function loadSeed000(db: Db): void {
   for (const [item, values] of Object.entries(SEED_000)) {
     values.forEach((value, i) => {
-      upsertPublishedFigure(
-        db,
-        { item, fiscalYear: 2019 + i, scopeType: 'city', scopeId: 0, value, note: value === null ? NOT_AVAILABLE : null },
-        null,
-      );
+      upsertPublishedFigure(db, { item, fiscalYear: 2019 + i, scopeType: 'city', scopeId: 0, value, note: value === null ? NOT_AVAILABLE : null }, null);
     });
   }
 }

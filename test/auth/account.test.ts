@@ -67,10 +67,19 @@ describe('/account/password', () => {
     const before = storedHash('district-e01').passwordHash;
     const cases: { fields: Record<string, string>; errors: Record<string, RegExp> }[] = [
       { fields: {}, errors: { current_password: /入力してください/, new_password: /入力してください/, new_password_confirm: /もう一度/ } },
-      { fields: { current_password: 'wrong-password', new_password: 'abcdefgh1', new_password_confirm: 'abcdefgh1' }, errors: { current_password: /違います/ } },
+      {
+        fields: { current_password: 'wrong-password', new_password: 'abcdefgh1', new_password_confirm: 'abcdefgh1' },
+        errors: { current_password: /違います/ },
+      },
       { fields: { current_password: TEST_PASSWORD, new_password: 'short', new_password_confirm: 'short' }, errors: { new_password: /8文字以上/ } },
-      { fields: { current_password: TEST_PASSWORD, new_password: 'x'.repeat(129), new_password_confirm: 'x'.repeat(129) }, errors: { new_password: /128文字以内/ } },
-      { fields: { current_password: TEST_PASSWORD, new_password: 'abcdefgh1', new_password_confirm: 'abcdefgh2' }, errors: { new_password_confirm: /一致しません/ } },
+      {
+        fields: { current_password: TEST_PASSWORD, new_password: 'x'.repeat(129), new_password_confirm: 'x'.repeat(129) },
+        errors: { new_password: /128文字以内/ },
+      },
+      {
+        fields: { current_password: TEST_PASSWORD, new_password: 'abcdefgh1', new_password_confirm: 'abcdefgh2' },
+        errors: { new_password_confirm: /一致しません/ },
+      },
       { fields: { current_password: TEST_PASSWORD, new_password: TEST_PASSWORD, new_password_confirm: TEST_PASSWORD }, errors: { new_password: /違うもの/ } },
     ];
     for (const c of cases) {
@@ -97,10 +106,17 @@ describe('/account/password', () => {
     await client.get('/account/password');
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      statuses.push((await client.post('/account/password', { current_password: `guess-${i}`, new_password: 'abcdefgh1', new_password_confirm: 'abcdefgh1' })).statusCode);
+      statuses.push(
+        (await client.post('/account/password', { current_password: `guess-${i}`, new_password: 'abcdefgh1', new_password_confirm: 'abcdefgh1' })).statusCode,
+      );
     }
     expect(statuses).toEqual([422, 422, 422, 422, 422, 429]);
-    const actions = ctx.database.db.select({ a: auditEvents.action }).from(auditEvents).where(eq(auditEvents.entity, 'user')).all().map((r) => r.a);
+    const actions = ctx.database.db
+      .select({ a: auditEvents.action })
+      .from(auditEvents)
+      .where(eq(auditEvents.entity, 'user'))
+      .all()
+      .map((r) => r.a);
     expect(actions.filter((a) => a === 'password_change_failed')).toHaveLength(5);
     expect(actions).toContain('password_change_throttled');
   });
@@ -113,7 +129,12 @@ describe('/account/password', () => {
     const repeated = await client.post('/account/password', { current_password: [TEST_PASSWORD, 'x'], new_password: ['a', 'b'] });
     expect(repeated.statusCode).toBe(422);
     const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const json = await ctx.app.inject({ method: 'POST', url: '/account/password', headers: { cookie, 'content-type': 'application/json' }, payload: '[1,2,3]' });
+    const json = await ctx.app.inject({
+      method: 'POST',
+      url: '/account/password',
+      headers: { cookie, 'content-type': 'application/json' },
+      payload: '[1,2,3]',
+    });
     expect(json.statusCode).toBeGreaterThanOrEqual(400);
     expect(json.statusCode).toBeLessThan(500);
   });

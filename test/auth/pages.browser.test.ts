@@ -43,7 +43,10 @@ describe.skipIf(!browserAvailable)('sign-in and password pages in Chromium', () 
       for (let i = 0; i < 6; i++) {
         await page.locator('#login').fill('district-e01');
         await page.locator('#password').fill(`wrong-${i}`);
-        const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'), page.locator('main form button[type="submit"]').click()]);
+        const [response] = await Promise.all([
+          page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'),
+          page.locator('main form button[type="submit"]').click(),
+        ]);
         status = response.status();
         await page.waitForLoadState('load');
         if (i === 0) {

@@ -141,7 +141,13 @@ describe('every form comes back after signing in again', () => {
    * page's `extra` callback reads from the page) to `postUrl`, signs in again
    * and returns the page the user lands on.
    */
-  async function postThenResume(login: string, pageUrl: string, postUrl: string, fields: Record<string, string | string[]>, extra?: (html: string) => Record<string, string>) {
+  async function postThenResume(
+    login: string,
+    pageUrl: string,
+    postUrl: string,
+    fields: Record<string, string | string[]>,
+    extra?: (html: string) => Record<string, string>,
+  ) {
     const client = await signedIn(ctx.app, login);
     const page = await client.get(pageUrl);
     expect(page.statusCode).toBe(200);
@@ -165,14 +171,22 @@ describe('every form comes back after signing in again', () => {
 
   it('agenda editor (new sheet): the typed heading and section text come back', async () => {
     const before = ctx.database.db.select().from(agendaSheets).all().length;
-    const back = await postThenResume('city', '/agendas/new', '/agendas/new', { heading: '議題（２）見守りの広がり', subheading: '副題：令和の取組', op: 'save' });
+    const back = await postThenResume('city', '/agendas/new', '/agendas/new', {
+      heading: '議題（２）見守りの広がり',
+      subheading: '副題：令和の取組',
+      op: 'save',
+    });
     expect(back.body).toContain('value="議題（２）見守りの広がり"');
     expect(back.body).toContain('副題：令和の取組');
     expect(ctx.database.db.select().from(agendaSheets).all()).toHaveLength(before);
   });
 
   it('agenda editor (existing sheet): typed changes come back on the same sheet, not saved', async () => {
-    const sheet = createAgendaSheet(ctx.database.db, { heading: '保存済みの見出し', subheading: '', fromFy: 2020, toFy: 2024, content: defaultContent() }, null);
+    const sheet = createAgendaSheet(
+      ctx.database.db,
+      { heading: '保存済みの見出し', subheading: '', fromFy: 2020, toFy: 2024, content: defaultContent() },
+      null,
+    );
     const url = `/agendas/${sheet.id}/edit`;
     const back = await postThenResume('city', url, url, { heading: '書きかけの見出し', subheading: '', version: String(sheet.version), op: 'save' });
     expect(back.body).toContain('value="書きかけの見出し"');
@@ -201,7 +215,12 @@ describe('every form comes back after signing in again', () => {
   });
 
   it('settings: the typed values come back in place of the stored ones, not saved', async () => {
-    const back = await postThenResume('city', '/settings', '/settings', { reportDueDay: '１５', regularMeetingMonths: '7', plausibilityFactor: '2.5', plausibilityMonths: '12' });
+    const back = await postThenResume('city', '/settings', '/settings', {
+      reportDueDay: '１５',
+      regularMeetingMonths: '7',
+      plausibilityFactor: '2.5',
+      plausibilityMonths: '12',
+    });
     expect(back.body).toMatch(/id="reportDueDay"[^>]*value="１５"/);
     expect(back.body).toMatch(/id="plausibilityFactor"[^>]*value="2.5"/);
     expect(getSettings(ctx.database.db).reportDueDay).toBe(10);
@@ -220,7 +239,12 @@ describe('every form comes back after signing in again', () => {
   });
 
   it('closing a salon: the typed closing date comes back, not saved', async () => {
-    const salon = createSalon(ctx.database.db, ids.d1, { name: '東一いきいきサロン', venue: '', openedOn: '2019-06-01', closedOn: null, subsidyApplied: false }, null);
+    const salon = createSalon(
+      ctx.database.db,
+      ids.d1,
+      { name: '東一いきいきサロン', venue: '', openedOn: '2019-06-01', closedOn: null, subsidyApplied: false },
+      null,
+    );
     const url = `/districts/E01/salons/${salon.id}/close`;
     const back = await postThenResume('district-e01', url, url, { closed_on: 'R7.3.31', version: String(salon.version) });
     expect(back.body).toMatch(/id="closed_on"[^>]*value="R7.3.31"/);

@@ -110,7 +110,13 @@ describe('a session ended while one of its requests is in flight stays ended', (
     const sid = sidOf(stolen);
     await endWhileInFlight(ctx, stolen, () => owner.post('/logout'));
     await expectDead(ctx, stolen, sid);
-    expect(ctx.database.db.select().from(sessions).where(eq(sessions.userId, userIdOf(ctx.database, 'district-e01'))).all()).toHaveLength(0);
+    expect(
+      ctx.database.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.userId, userIdOf(ctx.database, 'district-e01')))
+        .all(),
+    ).toHaveLength(0);
   });
 
   it('a password reset by a city user', async () => {

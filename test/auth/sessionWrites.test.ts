@@ -45,7 +45,10 @@ describe('no session for anonymous requests that render no form', () => {
       const url = i % 2 === 0 ? '/' : files[i % files.length];
       const res = await ctx.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(url === '/' ? 303 : 200);
-      expect(setCookies(res.headers).filter((c) => c.startsWith('mimamori=')), url).toEqual([]);
+      expect(
+        setCookies(res.headers).filter((c) => c.startsWith('mimamori=')),
+        url,
+      ).toEqual([]);
     }
     // Nor does a missing file or an unknown page.
     for (const url of ['/static/no-such-file.css', '/no-such-page', '/favicon.ico']) await ctx.app.inject({ method: 'GET', url });

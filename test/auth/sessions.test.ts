@@ -20,7 +20,11 @@ function userId(context: TestContext, login: string): number {
 }
 
 function sessionsOf(context: TestContext, login: string) {
-  return context.database.db.select().from(sessions).where(eq(sessions.userId, userId(context, login))).all();
+  return context.database.db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.userId, userId(context, login)))
+    .all();
 }
 
 describe('session store with its own clock', () => {
@@ -92,7 +96,11 @@ describe('sessions in the running app', () => {
     // Near the end of the absolute lifetime the idle window is cut short by it.
     const client = await signedIn(ctx.app, 'district-w01');
     const createdAt = Date.now() - 2 * HOUR + 3 * MINUTE;
-    ctx.database.db.update(sessions).set({ createdAt }).where(eq(sessions.userId, userId(ctx, 'district-w01'))).run();
+    ctx.database.db
+      .update(sessions)
+      .set({ createdAt })
+      .where(eq(sessions.userId, userId(ctx, 'district-w01')))
+      .run();
     expect((await client.get('/')).statusCode).toBe(200);
     expect(sessionsOf(ctx, 'district-w01').at(0)?.expiresAt).toBe(createdAt + 2 * HOUR);
   });

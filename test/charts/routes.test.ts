@@ -70,7 +70,8 @@ describe('trend pages', () => {
     const client = await signedIn(ctx.app, 'city');
     const res = await client.get('/trends?scope=city&from=2019&to=2023');
     expect(res.body.match(/<svg [^>]*class="sparkline no-print"/g)).toHaveLength(7);
-    for (const item of [1, 2, 3, 4, 5, 6, 7]) expect(res.body).toContain(`/charts/trend?scope=city&amp;from=2019&amp;to=2023&amp;basis=yoy&amp;flat=0.05&amp;strong=0.2&amp;item=${item}`);
+    for (const item of [1, 2, 3, 4, 5, 6, 7])
+      expect(res.body).toContain(`/charts/trend?scope=city&amp;from=2019&amp;to=2023&amp;basis=yoy&amp;flat=0.05&amp;strong=0.2&amp;item=${item}`);
     const households = await client.get('/trends/households?scope=city&from=2019&to=2023');
     expect(households.body.match(/class="sparkline no-print"/g)).toHaveLength(6);
     expect(households.body).toContain('item=watched_elderly');

@@ -58,7 +58,12 @@ describe('lineChart', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     // One path for R3–R5; R1 stands alone as a point, R2 is a gap.
     expect(svg.match(/<path class="series" d="M[^"]*"/g)).toHaveLength(1);
-    expect(svg.match(/<path class="series" d="([^"]*)"/)![1]!.split(/[ML]/).filter(Boolean)).toHaveLength(3);
+    expect(
+      svg
+        .match(/<path class="series" d="([^"]*)"/)![1]!
+        .split(/[ML]/)
+        .filter(Boolean),
+    ).toHaveLength(3);
     expect(svg.match(/<circle /g)).toHaveLength(4);
     for (const label of ['R1', 'R2※', 'R3', 'R4', 'R5']) expect(svg).toContain(`>${label}</text>`);
     for (const v of ['130', '127', '131', '126']) expect(svg).toContain(`>${v}</text>`);
@@ -67,13 +72,25 @@ describe('lineChart', () => {
   });
 
   it('labels values with thousands separators', () => {
-    const svg = lineChart([{ label: 'R4', value: 132844 }, { label: 'R5', value: 133382 }], { title: 't' });
+    const svg = lineChart(
+      [
+        { label: 'R4', value: 132844 },
+        { label: 'R5', value: 133382 },
+      ],
+      { title: 't' },
+    );
     expect(svg).toContain('>133,382</text>');
     expect(svg).toContain('>140,000</text>');
   });
 
   it('escapes every text it is given', () => {
-    const svg = lineChart([{ label: '<R1>', value: 1 }, { label: 'R2', value: null, note: '"&<script>' }], { title: '<script>alert(1)</script>', unit: '<u>', idPrefix: '"><x' });
+    const svg = lineChart(
+      [
+        { label: '<R1>', value: 1 },
+        { label: 'R2', value: null, note: '"&<script>' },
+      ],
+      { title: '<script>alert(1)</script>', unit: '<u>', idPrefix: '"><x' },
+    );
     expect(svg).not.toContain('<script>');
     expect(svg).not.toContain('<R1>');
     expect(svg).not.toContain('<u>');
@@ -83,7 +100,13 @@ describe('lineChart', () => {
   });
 
   it('draws nothing but the axes when every year is missing', () => {
-    const svg = lineChart([{ label: 'R1', value: null }, { label: 'R2', value: null }], { title: 't' });
+    const svg = lineChart(
+      [
+        { label: 'R1', value: null },
+        { label: 'R2', value: null },
+      ],
+      { title: 't' },
+    );
     expect(svg).not.toContain('class="series"');
     expect(svg).not.toContain('<circle');
     expect(svg).toContain('※ R1：数値なし');

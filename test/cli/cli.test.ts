@@ -20,7 +20,6 @@ import { runCli } from '../support/cli.js';
 // Each test spawns one to four Node processes; tsx start-up takes seconds on a busy machine.
 const SLOW = { timeout: 300_000 };
 
-
 let dir: string;
 let databasePath: string;
 
@@ -50,7 +49,17 @@ describe('help', SLOW, () => {
   it('prints the usage of every command in Japanese', async () => {
     const run = await runCli(['help'], { databasePath });
     expect(run.code).toBe(0);
-    for (const text of ['migrate', 'demo', 'user add <ログインID> --role city|ward|district', 'import <districts|monthly|salons|plans|published|successions|indicators|values>', '--dry-run', '--force', 'backup <ファイル>', 'restore <ファイル>', 'node dist/cli.js']) {
+    for (const text of [
+      'migrate',
+      'demo',
+      'user add <ログインID> --role city|ward|district',
+      'import <districts|monthly|salons|plans|published|successions|indicators|values>',
+      '--dry-run',
+      '--force',
+      'backup <ファイル>',
+      'restore <ファイル>',
+      'node dist/cli.js',
+    ]) {
       expect(run.stdout).toContain(text);
     }
     expect(run.stdout).toContain(HEADERS.monthly);
@@ -198,7 +207,15 @@ describe('import', SLOW, () => {
     const created = await runCli(['import', 'districts', districtsFile, '--create-wards'], { databasePath });
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('新しく作った区: 門司 区');
-    expect(await withDatabase((database) => database.db.select().from(wards).all().map((w) => w.name))).toContain('門司 区');
+    expect(
+      await withDatabase((database) =>
+        database.db
+          .select()
+          .from(wards)
+          .all()
+          .map((w) => w.name),
+      ),
+    ).toContain('門司 区');
   });
 
   it('refuses a missing file', async () => {

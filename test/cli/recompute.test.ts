@@ -20,7 +20,6 @@ import { runCli } from '../support/cli.js';
 
 const SLOW = { timeout: 300_000 };
 
-
 let dir: string;
 let databasePath: string;
 
@@ -48,7 +47,9 @@ beforeEach(async () => {
     database.sqlite.prepare("UPDATE monthly_reports SET mutual_aid_cases = 50 WHERE month = '2024-05'").run();
     database.sqlite.prepare("UPDATE monthly_reports SET mutual_aid_cases = 70 WHERE month = '2023-05'").run();
     database.sqlite
-      .prepare("INSERT INTO monthly_reports (district_id, month, watched_elderly, well_club_participants, version, updated_at) VALUES (?, '2025-04', 7, 4, 1, 'x')")
+      .prepare(
+        "INSERT INTO monthly_reports (district_id, month, watched_elderly, well_club_participants, version, updated_at) VALUES (?, '2025-04', 7, 4, 1, 'x')",
+      )
       .run(d2);
     database.sqlite.prepare('INSERT INTO salons (district_id, name, opened_on) VALUES (?, ?, ?)').run(d1, 'さくら', '2024-07-01');
   });

@@ -93,7 +93,13 @@ describe('the demo city: geography and users', () => {
     expect(others.length).toBeGreaterThan(0);
     expect(others.every((e) => e.entity === 'agenda_sheet' && e.userId === stored[0]!.id)).toBe(true);
     // The finalised seed-000 sheet, then the draft that prints seed 001's indicator table (issue 13).
-    expect(database.db.select().from(agendaSheets).all().map((s) => s.finalizedAt !== null)).toEqual([true, false]);
+    expect(
+      database.db
+        .select()
+        .from(agendaSheets)
+        .all()
+        .map((s) => s.finalizedAt !== null),
+    ).toEqual([true, false]);
   });
 
   it('creates nothing the second time, nor on a database that already has a ward', async () => {
@@ -255,13 +261,26 @@ describe('generated monthly reports', () => {
   it('run from 2024-04 through 2026-10 on 2026-11-23, with 8 districts late for 2026-10 and two earlier gaps', async () => {
     await makeDemo();
     const { db } = database;
-    const months = db.selectDistinct({ month: monthlyReports.month }).from(monthlyReports).orderBy(asc(monthlyReports.month)).all().map((r) => r.month);
+    const months = db
+      .selectDistinct({ month: monthlyReports.month })
+      .from(monthlyReports)
+      .orderBy(asc(monthlyReports.month))
+      .all()
+      .map((r) => r.month);
     expect(months[0]).toBe('2024-04');
     expect(months[months.length - 1]).toBe('2026-10');
     expect(months).toHaveLength(31);
 
     const active = db.select().from(districts).where(isNull(districts.activeTo)).all();
-    const reportedIn = (month: string) => new Set(db.select({ id: monthlyReports.districtId }).from(monthlyReports).where(eq(monthlyReports.month, month)).all().map((r) => r.id));
+    const reportedIn = (month: string) =>
+      new Set(
+        db
+          .select({ id: monthlyReports.districtId })
+          .from(monthlyReports)
+          .where(eq(monthlyReports.month, month))
+          .all()
+          .map((r) => r.id),
+      );
     const october = reportedIn('2026-10');
     const late = active.filter((d) => !october.has(d.id));
     expect(late).toHaveLength(8);
@@ -285,14 +304,23 @@ describe('generated monthly reports', () => {
     const blanks = db
       .select({ n: count() })
       .from(monthlyReports)
-      .where(or(isNull(monthlyReports.mutualAidCases), isNull(monthlyReports.wellClubParticipants), isNull(monthlyReports.coordinationMeetings), isNull(monthlyReports.welfareCooperators)))
+      .where(
+        or(
+          isNull(monthlyReports.mutualAidCases),
+          isNull(monthlyReports.wellClubParticipants),
+          isNull(monthlyReports.coordinationMeetings),
+          isNull(monthlyReports.welfareCooperators),
+        ),
+      )
       .get()!.n;
     expect(blanks).toBeGreaterThan(0);
     expect(blanks).toBeLessThan(30);
     const negatives = db
       .select({ n: count() })
       .from(monthlyReports)
-      .where(sql`min(coalesce(${monthlyReports.watchedElderly}, 0), coalesce(${monthlyReports.watchedDisability}, 0), coalesce(${monthlyReports.watchedSingleParent}, 0), coalesce(${monthlyReports.watchedOther}, 0), coalesce(${monthlyReports.welfareCooperators}, 0), coalesce(${monthlyReports.mutualAidCases}, 0), coalesce(${monthlyReports.coordinationMeetings}, 0), coalesce(${monthlyReports.wellClubParticipants}, 0)) < 0`)
+      .where(
+        sql`min(coalesce(${monthlyReports.watchedElderly}, 0), coalesce(${monthlyReports.watchedDisability}, 0), coalesce(${monthlyReports.watchedSingleParent}, 0), coalesce(${monthlyReports.watchedOther}, 0), coalesce(${monthlyReports.welfareCooperators}, 0), coalesce(${monthlyReports.mutualAidCases}, 0), coalesce(${monthlyReports.coordinationMeetings}, 0), coalesce(${monthlyReports.wellClubParticipants}, 0)) < 0`,
+      )
       .get()!.n;
     expect(negatives).toBe(0);
   });
@@ -302,13 +330,19 @@ describe('generated monthly reports', () => {
     expect(lastDueMonth(new Date('2026-11-11T12:00:00+09:00'), 10)).toBe('2026-10');
     expect(lastDueMonth(new Date('2027-01-20T12:00:00+09:00'), 10)).toBe('2026-12');
     await makeDemo(new Date('2026-11-05T12:00:00+09:00'));
-    const last = database.db.select({ month: sql<string>`max(${monthlyReports.month})` }).from(monthlyReports).get()!.month;
+    const last = database.db
+      .select({ month: sql<string>`max(${monthlyReports.month})` })
+      .from(monthlyReports)
+      .get()!.month;
     expect(last).toBe('2026-09');
   });
 
   it('uses the real clock when none is given', async () => {
     await ensureDemoCity(database.db, { passwordParams: TEST_SCRYPT });
-    const last = database.db.select({ month: sql<string>`max(${monthlyReports.month})` }).from(monthlyReports).get()!.month;
+    const last = database.db
+      .select({ month: sql<string>`max(${monthlyReports.month})` })
+      .from(monthlyReports)
+      .get()!.month;
     expect(last).toBe(lastDueMonth(new Date(), 10));
   });
 });
@@ -318,7 +352,11 @@ describe('registers and case studies', () => {
     await makeDemo();
     const { db } = database;
     const openOn = (date: string) =>
-      db.select({ n: count() }).from(salons).where(and(sql`${salons.openedOn} <= ${date}`, or(isNull(salons.closedOn), gt(salons.closedOn, date)))).get()!.n;
+      db
+        .select({ n: count() })
+        .from(salons)
+        .where(and(sql`${salons.openedOn} <= ${date}`, or(isNull(salons.closedOn), gt(salons.closedOn, date))))
+        .get()!.n;
     expect(openOn('2024-03-31')).toBe(630);
     expect(openOn('2025-03-31')).toBeGreaterThan(630);
     const withSalons = db.selectDistinct({ id: salons.districtId }).from(salons).where(isNull(salons.closedOn)).all().length;
@@ -332,10 +370,17 @@ describe('registers and case studies', () => {
       .all();
     expect(subsidised).toHaveLength(20);
     // Nothing lies in the future.
-    const latest = db.select({ opened: sql<string>`max(${salons.openedOn})`, closed: sql<string>`max(${salons.closedOn})` }).from(salons).get()!;
+    const latest = db
+      .select({ opened: sql<string>`max(${salons.openedOn})`, closed: sql<string>`max(${salons.closedOn})` })
+      .from(salons)
+      .get()!;
     expect(latest.opened < '2026-11-23').toBe(true);
     expect(latest.closed < '2026-11-23').toBe(true);
-    const closedBeforeOpening = db.select({ n: count() }).from(salons).where(sql`${salons.closedOn} <= ${salons.openedOn}`).get()!.n;
+    const closedBeforeOpening = db
+      .select({ n: count() })
+      .from(salons)
+      .where(sql`${salons.closedOn} <= ${salons.openedOn}`)
+      .get()!.n;
     expect(closedBeforeOpening).toBe(0);
   });
 

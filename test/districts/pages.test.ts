@@ -19,9 +19,17 @@ afterEach(async () => {
 
 const districtByCode = (code: string) => ctx.database.db.select().from(districts).where(eq(districts.code, code)).get();
 const auditsOf = (districtId: number) =>
-  ctx.database.db.select().from(auditEvents).where(and(eq(auditEvents.entity, 'district'), eq(auditEvents.entityId, String(districtId)))).all();
+  ctx.database.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entity, 'district'), eq(auditEvents.entityId, String(districtId))))
+    .all();
 const figureRow = (districtId: number, fy: number) =>
-  ctx.database.db.select().from(districtYearFigures).where(and(eq(districtYearFigures.districtId, districtId), eq(districtYearFigures.fiscalYear, fy))).get();
+  ctx.database.db
+    .select()
+    .from(districtYearFigures)
+    .where(and(eq(districtYearFigures.districtId, districtId), eq(districtYearFigures.fiscalYear, fy)))
+    .get();
 
 describe('校(地)区を追加 (/districts/new)', () => {
   it('the list offers 追加 and 編集 to city users only', async () => {
@@ -153,7 +161,14 @@ describe('校(地)区の変更 (/districts/:code/edit)', () => {
   it('refuses a blank name and an unknown ward beside the fields (422)', async () => {
     const city = await signedIn(ctx.app, 'city');
     await city.get('/districts/E01/edit');
-    const res = await city.post('/districts/E01/edit', { name: '  ', kana: 'ひがしいち', ward: '999', before_name: '東一校区', before_kana: 'ひがしいち', before_ward: String(ids.wardA) });
+    const res = await city.post('/districts/E01/edit', {
+      name: '  ',
+      kana: 'ひがしいち',
+      ward: '999',
+      before_name: '東一校区',
+      before_kana: 'ひがしいち',
+      before_ward: String(ids.wardA),
+    });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('必ず入力してください。');
     expect(res.body).toContain('区を選んでください。');

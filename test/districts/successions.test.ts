@@ -24,13 +24,22 @@ afterEach(async () => {
 const db = () => ctx.database.db;
 const districtByCode = (code: string) => db().select().from(districts).where(eq(districts.code, code)).get()!;
 const figureRow = (districtId: number, fy: number) =>
-  db().select().from(districtYearFigures).where(and(eq(districtYearFigures.districtId, districtId), eq(districtYearFigures.fiscalYear, fy))).get();
+  db()
+    .select()
+    .from(districtYearFigures)
+    .where(and(eq(districtYearFigures.districtId, districtId), eq(districtYearFigures.fiscalYear, fy)))
+    .get();
 
 /** Hidden inputs of a page, as the browser would post them back. */
 function hiddenFields(html: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    if (m[1] !== '_csrf') out[m[1]!] = m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    if (m[1] !== '_csrf')
+      out[m[1]!] = m[2]!
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>');
   }
   return out;
 }
@@ -77,7 +86,14 @@ describe('統合・分割の記録 (/successions)', () => {
     expect(form.body).toContain('id="suc-E03"');
 
     // Step 2: what will happen; nothing recorded yet.
-    const ask = await city.post('/successions/new', { label: '東三校区の統合', first_month: '令和6年10月', ward: String(ids.wardA), predecessor: ['E01', 'E02'], successor: 'E03', next: '1' });
+    const ask = await city.post('/successions/new', {
+      label: '東三校区の統合',
+      first_month: '令和6年10月',
+      ward: String(ids.wardA),
+      predecessor: ['E01', 'E02'],
+      successor: 'E03',
+      next: '1',
+    });
     expect(ask.statusCode).toBe(200);
     expect(ask.body).toContain('「東三校区の統合」を記録しますか');
     expect(ask.body).toContain('元の校(地)区は令和6年9月分まで報告し');
@@ -100,7 +116,13 @@ describe('統合・分割の記録 (/successions)', () => {
     const salonRows = db().select().from(salons).all();
     expect(salonRows.find((s) => s.id === salon.id)).toMatchObject({ districtId: ids.d1, closedOn: '2024-10-01' });
     expect(salonRows.find((s) => s.id !== salon.id)).toMatchObject({ districtId: e03, name: 'ひだまりサロン', openedOn: '2024-10-01', closedOn: null });
-    expect(db().select().from(plans).all().some((p) => p.districtId === e03 && p.lastFy === 2026)).toBe(true);
+    expect(
+      db()
+        .select()
+        .from(plans)
+        .all()
+        .some((p) => p.districtId === e03 && p.lastFy === 2026),
+    ).toBe(true);
     expect(db().select().from(auditEvents).where(eq(auditEvents.entity, 'succession')).all()).toHaveLength(1);
     expect(db().select().from(auditEvents).where(eq(auditEvents.action, 'move')).all().length).toBeGreaterThanOrEqual(2);
     // Year-end figures belong to the successor.
@@ -132,7 +154,13 @@ describe('統合・分割の記録 (/successions)', () => {
     const city = await signedIn(ctx.app, 'city');
     await addDistrictOnPage(city, 'E03', '東三校区', 'ひがしさん', ids.wardA);
     const e04 = await addDistrictOnPage(city, 'E04', '東四校区', 'ひがしよん', ids.wardA);
-    const ask = await city.post('/successions/new', { label: '東一校区の分割', first_month: '2024-10', ward: '', predecessor_codes: 'E01', successor_codes: 'E03、E04' });
+    const ask = await city.post('/successions/new', {
+      label: '東一校区の分割',
+      first_month: '2024-10',
+      ward: '',
+      predecessor_codes: 'E01',
+      successor_codes: 'E03、E04',
+    });
     expect(ask.statusCode).toBe(200);
     expect(ask.body).toContain(`<select id="move:salon:${salon.id}" name="move:salon:${salon.id}">`);
     // The confirmation step is valid HTML (html-validate's recommended rules, as test/ui checks every other page).
@@ -147,7 +175,13 @@ describe('統合・分割の記録 (/successions)', () => {
   it('refuses wrong input beside the fields, keeps what was typed, and records nothing', async () => {
     const city = await signedIn(ctx.app, 'city');
     await city.get('/successions/new');
-    const res = await city.post('/successions/new', { label: '', first_month: 'そのうち', ward: String(ids.wardA), predecessor: 'E01', successor_codes: 'ZZ9' });
+    const res = await city.post('/successions/new', {
+      label: '',
+      first_month: 'そのうち',
+      ward: String(ids.wardA),
+      predecessor: 'E01',
+      successor_codes: 'ZZ9',
+    });
     expect(res.statusCode).toBe(422);
     expect(res.body).toMatch(/<title>エラー：/);
     expect(res.body).toContain('統合・分割の名前を入力してください');
@@ -162,7 +196,13 @@ describe('統合・分割の記録 (/successions)', () => {
   it('「戻って直す」 returns to the first step with everything chosen', async () => {
     const city = await signedIn(ctx.app, 'city');
     await addDistrictOnPage(city, 'E03', '東三校区', 'ひがしさん', ids.wardA);
-    const ask = await city.post('/successions/new', { label: '統合A', first_month: '2024-10', ward: String(ids.wardA), predecessor: ['E01', 'E02'], successor: 'E03' });
+    const ask = await city.post('/successions/new', {
+      label: '統合A',
+      first_month: '2024-10',
+      ward: String(ids.wardA),
+      predecessor: ['E01', 'E02'],
+      successor: 'E03',
+    });
     expect(ask.statusCode).toBe(200);
     const back = await city.post('/successions/new', { ...hiddenFields(ask.body), back: '1' });
     expect(back.statusCode).toBe(200);

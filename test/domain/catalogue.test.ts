@@ -104,14 +104,28 @@ describe('the city catalogue', () => {
     expect(FORM_GROUPS.map((g) => [g.legend, g.fields.map((f) => `${f.name}:${f.label}:${f.short}:${f.unit}`)])).toEqual([
       [
         '見守り世帯数（月末の世帯数）',
-        ['watched_elderly:高齢者世帯:高齢者:世帯', 'watched_disability:障害のある人のある世帯:障害:世帯', 'watched_single_parent:ひとり親で子育て中の世帯:ひとり親:世帯', 'watched_other:その他の世帯:その他:世帯'],
+        [
+          'watched_elderly:高齢者世帯:高齢者:世帯',
+          'watched_disability:障害のある人のある世帯:障害:世帯',
+          'watched_single_parent:ひとり親で子育て中の世帯:ひとり親:世帯',
+          'watched_other:その他の世帯:その他:世帯',
+        ],
       ],
       [
         '福祉協力員・助け合い・会議・ウェルクラブ',
-        ['welfare_cooperators:福祉協力員数:福祉協力員:人', 'mutual_aid_cases:助け合い件数:助け合い:件', 'coordination_meetings:連絡調整会議の開催回数:連絡調整会議:回', 'well_club_participants:ウェルクラブ活動等の参加者数:ウェルクラブ等:人'],
+        [
+          'welfare_cooperators:福祉協力員数:福祉協力員:人',
+          'mutual_aid_cases:助け合い件数:助け合い:件',
+          'coordination_meetings:連絡調整会議の開催回数:連絡調整会議:回',
+          'well_club_participants:ウェルクラブ活動等の参加者数:ウェルクラブ等:人',
+        ],
       ],
     ]);
-    expect(FORM_GROUPS.flatMap((g) => g.fields.filter((f) => f.flow === 'flow').map((f) => f.name))).toEqual(['mutual_aid_cases', 'coordination_meetings', 'well_club_participants']);
+    expect(FORM_GROUPS.flatMap((g) => g.fields.filter((f) => f.flow === 'flow').map((f) => f.name))).toEqual([
+      'mutual_aid_cases',
+      'coordination_meetings',
+      'well_club_participants',
+    ]);
   });
 
   it('gives the trend tables their item and household rows', () => {
@@ -150,8 +164,20 @@ describe('a field added to a copy of the catalogue', () => {
 
   it('is on the monthly form, in its group, with its label, unit and hint', () => {
     const activities = formGroups(COPY).find((g) => g.key === 'activities')!;
-    expect(activities.fields.map((f) => f.name)).toEqual(['welfare_cooperators', 'mutual_aid_cases', 'coordination_meetings', 'well_club_participants', 'volunteers', 'drills']);
-    expect(activities.fields.find((f) => f.name === 'volunteers')).toMatchObject({ label: 'ボランティア活動者数', unit: '人', hint: '月末の人数', short: 'ボランティア' });
+    expect(activities.fields.map((f) => f.name)).toEqual([
+      'welfare_cooperators',
+      'mutual_aid_cases',
+      'coordination_meetings',
+      'well_club_participants',
+      'volunteers',
+      'drills',
+    ]);
+    expect(activities.fields.find((f) => f.name === 'volunteers')).toMatchObject({
+      label: 'ボランティア活動者数',
+      unit: '人',
+      hint: '月末の人数',
+      short: 'ボランティア',
+    });
   });
 
   it('is a column of the monthly CSV, imported and exported', () => {
@@ -181,7 +207,19 @@ describe('a field added to a copy of the catalogue', () => {
 
   it('is rolled up by its rule and is a row of the household table, leaving the seven items as they were', () => {
     const month = (districtId: number, m: string, values: Record<string, number | null>) =>
-      ({ districtId, month: m, watchedElderly: null, watchedDisability: null, watchedSingleParent: null, watchedOther: null, welfareCooperators: null, mutualAidCases: null, coordinationMeetings: null, wellClubParticipants: null, ...values }) as MonthlyFigures;
+      ({
+        districtId,
+        month: m,
+        watchedElderly: null,
+        watchedDisability: null,
+        watchedSingleParent: null,
+        watchedOther: null,
+        welfareCooperators: null,
+        mutualAidCases: null,
+        coordinationMeetings: null,
+        wellClubParticipants: null,
+        ...values,
+      }) as MonthlyFigures;
     const reports = [
       month(1, '2024-04', { watchedElderly: 30, volunteers: 5, drills: 1 }),
       month(1, '2024-09', { volunteers: 8, drills: 2 }),
@@ -199,7 +237,15 @@ describe('a field added to a copy of the catalogue', () => {
     expect([d1.volunteers, d1.drills]).toEqual([8, 3]);
     expect(householdValues(d1, COPY)).toMatchObject({ volunteers: 8, watched_total: 30 });
     const rows = householdRows(COPY);
-    expect(rows.map((r) => r.key)).toEqual(['welfare_cooperators', 'volunteers', 'watched_elderly', 'watched_disability', 'watched_single_parent', 'watched_other', 'watched_total']);
+    expect(rows.map((r) => r.key)).toEqual([
+      'welfare_cooperators',
+      'volunteers',
+      'watched_elderly',
+      'watched_disability',
+      'watched_single_parent',
+      'watched_other',
+      'watched_total',
+    ]);
     expect(rows.find((r) => r.key === 'volunteers')).toMatchObject({ title: 'ボランティア(人)', unit: '人', group: '' });
     const table = rollupHouseholds(2024, input) as Record<string, { value: number | null; districtsReported: number }>;
     expect(table.volunteers).toEqual({ value: 11, districtsReported: 2 });
@@ -213,7 +259,20 @@ describe('a field added to a copy of the catalogue', () => {
 
   it('is left out of the year-end states of a district succeeded in that year, as the watched households are', () => {
     const reports = [
-      { districtId: 1, month: '2024-04', watchedElderly: 30, watchedDisability: null, watchedSingleParent: null, watchedOther: null, welfareCooperators: null, mutualAidCases: null, coordinationMeetings: null, wellClubParticipants: null, volunteers: 5, drills: 2 } as MonthlyFigures,
+      {
+        districtId: 1,
+        month: '2024-04',
+        watchedElderly: 30,
+        watchedDisability: null,
+        watchedSingleParent: null,
+        watchedOther: null,
+        welfareCooperators: null,
+        mutualAidCases: null,
+        coordinationMeetings: null,
+        wellClubParticipants: null,
+        volunteers: 5,
+        drills: 2,
+      } as MonthlyFigures,
     ];
     const districts = [
       { id: 1, activeFrom: null, activeTo: 2024 },

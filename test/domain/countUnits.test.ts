@@ -26,7 +26,22 @@ describe('parseCount with units', () => {
     });
     expect(form.errors).toEqual({ watched_other: expect.stringContaining('数字で入力してください') });
     expect(form.typed.watched_elderly).toBe('125世帯');
-    const ok = parseMonthlyForm({ version: '0', watched_elderly: '125世帯', watched_other: '2世帯', welfare_cooperators: '12人', mutual_aid_cases: '3件', coordination_meetings: '4回', well_club_participants: '３０人' });
-    expect(ok.values).toMatchObject({ watched_elderly: 125, watched_other: 2, welfare_cooperators: 12, mutual_aid_cases: 3, coordination_meetings: 4, well_club_participants: 30 });
+    const ok = parseMonthlyForm({
+      version: '0',
+      watched_elderly: '125世帯',
+      watched_other: '2世帯',
+      welfare_cooperators: '12人',
+      mutual_aid_cases: '3件',
+      coordination_meetings: '4回',
+      well_club_participants: '３０人',
+    });
+    expect(ok.values).toMatchObject({
+      watched_elderly: 125,
+      watched_other: 2,
+      welfare_cooperators: 12,
+      mutual_aid_cases: 3,
+      coordination_meetings: 4,
+      well_club_participants: 30,
+    });
   });
 });

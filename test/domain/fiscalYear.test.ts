@@ -19,9 +19,7 @@ import {
 
 describe('isMonth', () => {
   it.each(['2024-01', '2024-12', '1989-04'])('accepts %s', (m) => expect(isMonth(m)).toBe(true));
-  it.each(['2024-00', '2024-13', '2024-1', '24-01', '2024/01', '2024-01-01', '', ' 2024-01'])('refuses %j', (m) =>
-    expect(isMonth(m)).toBe(false),
-  );
+  it.each(['2024-00', '2024-13', '2024-1', '24-01', '2024/01', '2024-01-01', '', ' 2024-01'])('refuses %j', (m) => expect(isMonth(m)).toBe(false));
 });
 
 describe('fiscal year of a month or date', () => {
@@ -117,7 +115,11 @@ describe('eras from ICU', () => {
     expect(byName['昭和']).toMatchObject({ letter: 'S', startYear: 1926, lastYear: 1989 });
     expect(byName['平成']).toMatchObject({ letter: 'H', startYear: 1989, lastYear: 2019 });
     expect(byName['令和']).toMatchObject({ letter: 'R', startYear: 2019, lastYear: null });
-    expect(eras().map((e) => e.name).slice(0, 5)).toEqual(['明治', '大正', '昭和', '平成', '令和']);
+    expect(
+      eras()
+        .map((e) => e.name)
+        .slice(0, 5),
+    ).toEqual(['明治', '大正', '昭和', '平成', '令和']);
   });
 });
 

@@ -36,7 +36,9 @@ describe('the invariants themselves', () => {
     expect(monthNotStartedProblems('2027-01', '2026-12-31', 'entry')).toEqual([
       { field: 'month', message: '令和9年1月はまだ始まっていないため、入力できません。月が始まってから入力してください。' },
     ]);
-    expect(monthNotStartedProblems('2027-01', '2026-12-31', 'import')[0]?.message).toBe('令和9年1月はまだ始まっていないため、取り込めません。月が始まってから入力してください。');
+    expect(monthNotStartedProblems('2027-01', '2026-12-31', 'import')[0]?.message).toBe(
+      '令和9年1月はまだ始まっていないため、取り込めません。月が始まってから入力してください。',
+    );
   });
 });
 

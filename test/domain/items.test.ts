@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  HOUSEHOLD_ROWS,
-  ITEMS,
-  ITEM_NUMBERS,
-  isHouseholdRowKey,
-  isItemNumber,
-  itemByNumber,
-} from '../../src/domain/items.js';
+import { HOUSEHOLD_ROWS, ITEMS, ITEM_NUMBERS, isHouseholdRowKey, isItemNumber, itemByNumber } from '../../src/domain/items.js';
 
 describe('agenda items', () => {
   it('has the seven items titled as printed on seed 000', () => {

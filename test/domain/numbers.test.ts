@@ -36,9 +36,7 @@ describe('parseCount', () => {
     expect(parseCount(s)).toEqual({ ok: false, message: NEGATIVE }),
   );
 
-  it.each(['1.5', '１．５', '1.0', '.5', '1,234.5', '3.'])('refuses decimal %j', (s) =>
-    expect(parseCount(s)).toEqual({ ok: false, message: DECIMAL }),
-  );
+  it.each(['1.5', '１．５', '1.0', '.5', '1,234.5', '3.'])('refuses decimal %j', (s) => expect(parseCount(s)).toEqual({ ok: false, message: DECIMAL }));
 
   it('refuses numbers over the default maximum, naming it', () => {
     expect(parseCount('10000000')).toEqual({ ok: false, message: '数が大きすぎます。9,999,999以下で入力してください。' });

@@ -54,9 +54,7 @@ const reports: MonthlyFigures[] = [
     mutualAidCases: 10,
     coordinationMeetings: 1,
   }),
-  ...['2020-05', '2020-06', '2020-07', '2020-08', '2020-09'].map((m) =>
-    report(1, m, { mutualAidCases: 5, coordinationMeetings: 1 }),
-  ),
+  ...['2020-05', '2020-06', '2020-07', '2020-08', '2020-09'].map((m) => report(1, m, { mutualAidCases: 5, coordinationMeetings: 1 })),
   report(1, '2020-10', { coordinationMeetings: 0 }),
   report(1, '2021-02', {
     watchedElderly: 110,
@@ -365,13 +363,42 @@ describe('successions inside a year (issue 10: a merge and a split, figures work
   const JAN_MAR = ['2025-01', '2025-02', '2025-03'];
   const reports: MonthlyFigures[] = [
     // A: 100 elderly + 20 other, 5 cooperators, 2 cases and 3 participants a month, meetings in Apr, May, Jun.
-    ...APR_SEP.map((m, i) => report(11, m, { watchedElderly: 100, watchedOther: 20, welfareCooperators: 5, mutualAidCases: 2, coordinationMeetings: i < 3 ? 1 : 0, wellClubParticipants: 3 })),
+    ...APR_SEP.map((m, i) =>
+      report(11, m, {
+        watchedElderly: 100,
+        watchedOther: 20,
+        welfareCooperators: 5,
+        mutualAidCases: 2,
+        coordinationMeetings: i < 3 ? 1 : 0,
+        wellClubParticipants: 3,
+      }),
+    ),
     // B: 60 elderly + 10 disability, 1 case a month, 0 participants, meetings in Jun, Jul.
-    ...APR_SEP.map((m, i) => report(12, m, { watchedElderly: 60, watchedDisability: 10, mutualAidCases: 1, coordinationMeetings: i === 2 || i === 3 ? 1 : 0, wellClubParticipants: 0 })),
+    ...APR_SEP.map((m, i) =>
+      report(12, m, {
+        watchedElderly: 60,
+        watchedDisability: 10,
+        mutualAidCases: 1,
+        coordinationMeetings: i === 2 || i === 3 ? 1 : 0,
+        wellClubParticipants: 0,
+      }),
+    ),
     // C: 170 elderly + 12 disability + 25 other, 9 cooperators, 5 cases and 4 participants a month, meetings in Oct, Nov.
-    ...OCT_MAR.map((m, i) => report(13, m, { watchedElderly: 170, watchedDisability: 12, watchedOther: 25, welfareCooperators: 9, mutualAidCases: 5, coordinationMeetings: i < 2 ? 1 : 0, wellClubParticipants: 4 })),
+    ...OCT_MAR.map((m, i) =>
+      report(13, m, {
+        watchedElderly: 170,
+        watchedDisability: 12,
+        watchedOther: 25,
+        welfareCooperators: 9,
+        mutualAidCases: 5,
+        coordinationMeetings: i < 2 ? 1 : 0,
+        wellClubParticipants: 4,
+      }),
+    ),
     // D: 300 elderly, 11 cooperators, 1 case and 2 participants a month, meetings Apr–Sep.
-    ...APR_DEC.map((m, i) => report(14, m, { watchedElderly: 300, welfareCooperators: 11, mutualAidCases: 1, coordinationMeetings: i < 6 ? 1 : 0, wellClubParticipants: 2 })),
+    ...APR_DEC.map((m, i) =>
+      report(14, m, { watchedElderly: 300, welfareCooperators: 11, mutualAidCases: 1, coordinationMeetings: i < 6 ? 1 : 0, wellClubParticipants: 2 }),
+    ),
     // E: 180 elderly, 2 cases and 1 participant a month, a meeting in January.
     ...JAN_MAR.map((m, i) => report(15, m, { watchedElderly: 180, mutualAidCases: 2, coordinationMeetings: i === 0 ? 1 : 0, wellClubParticipants: 1 })),
     // F: 130 elderly + 5 other, no cases, a meeting in February, Well Club not reported.
@@ -401,7 +428,14 @@ describe('successions inside a year (issue 10: a merge and a split, figures work
       { firstMonth: '2025-01', predecessorIds: [14], successorIds: [15, 16] },
     ],
   };
-  const items = (id: number) => itemValues(districtYearFigures(spans.find((d) => d.id === id)!, 2024, input));
+  const items = (id: number) =>
+    itemValues(
+      districtYearFigures(
+        spans.find((d) => d.id === id)!,
+        2024,
+        input,
+      ),
+    );
 
   it('gives the predecessors ②④⑤ only in the event year', () => {
     expect(items(11)).toEqual({ 1: null, 2: 12, 3: null, 4: 0, 5: 18, 6: null, 7: null });
@@ -417,7 +451,7 @@ describe('successions inside a year (issue 10: a merge and a split, figures work
     });
   });
 
-  it('gives the successors the year-end states, and ③ the union of their predecessors\' months before the event', () => {
+  it("gives the successors the year-end states, and ③ the union of their predecessors' months before the event", () => {
     // C: {Oct, Nov} ∪ A {Apr, May, Jun} ∪ B {Jun, Jul} = 6 months (June once) < 7.
     expect(districtYearFigures(spans[2]!, 2024, input)).toMatchObject({ meetingMonths: 6, regularMeetings: 0 });
     expect(items(13)).toEqual({ 1: 207, 2: 30, 3: 0, 4: 0, 5: 24, 6: 2, 7: 1 });
@@ -447,7 +481,14 @@ describe('successions inside a year (issue 10: a merge and a split, figures work
   });
 
   it('leaves the year before the event as it was', () => {
-    const before = (id: number) => itemValues(districtYearFigures(spans.find((d) => d.id === id)!, 2023, input));
+    const before = (id: number) =>
+      itemValues(
+        districtYearFigures(
+          spans.find((d) => d.id === id)!,
+          2023,
+          input,
+        ),
+      );
     expect(before(11)).toEqual({ 1: null, 2: null, 3: null, 4: 0, 5: null, 6: 1, 7: 1 });
     expect(before(12)).toEqual({ 1: null, 2: null, 3: null, 4: 0, 5: null, 6: 1, 7: 0 });
     expect(rollupYear(2023, input)[6]).toEqual({ value: 2, districtsReported: 4 });

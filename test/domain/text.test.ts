@@ -23,7 +23,8 @@ describe('normaliseText', () => {
   });
 
   it('refuses tab, line feed and carriage return inside one-line fields, and drops them (and spaces) around the text', () => {
-    for (const s of ['a\tb', 'a\nb', 'a\r\nb', 'a\rb', 'a\u2028b', 'a\u2029b']) expect(normaliseText(s, 'line')).toEqual({ ok: false, message: CONTROL_MESSAGE });
+    for (const s of ['a\tb', 'a\nb', 'a\r\nb', 'a\rb', 'a\u2028b', 'a\u2029b'])
+      expect(normaliseText(s, 'line')).toEqual({ ok: false, message: CONTROL_MESSAGE });
     expect(normaliseText(' \t東一校区\t\r\n\u3000', 'line')).toEqual({ ok: true, value: '東一校区' });
     // …but a byte-order mark at either end is reported, not silently dropped as trim() would.
     expect(normaliseText('\ufeff東一校区', 'line')).toEqual({ ok: false, message: INVISIBLE_MESSAGE });

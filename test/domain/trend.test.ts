@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_THRESHOLDS,
-  LEVELS,
-  applyOverride,
-  computeTrend,
-  levelFor,
-  parseBasis,
-  theilSenSlope,
-  type TrendPoint,
-} from '../../src/domain/trend.js';
+import { DEFAULT_THRESHOLDS, LEVELS, applyOverride, computeTrend, levelFor, parseBasis, theilSenSlope, type TrendPoint } from '../../src/domain/trend.js';
 
 /** Points for consecutive fiscal years starting at `from`. */
 function series(from: number, values: (number | null)[]): TrendPoint[] {
@@ -94,7 +85,14 @@ describe('bases on hand-computed data', () => {
     expect(theilSenSlope([0, 1, 2, 3, 4].map((x) => ({ x, y: x === 2 ? 1000 : 2 * x })))).toBe(2);
     expect(theilSenSlope([{ x: 1, y: 1 }])).toBeNull();
     // Six pairwise slopes 2, 1, 3, 0, 3.5, 7 → median of the middle two (2 and 3) = 2.5
-    expect(theilSenSlope([{ x: 0, y: 0 }, { x: 1, y: 2 }, { x: 2, y: 2 }, { x: 3, y: 9 }])).toBe(2.5);
+    expect(
+      theilSenSlope([
+        { x: 0, y: 0 },
+        { x: 1, y: 2 },
+        { x: 2, y: 2 },
+        { x: 3, y: 9 },
+      ]),
+    ).toBe(2.5);
   });
   it('span uses the first and last years that have values', () => {
     expect(computeTrend(series(2019, [null, 100, 50, 130, null]), 'span').change).toBeCloseTo(0.3, 10);

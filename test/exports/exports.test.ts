@@ -23,14 +23,29 @@ beforeEach(async () => {
   const { db } = ctx.database;
   loadSeed000(db);
   // FY2023–2024 for the districts: rollups beside the published figures.
-  saveMonthlyReport(db, { districtId: ids.d1, month: '2023-04', values: monthlyValues({ watched_elderly: 90, welfare_cooperators: 7, mutual_aid_cases: 4 }), userId: null });
-  saveMonthlyReport(db, { districtId: ids.d1, month: '2024-03', values: monthlyValues({ watched_elderly: 95, watched_other: 5, mutual_aid_cases: 6, note: '=SUM(A1)' }), userId: null });
+  saveMonthlyReport(db, {
+    districtId: ids.d1,
+    month: '2023-04',
+    values: monthlyValues({ watched_elderly: 90, welfare_cooperators: 7, mutual_aid_cases: 4 }),
+    userId: null,
+  });
+  saveMonthlyReport(db, {
+    districtId: ids.d1,
+    month: '2024-03',
+    values: monthlyValues({ watched_elderly: 95, watched_other: 5, mutual_aid_cases: 6, note: '=SUM(A1)' }),
+    userId: null,
+  });
   saveMonthlyReport(db, { districtId: ids.d3, month: '2023-09', values: monthlyValues({ watched_elderly: 50, coordination_meetings: 1 }), userId: null });
   saveMonthlyReport(db, { districtId: ids.d1, month: '2025-02', values: monthlyValues({ watched_elderly: 110, mutual_aid_cases: 12 }), userId: null });
 });
 afterEach(async () => ctx.close());
 
-type ApiRow = { item: number | string; title: string; values: { fiscalYear: number; value: number | null; note: string | null }[]; trend: { arrow: string; text: string } };
+type ApiRow = {
+  item: number | string;
+  title: string;
+  values: { fiscalYear: number; value: number | null; note: string | null }[];
+  trend: { arrow: string; text: string };
+};
 
 function csvRecords(res: LightMyRequestResponse): string[][] {
   return parse(res.rawPayload.toString('utf8'), { bom: true, relax_column_count: true }) as string[][];
@@ -63,7 +78,12 @@ describe('trend table exports', () => {
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const text = res.rawPayload.toString('utf8');
-      expect(text.split('\n').slice(0, -1).every((line) => line.endsWith('\r'))).toBe(true);
+      expect(
+        text
+          .split('\n')
+          .slice(0, -1)
+          .every((line) => line.endsWith('\r')),
+      ).toBe(true);
       const records = csvRecords(res);
       const years = api.fiscalYears.map((fy) => (fy === 2019 ? 'R1' : `R${fy - 2018}`));
       expect(records[0]).toEqual(['項目', ...years, '傾向', '変化率(%)', '出典']);
@@ -168,7 +188,9 @@ describe('agenda sheet exports', () => {
       const row = sheet.getRow(i + 3);
       SEED_000[key]!.forEach((v, j) => expect(row.getCell(j + 2).value).toBe(v ?? NOT_AVAILABLE));
     }
-    expect(String(xlsx.headers['content-disposition'])).toContain(`filename*=UTF-8''${encodeURIComponent('議題シート_議題（１）ア_小地域福祉活動の状況.xlsx')}`);
+    expect(String(xlsx.headers['content-disposition'])).toContain(
+      `filename*=UTF-8''${encodeURIComponent('議題シート_議題（１）ア_小地域福祉活動の状況.xlsx')}`,
+    );
   });
 
   it('refuses district users', async () => {
@@ -213,7 +235,12 @@ describe('monthly data exports', () => {
 
   it('exporting a district year and importing the file back (dry run and real) changes nothing', async () => {
     const { db } = ctx.database;
-    saveMonthlyReport(db, { districtId: ids.d1, month: '2023-06', values: monthlyValues({ watched_disability: 0, note: '一行目、\n"二行目", -3' }), userId: null });
+    saveMonthlyReport(db, {
+      districtId: ids.d1,
+      month: '2023-06',
+      values: monthlyValues({ watched_disability: 0, note: '一行目、\n"二行目", -3' }),
+      userId: null,
+    });
     saveMonthlyReport(db, { districtId: ids.d1, month: '2023-07', values: monthlyValues({ note: '+メモだけ' }), userId: null });
     saveMonthlyReport(db, { districtId: ids.d1, month: '2023-08', values: monthlyValues({ coordination_meetings: 1 }), userId: null });
     saveMonthlyReport(db, { districtId: ids.d1, month: '2023-08', values: monthlyValues({}), userId: null }); // cleared again
@@ -235,12 +262,23 @@ describe('monthly data exports', () => {
 
   it('a year with nothing reported exports the header only', async () => {
     const client = await signedIn(ctx.app, 'district-e01');
-    expect(await monthlyCsv(client, '/districts/E01/years/2021/export.csv')).toEqual([[...'district_code,month,watched_elderly,watched_disability,watched_single_parent,watched_other,welfare_cooperators,mutual_aid_cases,coordination_meetings,well_club_participants,note'.split(',')]]);
+    expect(await monthlyCsv(client, '/districts/E01/years/2021/export.csv')).toEqual([
+      [
+        ...'district_code,month,watched_elderly,watched_disability,watched_single_parent,watched_other,welfare_cooperators,mutual_aid_cases,coordination_meetings,well_club_participants,note'.split(
+          ',',
+        ),
+      ],
+    ]);
   });
 
   it('the .xlsx export is the import template with the months filled in: imported back (dry run and real), nothing changes', async () => {
     const { db } = ctx.database;
-    saveMonthlyReport(db, { districtId: ids.d1, month: '2023-06', values: monthlyValues({ watched_disability: 0, note: '一行目、\n"二行目", -3' }), userId: null });
+    saveMonthlyReport(db, {
+      districtId: ids.d1,
+      month: '2023-06',
+      values: monthlyValues({ watched_disability: 0, note: '一行目、\n"二行目", -3' }),
+      userId: null,
+    });
     saveMonthlyReport(db, { districtId: ids.d1, month: '2023-07', values: monthlyValues({ note: '+メモだけ' }), userId: null });
     const client = await signedIn(ctx.app, 'ward-east');
     const res = await client.get('/districts/E01/years/2023/export.xlsx');
@@ -285,7 +323,17 @@ describe('file helpers', () => {
   });
 
   it('writes CSV with a BOM and CRLF line ends, quoting where needed', () => {
-    const text = toCsv([{ name: 'x', header: ['a', 'b'], rows: [['1,000', 2], [null, '改行\nあり']], widths: [] }]).toString('utf8');
+    const text = toCsv([
+      {
+        name: 'x',
+        header: ['a', 'b'],
+        rows: [
+          ['1,000', 2],
+          [null, '改行\nあり'],
+        ],
+        widths: [],
+      },
+    ]).toString('utf8');
     expect(text).toBe('\ufeffa,b\r\n"1,000",2\r\n,"改行\nあり"\r\n');
   });
 

@@ -35,7 +35,14 @@ function fieldValue(body: string, field: string): string | null {
 describe('a date in a closed year on the register forms', () => {
   it('shows the salon form again with the message beside 開設日 and what was typed', async () => {
     const client = await signedIn(ctx.app, 'district-e01');
-    const res = await client.post('/districts/E01/salons/new', { name: 'さかのぼりサロン', venue: '東一会館', opened_on: '2023-07-01', closed_on: '', subsidy_applied: '1', version: '0' });
+    const res = await client.post('/districts/E01/salons/new', {
+      name: 'さかのぼりサロン',
+      venue: '東一会館',
+      opened_on: '2023-07-01',
+      closed_on: '',
+      subsidy_applied: '1',
+      version: '0',
+    });
     expect(res.statusCode).toBe(409);
     expect(fieldError(res.body, 'opened_on')).toBe(CLOSED);
     expect(fieldValue(res.body, 'name')).toBe('さかのぼりサロン');
@@ -52,7 +59,14 @@ describe('a date in a closed year on the register forms', () => {
     expect(close.statusCode).toBe(409);
     expect(fieldError(close.body, 'closed_on')).toBe(CLOSED);
     expect(fieldValue(close.body, 'closed_on')).toBe('2023-09-30');
-    const edit = await client.post(`/districts/E01/salons/${salon.id}/edit`, { name: '東一サロン', venue: '', opened_on: '2023-06-01', closed_on: '', subsidy_applied: '0', version: String(salon.version) });
+    const edit = await client.post(`/districts/E01/salons/${salon.id}/edit`, {
+      name: '東一サロン',
+      venue: '',
+      opened_on: '2023-06-01',
+      closed_on: '',
+      subsidy_applied: '0',
+      version: String(salon.version),
+    });
     expect(edit.statusCode).toBe(409);
     expect(fieldError(edit.body, 'opened_on')).toBe(CLOSED);
     expect(fieldValue(edit.body, 'opened_on')).toBe('2023-06-01');
@@ -70,7 +84,13 @@ describe('a date in a closed year on the register forms', () => {
     expect(ctx.database.db.select().from(plans).all()).toEqual([]);
 
     const plan = createPlan(ctx.database.db, ids.d1, { generation: 2, formulatedFy: 2024, firstFy: 2024, lastFy: 2026 }, null);
-    const edit = await client.post(`/districts/E01/plans/${plan.id}/edit`, { generation: '2', formulated_fy: '2024', first_fy: '2022', last_fy: '2026', version: String(plan.version) });
+    const edit = await client.post(`/districts/E01/plans/${plan.id}/edit`, {
+      generation: '2',
+      formulated_fy: '2024',
+      first_fy: '2022',
+      last_fy: '2026',
+      version: String(plan.version),
+    });
     expect(edit.statusCode).toBe(409);
     expect(fieldError(edit.body, 'first_fy') ?? fieldError(edit.body, 'last_fy')).toBe(CLOSED);
     expect(fieldValue(edit.body, 'first_fy')).toBe('2022');

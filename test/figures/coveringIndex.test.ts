@@ -49,7 +49,11 @@ describe('the covering month index', () => {
         ...plans(sqlite, () => reportedDistrictMonths(db, '2023-04', '2024-03')),
         // The loader prepares its statements once per connection (a fresh Drizzle connection over the same
         // file prepares its own); a whole year is read by the one without a district condition.
-        ...plans(sqlite, () => yearRowsFromRecords(drizzle(sqlite, { schema }), 2023), (source) => source === ROLLUP_QUERIES.reports.all),
+        ...plans(
+          sqlite,
+          () => yearRowsFromRecords(drizzle(sqlite, { schema }), 2023),
+          (source) => source === ROLLUP_QUERIES.reports.all,
+        ),
       ];
       expect(found.length).toBe(3);
       for (const plan of found) expect(plan).toMatch(/SEARCH monthly_reports USING COVERING INDEX monthly_reports_month_idx/);

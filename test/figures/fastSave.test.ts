@@ -80,7 +80,12 @@ describe('a monthly save', () => {
       const pairs = [city.d1, city.d2, city.d3].flatMap((districtId) => [2022, 2023, 2025].map((fiscalYear) => ({ districtId, fiscalYear })));
       const fast = db.transaction((tx) => recomputeDistrictYearsFast(tx, pairs));
       const again = db.transaction((tx) => recomputeDistrictYears(tx, pairs));
-      expect(fast.map((c) => `${c.fiscalYear}:${c.districtId}:${c.kind}`).sort()).toEqual(['2023:1:updated', '2025:1:created', '2025:2:created', '2025:3:created']);
+      expect(fast.map((c) => `${c.fiscalYear}:${c.districtId}:${c.kind}`).sort()).toEqual([
+        '2023:1:updated',
+        '2025:1:created',
+        '2025:2:created',
+        '2025:3:created',
+      ]);
       expect(again).toEqual([]);
       expect(storedFigures(city.database, [2022])).toEqual(frozen);
       expect(storedFigures(city.database, [2023, 2025])).toEqual(expectedFigures(city.database, [2023, 2025]));

@@ -48,7 +48,14 @@ function row(districtId: number, fy: number) {
 /** A few months, a salon and a plan in each district. */
 function seed() {
   const { db } = city.database;
-  save(city.d1, '2023-04', { watched_elderly: 100, watched_other: 5, welfare_cooperators: 30, mutual_aid_cases: 4, coordination_meetings: 1, well_club_participants: 12 });
+  save(city.d1, '2023-04', {
+    watched_elderly: 100,
+    watched_other: 5,
+    welfare_cooperators: 30,
+    mutual_aid_cases: 4,
+    coordination_meetings: 1,
+    well_club_participants: 12,
+  });
   save(city.d1, '2024-03', { watched_elderly: 110, watched_disability: 3, mutual_aid_cases: 6, coordination_meetings: 2 });
   save(city.d2, '2023-06', { watched_single_parent: 7, mutual_aid_cases: 1 });
   save(city.d3, '2023-05', { watched_elderly: 50, coordination_meetings: 1, well_club_participants: 3 });
@@ -59,7 +66,14 @@ function seed() {
 
 describe('stored on write', () => {
   it('a monthly save stores its district-year with every item, in the same transaction', () => {
-    save(city.d1, '2023-04', { watched_elderly: 100, watched_other: 5, welfare_cooperators: 30, mutual_aid_cases: 4, coordination_meetings: 1, well_club_participants: 12 });
+    save(city.d1, '2023-04', {
+      watched_elderly: 100,
+      watched_other: 5,
+      welfare_cooperators: 30,
+      mutual_aid_cases: 4,
+      coordination_meetings: 1,
+      well_club_participants: 12,
+    });
     expect(row(city.d1, 2023)).toMatchObject({
       wardId: city.wardA,
       active: 1,
@@ -104,7 +118,13 @@ describe('stored on write', () => {
     closeSalon(db, { districtId: city.d2, id: salon.id, expectedVersion: 2, userId: 1, closedOn: '2024-01-31' });
     expect(row(city.d2, 2023)?.salonsOpen).toBe(0);
     const plan = createPlan(db, city.d1, { generation: 1, formulatedFy: 2022, firstFy: 2022, lastFy: 2024 }, null);
-    updatePlan(db, { districtId: city.d1, id: plan.id, expectedVersion: 1, userId: 1, input: { generation: 1, formulatedFy: 2024, firstFy: 2024, lastFy: 2026 } });
+    updatePlan(db, {
+      districtId: city.d1,
+      id: plan.id,
+      expectedVersion: 1,
+      userId: 1,
+      input: { generation: 1, formulatedFy: 2024, firstFy: 2024, lastFy: 2026 },
+    });
     expect(row(city.d1, 2022)).toMatchObject({ planFormulated: 0, planActive: 0 });
     expect(row(city.d1, 2024)).toMatchObject({ planFormulated: 1, planActive: 1 });
     updateSetting(db, 'regularMeetingMonths', 1, null);
@@ -132,7 +152,17 @@ describe('stored on write', () => {
     expect(row(city.d1, 2024)).toBeUndefined();
     expect(row(city.d1, 2023)).toMatchObject({ active: 1, salonsOpen: 1 });
     const years = [2022, 2023, 2024, 2025, 2026, 2027];
-    expect(storedFigures(city.database, years.filter((y) => y !== 2022))).toEqual(expectedFigures(city.database, years.filter((y) => y !== 2022)));
+    expect(
+      storedFigures(
+        city.database,
+        years.filter((y) => y !== 2022),
+      ),
+    ).toEqual(
+      expectedFigures(
+        city.database,
+        years.filter((y) => y !== 2022),
+      ),
+    );
   });
 });
 
@@ -150,8 +180,16 @@ describe('ward and city values by one SQL aggregate', () => {
       }
     }
     const table = loadTrendTable(db, resolveScope(db, 'city')!, { kind: 'items', fromFy: 2022, toFy: 2024, basis: 'yoy' });
-    expect([...table.districtCounts]).toEqual([[2022, 2], [2023, 3], [2024, 3]]);
-    expect([...table.districtsReporting]).toEqual([[2022, 0], [2023, 3], [2024, 0]]);
+    expect([...table.districtCounts]).toEqual([
+      [2022, 2],
+      [2023, 3],
+      [2024, 3],
+    ]);
+    expect([...table.districtsReporting]).toEqual([
+      [2022, 0],
+      [2023, 3],
+      [2024, 0],
+    ]);
   });
 
   it('is served from the primary key or an index (EXPLAIN QUERY PLAN)', () => {
@@ -168,7 +206,11 @@ describe('ward and city values by one SQL aggregate', () => {
     seed();
     const { db } = city.database;
     db.delete(districtYearFigures).where(eq(districtYearFigures.fiscalYear, 2025)).run();
-    for (const [type, id] of [['city', 0], ['ward', city.wardA], ['district', city.d1]] as const) {
+    for (const [type, id] of [
+      ['city', 0],
+      ['ward', city.wardA],
+      ['district', city.d1],
+    ] as const) {
       const f = loadScopeFigures(db, type, id, 2025, 2025).get(2025)!;
       const scope = resolveScope(db, type === 'city' ? 'city' : type === 'ward' ? 'ward:東区' : 'district:E01')!;
       expect(f.items).toEqual(rollupYear(2025, loadRollupInput(db, scope, 2025, 2025)));
@@ -192,17 +234,25 @@ describe('closing a year freezes its figures (DESIGN §7)', () => {
     expect(() => save(city.d1, '2023-05', { mutual_aid_cases: 1 })).toThrow(CLOSED);
     // Salons: a new opening or closing date in the closed year, or moving one out of it, or deleting it.
     expect(() => createSalon(db, city.d2, { name: 'x', venue: '', openedOn: '2023-07-01', closedOn: null, subsidyApplied: false }, null)).toThrow(CLOSED);
-    expect(() => createSalon(db, city.d2, { name: 'x', venue: '', openedOn: '2022-07-01', closedOn: '2024-02-01', subsidyApplied: false }, null)).toThrow(CLOSED);
+    expect(() => createSalon(db, city.d2, { name: 'x', venue: '', openedOn: '2022-07-01', closedOn: '2024-02-01', subsidyApplied: false }, null)).toThrow(
+      CLOSED,
+    );
     const [sakura] = db.query.salons.findMany({ where: (s, { eq: e }) => e(s.districtId, city.d3) }).sync();
-    expect(() => updateSalon(db, { districtId: city.d3, id: sakura!.id, expectedVersion: 1, userId: 1, input: { ...sakura!, openedOn: '2024-04-01' } })).toThrow(CLOSED);
+    expect(() =>
+      updateSalon(db, { districtId: city.d3, id: sakura!.id, expectedVersion: 1, userId: 1, input: { ...sakura!, openedOn: '2024-04-01' } }),
+    ).toThrow(CLOSED);
     expect(() => deleteSalon(db, { districtId: city.d3, id: sakura!.id, expectedVersion: 1, userId: 1 })).toThrow(CLOSED);
     // Renaming a salon whose dates stay as they were is fine.
-    expect(updateSalon(db, { districtId: city.d3, id: sakura!.id, expectedVersion: 1, userId: 1, input: { ...sakura!, name: 'さくら会' } }).status).toBe('saved');
+    expect(updateSalon(db, { districtId: city.d3, id: sakura!.id, expectedVersion: 1, userId: 1, input: { ...sakura!, name: 'さくら会' } }).status).toBe(
+      'saved',
+    );
     // Plans: formulated in, or a period that gains or loses the closed year.
     expect(() => createPlan(db, city.d1, { generation: 1, formulatedFy: 2023, firstFy: 2024, lastFy: 2026 }, null)).toThrow(CLOSED);
     expect(() => createPlan(db, city.d1, { generation: 1, formulatedFy: 2022, firstFy: 2022, lastFy: 2025 }, null)).toThrow(CLOSED);
     const [plan] = db.query.plans.findMany().sync();
-    expect(() => updatePlan(db, { districtId: city.d2, id: plan!.id, expectedVersion: 1, userId: 1, input: { ...plan!, formulatedFy: 2024, firstFy: 2024 } })).toThrow(CLOSED);
+    expect(() =>
+      updatePlan(db, { districtId: city.d2, id: plan!.id, expectedVersion: 1, userId: 1, input: { ...plan!, formulatedFy: 2024, firstFy: 2024 } }),
+    ).toThrow(CLOSED);
     expect(() => deletePlan(db, { districtId: city.d2, id: plan!.id, expectedVersion: 1, userId: 1 })).toThrow(ConflictError);
     expect(updatePlan(db, { districtId: city.d2, id: plan!.id, expectedVersion: 1, userId: 1, input: { ...plan!, lastFy: 2028 } }).status).toBe('saved');
     expect(storedFigures(city.database, [2023])).toEqual(before);
@@ -224,7 +274,8 @@ describe('closing a year freezes its figures (DESIGN §7)', () => {
     const monthly = csv([HEADERS.monthly, 'E01,2023-09,1,2,3,4,5,6,1,8,', 'E01,2024-04,1,,,,,2,,,']);
     const refusedMonthly = importCsv(db, 'monthly', monthly);
     expect(refusedMonthly.ok).toBe(false);
-    if (!refusedMonthly.ok) expect(refusedMonthly.errors[0]).toMatchObject({ line: 2, column: 'month', message: expect.stringContaining('令和5年度は年度確定済み') });
+    if (!refusedMonthly.ok)
+      expect(refusedMonthly.errors[0]).toMatchObject({ line: 2, column: 'month', message: expect.stringContaining('令和5年度は年度確定済み') });
     expect(importCsv(db, 'monthly', monthly, { force: true })).toMatchObject({ ok: true, counts: { created: 2 } });
     expect(importCsv(db, 'salons', salonsFile, { force: true }).ok).toBe(true);
     expect(storedFigures(city.database, [2023])).toEqual(before);

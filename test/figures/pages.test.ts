@@ -25,18 +25,34 @@ afterEach(async () => ctx.close());
 describe('a closed year on the pages', () => {
   it('refuses a salon opened in the closed year, naming it, and keeps the trend table as it was', async () => {
     const client = await signedIn(ctx.app, 'district-e01');
-    const res = await client.post('/districts/E01/salons/new', { name: 'さかのぼり', venue: '', opened_on: '2023-07-01', closed_on: '', subsidy_applied: '0', version: '0' });
+    const res = await client.post('/districts/E01/salons/new', {
+      name: 'さかのぼり',
+      venue: '',
+      opened_on: '2023-07-01',
+      closed_on: '',
+      subsidy_applied: '0',
+      version: '0',
+    });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('令和5年度は年度確定済みのため、変更できません。');
     const plan = await client.post('/districts/E01/plans/new', { generation: '1', formulated_fy: '2023', first_fy: '2024', last_fy: '2026', version: '0' });
     expect(plan.statusCode).toBe(409);
     expect(plan.body).toContain('令和5年度は年度確定済み');
-    const ok = await client.post('/districts/E01/salons/new', { name: 'まえから', venue: '', opened_on: '2022-07-01', closed_on: '', subsidy_applied: '0', version: '0' });
+    const ok = await client.post('/districts/E01/salons/new', {
+      name: 'まえから',
+      venue: '',
+      opened_on: '2022-07-01',
+      closed_on: '',
+      subsidy_applied: '0',
+      version: '0',
+    });
     expect(ok.statusCode).toBe(303);
     const city = await signedIn(ctx.app, 'city');
     const api = await city.get('/api/trends?from=2022&to=2024&scope=city');
     expect(api.statusCode).toBe(200);
-    const salons = (api.json() as { rows: { item: number | string; values: { fiscalYear: number; value: number | null }[] }[] }).rows.find((r) => String(r.item) === '6')!;
+    const salons = (api.json() as { rows: { item: number | string; values: { fiscalYear: number; value: number | null }[] }[] }).rows.find(
+      (r) => String(r.item) === '6',
+    )!;
     // The backdated salon counts in the open years around the closed one, not in it.
     expect(salons.values.map((v) => [v.fiscalYear, v.value])).toEqual([
       [2022, 1],

@@ -97,11 +97,18 @@ describe('stored figures equal a full recompute after any sequence of writes', (
                 }
                 case 'salonUpdate':
                   if (salon && (!salon.closedOn || salon.closedOn >= c.opened)) {
-                    updateSalon(db, { districtId: salon.districtId, id: salon.id, expectedVersion: salon.version, userId: 1, input: { ...salon, openedOn: c.opened } });
+                    updateSalon(db, {
+                      districtId: salon.districtId,
+                      id: salon.id,
+                      expectedVersion: salon.version,
+                      userId: 1,
+                      input: { ...salon, openedOn: c.opened },
+                    });
                   }
                   break;
                 case 'salonClose':
-                  if (salon && c.closed >= salon.openedOn) closeSalon(db, { districtId: salon.districtId, id: salon.id, expectedVersion: salon.version, userId: 1, closedOn: c.closed });
+                  if (salon && c.closed >= salon.openedOn)
+                    closeSalon(db, { districtId: salon.districtId, id: salon.id, expectedVersion: salon.version, userId: 1, closedOn: c.closed });
                   break;
                 case 'salonDelete':
                   if (salon) deleteSalon(db, { districtId: salon.districtId, id: salon.id, expectedVersion: salon.version, userId: 1 });
@@ -110,7 +117,14 @@ describe('stored figures equal a full recompute after any sequence of writes', (
                   createPlan(db, ids[c.district]!, { generation: generation++, ...c.years }, 1);
                   break;
                 case 'planUpdate':
-                  if (plan) updatePlan(db, { districtId: plan.districtId, id: plan.id, expectedVersion: plan.version, userId: 1, input: { generation: plan.generation, ...c.years } });
+                  if (plan)
+                    updatePlan(db, {
+                      districtId: plan.districtId,
+                      id: plan.id,
+                      expectedVersion: plan.version,
+                      userId: 1,
+                      input: { generation: plan.generation, ...c.years },
+                    });
                   break;
                 case 'planDelete':
                   if (plan) deletePlan(db, { districtId: plan.districtId, id: plan.id, expectedVersion: plan.version, userId: 1 });
@@ -130,7 +144,11 @@ describe('stored figures equal a full recompute after any sequence of writes', (
                   const codes = ['E01', 'E02', 'W01'];
                   const to = c.to.filter((t) => t !== c.from).map((t) => codes[t]!);
                   if (to.length > 0) {
-                    recordSuccession(db, { label: `event ${events++}`, predecessorCodes: [codes[c.from]!], successorCodes: to, firstMonth: c.month }, { userId: 1 });
+                    recordSuccession(
+                      db,
+                      { label: `event ${events++}`, predecessorCodes: [codes[c.from]!], successorCodes: to, firstMonth: c.month },
+                      { userId: 1 },
+                    );
                     recordedEvents++;
                   }
                   break;

@@ -33,7 +33,8 @@ function singleRowLookups<T>(sqlite: Database.Database, run: () => T): { result:
   const prepare = sqlite.prepare.bind(sqlite);
   sqlite.prepare = ((source: string) => {
     const statement = prepare(source);
-    const oneRow = /from\s+"?monthly_reports"?\s+where\s+"?(monthly_reports"?\.)?"?district_id"?\s*=\s*\?\s+and\s+"?(monthly_reports"?\.)?"?month"?\s*=\s*\?/i.test(source);
+    const oneRow =
+      /from\s+"?monthly_reports"?\s+where\s+"?(monthly_reports"?\.)?"?district_id"?\s*=\s*\?\s+and\s+"?(monthly_reports"?\.)?"?month"?\s*=\s*\?/i.test(source);
     if (oneRow) {
       const get = statement.get.bind(statement);
       statement.get = ((...params: unknown[]) => {
@@ -57,9 +58,12 @@ describe('a monthly import', () => {
     saveMonthlyReport(db, { districtId: ids.d2, month: '2023-06', values: monthlyValues({ watched_elderly: 8 }), userId: cityUserId });
     const rows: string[] = [];
     for (const code of ['E01', 'E02', 'W01']) {
-      for (const month of ['2023-04', '2023-05', '2023-06', '2024-01', '2024-04']) rows.push(`${code},${month},${code === 'E01' && month === '2023-05' ? 7 : 11},1,,,,2,1,,${code === 'E01' && month === '2023-05' ? 'そのまま' : ''}`);
+      for (const month of ['2023-04', '2023-05', '2023-06', '2024-01', '2024-04'])
+        rows.push(`${code},${month},${code === 'E01' && month === '2023-05' ? 7 : 11},1,,,,2,1,,${code === 'E01' && month === '2023-05' ? 'そのまま' : ''}`);
     }
-    const { result, lookups } = singleRowLookups(sqlite, () => importCsv(db, 'monthly', csv([HEADERS.monthly, ...rows]), { userId: cityUserId, now: new Date('2024-06-15T00:00:00Z') }));
+    const { result, lookups } = singleRowLookups(sqlite, () =>
+      importCsv(db, 'monthly', csv([HEADERS.monthly, ...rows]), { userId: cityUserId, now: new Date('2024-06-15T00:00:00Z') }),
+    );
     expect(result).toMatchObject({ ok: true, counts: { created: 13, updated: 2, unchanged: 0 } });
     expect(lookups).toBe(0);
     // E01 2023-05 gained counts (updated); E02 2023-06 was replaced (updated); the rest created.

@@ -71,7 +71,15 @@ describe('monthly import and the stored figures', () => {
 
 describe('reading files without quotes', () => {
   it('gives the same records and column-count errors as the CSV parser does for a file with quotes', () => {
-    const plain = [HEADERS.monthly, 'E01,2024-04,1,,,,,2,,,メモ', 'E01,2024-05,1,,,,,2,,', '', '  ', 'E01,2024-06,1,,,,,2,,,,', 'E01,2024-07, 3 ,,,,,2,,,\u3000'];
+    const plain = [
+      HEADERS.monthly,
+      'E01,2024-04,1,,,,,2,,,メモ',
+      'E01,2024-05,1,,,,,2,,',
+      '',
+      '  ',
+      'E01,2024-06,1,,,,,2,,,,',
+      'E01,2024-07, 3 ,,,,,2,,,\u3000',
+    ];
     const quoted = plain.map((l, i) => (i === 1 ? l.replace('メモ', '"メモ"') : l));
     const a = importCsv(database.db, 'monthly', csv(plain), { dryRun: true });
     const b = importCsv(database.db, 'monthly', csv(quoted), { dryRun: true });

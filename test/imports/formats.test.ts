@@ -45,11 +45,7 @@ describe('districts', () => {
 
 describe('monthly reports', () => {
   it('reads full-width digits, thousands separators, blanks as not reported, and YYYY/M months', () => {
-    const file = csv([
-      HEADERS.monthly,
-      'E01,2024-04,"1,234",１２,,0,５０,"１，００５", 2 ,30,敬老会あり',
-      'W01,2024/5,7,,,,,,,,',
-    ]);
+    const file = csv([HEADERS.monthly, 'E01,2024-04,"1,234",１２,,0,５０,"１，００５", 2 ,30,敬老会あり', 'W01,2024/5,7,,,,,,,,']);
     const result = importCsv(database.db, 'monthly', file, { userId: null });
     expect(result).toMatchObject({ ok: true, counts: { created: 2, updated: 0, unchanged: 0 } });
     expect(valuesOf(getMonthlyReport(database.db, ids.d1, '2024-04')!)).toEqual({
@@ -114,13 +110,7 @@ describe('plans', () => {
 
 describe('published figures', () => {
   it('reads item numbers, scopes (city, ward name, district code) and not-available cells with their reason', () => {
-    const file = csv([
-      HEADERS.published,
-      '1,R1,city,"125,407",',
-      '３,R2,city,,コロナ禍で正確な統計不可',
-      '2,2020,東区,１，２３４,',
-      '5,2021,W01,88,速報値',
-    ]);
+    const file = csv([HEADERS.published, '1,R1,city,"125,407",', '３,R2,city,,コロナ禍で正確な統計不可', '2,2020,東区,１，２３４,', '5,2021,W01,88,速報値']);
     expect(importCsv(database.db, 'published', file, { userId: null })).toMatchObject({ ok: true, counts: { created: 4, updated: 0, unchanged: 0 } });
     const rows = database.db.select().from(publishedFigures).orderBy(asc(publishedFigures.id)).all();
     expect(rows.map((f) => [f.item, f.fiscalYear, f.scopeType, f.scopeId, f.value, f.note])).toEqual([

@@ -61,7 +61,11 @@ describe('wards named by a districts file', () => {
     const before = rowCounts(database);
     const result = importCsv(database.db, 'districts', misspelt());
     expect(errorsOf(result)).toEqual([
-      { line: 2, column: 'ward', message: '区「東 区」は登録されていません。「東区」の書き間違いではありませんか。新しい区として作るには --create-wards を付けてください。' },
+      {
+        line: 2,
+        column: 'ward',
+        message: '区「東 区」は登録されていません。「東区」の書き間違いではありませんか。新しい区として作るには --create-wards を付けてください。',
+      },
       { line: 3, column: 'ward', message: '区「北区」は登録されていません。新しい区として作るには --create-wards を付けてください。' },
       { line: 4, column: 'ward', message: '区「北区」は登録されていません。新しい区として作るには --create-wards を付けてください。' },
     ]);
@@ -70,7 +74,13 @@ describe('wards named by a districts file', () => {
 
   it('the dry run with --create-wards lists the wards that would be created and the rows to add or change', () => {
     const before = rowCounts(database);
-    const file = csv([HEADERS.districts, 'E01,東一校区（新）,ひがしいち,東区,,', 'E02,東二校区,ひがしに,東区,,', 'N01,北一校区,きたいち,北区,,', 'S01,南一校区,みなみいち,南区,R1,']);
+    const file = csv([
+      HEADERS.districts,
+      'E01,東一校区（新）,ひがしいち,東区,,',
+      'E02,東二校区,ひがしに,東区,,',
+      'N01,北一校区,きたいち,北区,,',
+      'S01,南一校区,みなみいち,南区,R1,',
+    ]);
     const result = importCsv(database.db, 'districts', file, { dryRun: true, createWards: true });
     expect(result).toEqual({
       ok: true,
@@ -97,7 +107,14 @@ describe('wards named by a districts file', () => {
     const file = csv([HEADERS.districts, 'N01,北一校区,きたいち,北区,,', 'N02,北二校区,きたに,北区,,']);
     const result = importCsv(database.db, 'districts', file, { createWards: true });
     expect(result).toMatchObject({ ok: true, counts: { created: 2 }, wardsCreated: ['北区'] });
-    expect(database.db.select({ name: wards.name }).from(wards).orderBy(asc(wards.id)).all().map((w) => w.name)).toEqual(['東区', '西区', '北区']);
+    expect(
+      database.db
+        .select({ name: wards.name })
+        .from(wards)
+        .orderBy(asc(wards.id))
+        .all()
+        .map((w) => w.name),
+    ).toEqual(['東区', '西区', '北区']);
     expect(formatImportSummary(result)).toEqual(['取り込みました: 新規 2 件、更新 0 件、変更なし 0 件', '新しく作った区: 北区']);
   });
 

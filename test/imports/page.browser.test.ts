@@ -50,7 +50,9 @@ describe.skipIf(!browserAvailable)('importing files on the page in Chromium', ()
 
   const stored = (code: string, month: string) =>
     server.database.sqlite
-      .prepare('SELECT m.watched_elderly, m.welfare_cooperators, m.mutual_aid_cases, m.note FROM monthly_reports m JOIN districts d ON d.id = m.district_id WHERE d.code = ? AND m.month = ?')
+      .prepare(
+        'SELECT m.watched_elderly, m.welfare_cooperators, m.mutual_aid_cases, m.note FROM monthly_reports m JOIN districts d ON d.id = m.district_id WHERE d.code = ? AND m.month = ?',
+      )
       .get(code, month);
 
   async function axeViolations(page: Page): Promise<string[]> {
@@ -72,7 +74,14 @@ describe.skipIf(!browserAvailable)('importing files on the page in Chromium', ()
   it('a city user imports a Shift_JIS CSV: the dry run shows before → after, then 取り込む writes it', { timeout: 180_000 }, async () => {
     const page = await signedInPage('city');
     const text =
-      [HEADERS.monthly, 'E01,2024-04,12,2,1,0,6,5,1,20,民生委員と同行訪問', 'E02,2024-04,8,1,,,4,1,,,', 'E01,2024-05,12,2,1,0,6,2,,18,', 'E02,2024-05,9,1,,,4,,,,', 'W01,2024-05,7,1,,,3,,,,'].join('\r\n') + '\r\n';
+      [
+        HEADERS.monthly,
+        'E01,2024-04,12,2,1,0,6,5,1,20,民生委員と同行訪問',
+        'E02,2024-04,8,1,,,4,1,,,',
+        'E01,2024-05,12,2,1,0,6,2,,18,',
+        'E02,2024-05,9,1,,,4,,,,',
+        'W01,2024-05,7,1,,,3,,,,',
+      ].join('\r\n') + '\r\n';
     await upload(page, '月次報告', { name: '月次報告_5月.csv', mimeType: 'text/csv', buffer: shiftJis(text) });
     const main = await page.locator('main').innerText();
     expect(main).toContain('月次報告_5月.csv');

@@ -44,7 +44,9 @@ function storedMonthly(): unknown[] {
 
 /** The stored yearly figures, without the time they were computed. */
 function storedFigures(sqlite: TestContext['database']['sqlite']): unknown[] {
-  return (sqlite.prepare('SELECT * FROM district_year_figures ORDER BY district_id, fiscal_year').all() as Record<string, unknown>[]).map(({ computed_at: _c, ...rest }) => rest);
+  return (sqlite.prepare('SELECT * FROM district_year_figures ORDER BY district_id, fiscal_year').all() as Record<string, unknown>[]).map(
+    ({ computed_at: _c, ...rest }) => rest,
+  );
 }
 
 const pendingCount = () => ctx.database.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM pending_uploads`).n;
@@ -169,9 +171,45 @@ describe('upload, dry run, import', () => {
     expect(result.statusCode).toBe(200);
     expect(pageText(result.body)).toContain('新規 3 件');
     expect(storedMonthly()).toEqual([
-      { code: 'E01', month: '2024-04', watched_elderly: 10, watched_disability: 2, watched_single_parent: 1, watched_other: 0, welfare_cooperators: 5, mutual_aid_cases: 3, coordination_meetings: 1, well_club_participants: 20, note: '見守り強化' },
-      { code: 'E02', month: '2024-04', watched_elderly: 8, watched_disability: null, watched_single_parent: null, watched_other: null, welfare_cooperators: 4, mutual_aid_cases: 1, coordination_meetings: null, well_club_participants: null, note: null },
-      { code: 'W01', month: '2024-05', watched_elderly: 7, watched_disability: 1, watched_single_parent: null, watched_other: null, welfare_cooperators: 3, mutual_aid_cases: null, coordination_meetings: null, well_club_participants: null, note: null },
+      {
+        code: 'E01',
+        month: '2024-04',
+        watched_elderly: 10,
+        watched_disability: 2,
+        watched_single_parent: 1,
+        watched_other: 0,
+        welfare_cooperators: 5,
+        mutual_aid_cases: 3,
+        coordination_meetings: 1,
+        well_club_participants: 20,
+        note: '見守り強化',
+      },
+      {
+        code: 'E02',
+        month: '2024-04',
+        watched_elderly: 8,
+        watched_disability: null,
+        watched_single_parent: null,
+        watched_other: null,
+        welfare_cooperators: 4,
+        mutual_aid_cases: 1,
+        coordination_meetings: null,
+        well_club_participants: null,
+        note: null,
+      },
+      {
+        code: 'W01',
+        month: '2024-05',
+        watched_elderly: 7,
+        watched_disability: 1,
+        watched_single_parent: null,
+        watched_other: null,
+        welfare_cooperators: 3,
+        mutual_aid_cases: null,
+        coordination_meetings: null,
+        well_club_participants: null,
+        note: null,
+      },
     ]);
     const audit = ctx.database.db.select().from(auditEvents).where(eq(auditEvents.entity, 'monthly_report')).all();
     expect(audit).toHaveLength(3);
@@ -207,7 +245,10 @@ describe('upload, dry run, import', () => {
 
   it('an expired upload cannot be confirmed: it says so and writes nothing', async () => {
     const url = dryRunUrl(await uploadFile(ctx.app, city, 'monthly', { name: 'a.csv', content: MONTHLY }));
-    ctx.database.db.update(pendingUploads).set({ expiresAt: Date.now() - 1000 }).run();
+    ctx.database.db
+      .update(pendingUploads)
+      .set({ expiresAt: Date.now() - 1000 })
+      .run();
     const before = recorded();
     const page = await city.get(url);
     expect(page.statusCode).toBe(410);
@@ -436,7 +477,9 @@ describe('files the page refuses, writing nothing', () => {
     const stream = Readable.from(
       (function* () {
         yield fieldsPart;
-        yield Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.csv"\r\ncontent-type: text/csv\r\n\r\n${HEADERS.monthly}\r\n`);
+        yield Buffer.from(
+          `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.csv"\r\ncontent-type: text/csv\r\n\r\n${HEADERS.monthly}\r\n`,
+        );
         while (sent < total) {
           sent += chunk.length;
           yield chunk;
@@ -447,7 +490,12 @@ describe('files the page refuses, writing nothing', () => {
     const cookie = [...city.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const before = recorded();
     const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
-    const res = await ctx.app.inject({ method: 'POST', url: '/imports', headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: stream });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/imports',
+      headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: stream,
+    });
     const grown = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - heapBefore;
     expect(sent).toBeGreaterThanOrEqual(total);
     expect(res.statusCode).toBe(422);
@@ -509,12 +557,21 @@ describe('the page gives the command line result (one implementation)', () => {
       const cliDb = await openDatabase(databasePath);
       try {
         const rows = (sqlite: typeof cliDb.sqlite) =>
-          sqlite.prepare('SELECT district_id, month, watched_elderly, watched_disability, welfare_cooperators, mutual_aid_cases, coordination_meetings, well_club_participants, note, version FROM monthly_reports ORDER BY 1, 2').all();
+          sqlite
+            .prepare(
+              'SELECT district_id, month, watched_elderly, watched_disability, welfare_cooperators, mutual_aid_cases, coordination_meetings, well_club_participants, note, version FROM monthly_reports ORDER BY 1, 2',
+            )
+            .all();
         expect(rows(ctx.database.sqlite)).toEqual(rows(cliDb.sqlite));
         const figures = storedFigures;
         expect(figures(ctx.database.sqlite)).toEqual(figures(cliDb.sqlite));
         // The same audit records, but the page's name the user and the command line's its operator.
-        const audit = (sqlite: typeof cliDb.sqlite) => sqlite.prepare("SELECT action, entity, district_id, month, before, after, user_id IS NULL AS anonymous FROM audit_events WHERE entity = 'monthly_report' ORDER BY id").all() as { anonymous: number }[];
+        const audit = (sqlite: typeof cliDb.sqlite) =>
+          sqlite
+            .prepare(
+              "SELECT action, entity, district_id, month, before, after, user_id IS NULL AS anonymous FROM audit_events WHERE entity = 'monthly_report' ORDER BY id",
+            )
+            .all() as { anonymous: number }[];
         const pageAudit = audit(ctx.database.sqlite);
         const cliAudit = audit(cliDb.sqlite);
         expect(pageAudit.map(({ anonymous: _a, ...rest }) => rest)).toEqual(cliAudit.map(({ anonymous: _a, ...rest }) => rest));

@@ -40,11 +40,18 @@ it('the upload form, dry run, result and notices are valid HTML', { timeout: 60_
   const refused = await uploadFile(ctx.app, city, '', null);
   expect(refused.statusCode).toBe(422);
   pages.push(['upload-errors', refused.body]);
-  pages.push(['upload-ward-errors', (await uploadFile(ctx.app, ward, 'monthly', { name: 'x.png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0]) })).body]);
+  pages.push([
+    'upload-ward-errors',
+    (await uploadFile(ctx.app, ward, 'monthly', { name: 'x.png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0]) })).body,
+  ]);
 
-  const changes = dryRunUrl(await uploadFile(ctx.app, city, 'monthly', { name: 'a.csv', content: csv([HEADERS.monthly, 'E01,2024-04,12,,,,,,,,', 'E02,2024-04,3,,,,,,,,メモ']) }));
+  const changes = dryRunUrl(
+    await uploadFile(ctx.app, city, 'monthly', { name: 'a.csv', content: csv([HEADERS.monthly, 'E01,2024-04,12,,,,,,,,', 'E02,2024-04,3,,,,,,,,メモ']) }),
+  );
   pages.push(['dry-run-changes', (await city.get(changes)).body]);
-  const errors = dryRunUrl(await uploadFile(ctx.app, city, 'monthly', { name: 'b.csv', content: csv([HEADERS.monthly, 'E01,2024-04,-1,,,,,,,,', 'X9,2024-04,1,,,,,,,,']) }));
+  const errors = dryRunUrl(
+    await uploadFile(ctx.app, city, 'monthly', { name: 'b.csv', content: csv([HEADERS.monthly, 'E01,2024-04,-1,,,,,,,,', 'X9,2024-04,1,,,,,,,,']) }),
+  );
   pages.push(['dry-run-errors', (await city.get(errors)).body]);
   const wards = dryRunUrl(await uploadFile(ctx.app, city, 'districts', { name: 'd.csv', content: csv([HEADERS.districts, 'N01,北一校区,きたいち,北区,,']) }));
   pages.push(['dry-run-new-ward', (await city.get(wards)).body]);
@@ -56,7 +63,10 @@ it('the upload form, dry run, result and notices are valid HTML', { timeout: 60_
   expect(done.statusCode).toBe(200);
   pages.push(['result', done.body]);
   pages.push(['used', (await city.post(changes)).body]);
-  ctx.database.db.update(pendingUploads).set({ expiresAt: Date.now() - 1 }).run();
+  ctx.database.db
+    .update(pendingUploads)
+    .set({ expiresAt: Date.now() - 1 })
+    .run();
   pages.push(['expired', (await city.get(errors)).body]);
 
   const problems: string[] = [];

@@ -51,12 +51,19 @@ export async function uploadFile(
 /** The upload's dry-run address from the 303 after an upload. */
 export function dryRunUrl(res: LightMyRequestResponse): string {
   const location = String(res.headers.location ?? '');
-  if (res.statusCode !== 303 || !/^\/imports\/[A-Za-z0-9_-]+$/.test(location)) throw new Error(`upload was not accepted: ${res.statusCode} ${res.body.slice(0, 2000)}`);
+  if (res.statusCode !== 303 || !/^\/imports\/[A-Za-z0-9_-]+$/.test(location))
+    throw new Error(`upload was not accepted: ${res.statusCode} ${res.body.slice(0, 2000)}`);
   return location;
 }
 
 /** Uploads, opens the dry run and presses 取り込む; returns both pages. */
-export async function uploadAndImport(app: FastifyInstance, client: Client, kind: string, file: { name: string; content: Buffer }, confirm: Record<string, string> = {}) {
+export async function uploadAndImport(
+  app: FastifyInstance,
+  client: Client,
+  kind: string,
+  file: { name: string; content: Buffer },
+  confirm: Record<string, string> = {},
+) {
   const url = dryRunUrl(await uploadFile(app, client, kind, file));
   const dryRun = await client.get(url);
   const result = await client.post(url, confirm);

@@ -25,12 +25,10 @@ export async function freshDatabase(): Promise<Database$> {
 
 /** Row count of every table, to prove that a refused import wrote nothing. */
 export function rowCounts(database: Database$): Record<string, number> {
-  const tables = database.sqlite
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    .all() as { name: string }[];
-  return Object.fromEntries(
-    tables.map((t) => [t.name, (database.sqlite.prepare(`SELECT count(*) AS n FROM "${t.name}"`).get() as { n: number }).n]),
-  );
+  const tables = database.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as {
+    name: string;
+  }[];
+  return Object.fromEntries(tables.map((t) => [t.name, (database.sqlite.prepare(`SELECT count(*) AS n FROM "${t.name}"`).get() as { n: number }).n]));
 }
 
 /** Number of audit events, optionally of one entity. */

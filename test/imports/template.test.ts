@@ -44,7 +44,20 @@ describe('the template', () => {
     expect(rowValues(sheet, 1)).toEqual(HEADERS.monthly.split(','));
     expect(sheet.actualRowCount).toBe(13);
     const months = Array.from({ length: 12 }, (_, i) => sheet.getCell(i + 2, 2).value);
-    expect(months).toEqual(['2024-04', '2024-05', '2024-06', '2024-07', '2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-02', '2025-03']);
+    expect(months).toEqual([
+      '2024-04',
+      '2024-05',
+      '2024-06',
+      '2024-07',
+      '2024-08',
+      '2024-09',
+      '2024-10',
+      '2024-11',
+      '2024-12',
+      '2025-01',
+      '2025-02',
+      '2025-03',
+    ]);
     for (let r = 2; r <= 13; r++) {
       expect(sheet.getCell(r, 1).value).toBe('E01');
       expect(sheet.getCell(r, 2).numFmt).toBe('@');
@@ -111,7 +124,9 @@ describe('the round trip', () => {
     const result = await ward.post(url);
     expect(result.statusCode).toBe(200);
     const stored = ctx.database.sqlite
-      .prepare("SELECT month, watched_elderly, welfare_cooperators, mutual_aid_cases, note FROM monthly_reports WHERE month IN ('2024-05', '2024-06') ORDER BY month")
+      .prepare(
+        "SELECT month, watched_elderly, welfare_cooperators, mutual_aid_cases, note FROM monthly_reports WHERE month IN ('2024-05', '2024-06') ORDER BY month",
+      )
       .all();
     expect(stored).toEqual([
       { month: '2024-05', watched_elderly: 11, welfare_cooperators: 5, mutual_aid_cases: 4, note: null },

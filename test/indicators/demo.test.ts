@@ -43,7 +43,9 @@ describe('the demo city’s council-defined indicators', () => {
     for (const key of ['ward:門司区', 'district:101']) {
       expect(loadTrendTable(db, resolveScope(db, key)!, { kind: 'items', fromFy: 2021, toFy: 2025, basis: 'yoy' }).rows).toHaveLength(7);
     }
-    expect(loadTrendTable(db, resolveScope(db, 'ward:小倉北区')!, { kind: 'items', fromFy: 2021, toFy: 2025, basis: 'yoy' }).rows.length).toBeGreaterThan(7 + 9);
+    expect(loadTrendTable(db, resolveScope(db, 'ward:小倉北区')!, { kind: 'items', fromFy: 2021, toFy: 2025, basis: 'yoy' }).rows.length).toBeGreaterThan(
+      7 + 9,
+    );
     const firstFys = db.select({ firstFy: indicatorDefinitions.firstFy }).from(indicatorDefinitions).all();
     expect(firstFys.every((d) => d.firstFy === 2024)).toBe(true);
   });
@@ -53,7 +55,9 @@ describe('the demo city’s council-defined indicators', () => {
     const help = db.select().from(indicatorDefinitions).where(eq(indicatorDefinitions.key, HELP_INDICATOR_KEY)).get()!;
     expect(help).toMatchObject({ enteredBy: 'district_monthly', rollup: 'sum', breaksDownField: 'mutual_aid_cases' });
     const table = cityTable(2024, 2025);
-    expect(table.rows.filter((r) => r.indicator?.key === HELP_INDICATOR_KEY && r.indicator.depth === 1).map((r) => r.title)).toEqual(HELP_KINDS.map((k) => k.name));
+    expect(table.rows.filter((r) => r.indicator?.key === HELP_INDICATOR_KEY && r.indicator.depth === 1).map((r) => r.title)).toEqual(
+      HELP_KINDS.map((k) => k.name),
+    );
     for (const code of HELP_BREAKDOWN_DISTRICTS) {
       const district = db.select().from(districts).where(eq(districts.code, code)).get()!;
       const reports = db
@@ -63,7 +67,11 @@ describe('the demo city’s council-defined indicators', () => {
         .all()
         .filter((r) => r.aid !== null);
       expect(reports.length).toBeGreaterThan(12);
-      const values = db.select().from(districtIndicatorValues).where(and(eq(districtIndicatorValues.indicatorId, help.id), eq(districtIndicatorValues.districtId, district.id))).all();
+      const values = db
+        .select()
+        .from(districtIndicatorValues)
+        .where(and(eq(districtIndicatorValues.indicatorId, help.id), eq(districtIndicatorValues.districtId, district.id)))
+        .all();
       // No total is stored: the total stays item ②.
       expect(values.some((v) => v.categoryId === 0)).toBe(false);
       for (const r of reports) {

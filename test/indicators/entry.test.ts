@@ -215,7 +215,9 @@ describe('a conflict on the monthly form (409)', () => {
     expect(districtValues(ids.d1)).toEqual([]);
     // The overwrite form posts every hidden field back, as a browser would.
     const hidden = Object.fromEntries(
-      [...conflict.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].filter(([, name]) => name !== '_csrf').map(([, name, value]) => [name, value]),
+      [...conflict.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+        .filter(([, name]) => name !== '_csrf')
+        .map(([, name, value]) => [name, value]),
     );
     const overwrite = await client.post(`/districts/E01/reports/${month}`, hidden);
     expect(overwrite.statusCode, overwrite.body).toBe(303);

@@ -23,7 +23,15 @@ describe('loadIndicatorFigures', () => {
     const { db } = ctx.database;
     const salon = insertIndicator(db, { key: 'salon_visits', name: 'サロン参加者数', unit: '人', enteredBy: 'district_monthly', rollup: 'sum', firstFy: 2023 });
     const members = insertIndicator(db, { key: 'members', name: '協力員数', unit: '人', enteredBy: 'district_monthly', rollup: 'latest', firstFy: 2023 });
-    const active = insertIndicator(db, { key: 'active', name: '活動が盛んな校区数', unit: '校(地)区', enteredBy: 'district_monthly', rollup: 'districts_meeting', threshold: 10, firstFy: 2023 });
+    const active = insertIndicator(db, {
+      key: 'active',
+      name: '活動が盛んな校区数',
+      unit: '校(地)区',
+      enteredBy: 'district_monthly',
+      rollup: 'districts_meeting',
+      threshold: 10,
+      firstFy: 2023,
+    });
     insertDistrictValues(db, [
       // FY2023 (2023-04 … 2024-03). E01: 4 + 8 = 12; E02: 5; W01: 20 (March 2024 belongs to FY2023).
       { indicatorId: salon.id, districtId: ids.d1, month: '2023-04', value: 4 },

@@ -10,7 +10,15 @@ beforeEach(async () => {
   ids = await seedSmallCity(ctx.database);
   const { db } = ctx.database;
   // Ward-yearly 話し合いの場 from FY2022: city 100 → 110 → 140.
-  const talks = insertIndicator(db, { key: 'talks', name: '話し合いの場の実施回数', unit: '回', enteredBy: 'ward_yearly', rollup: 'sum', firstFy: 2022, position: 2 });
+  const talks = insertIndicator(db, {
+    key: 'talks',
+    name: '話し合いの場の実施回数',
+    unit: '回',
+    enteredBy: 'ward_yearly',
+    rollup: 'sum',
+    firstFy: 2022,
+    position: 2,
+  });
   insertWardValues(db, [
     { indicatorId: talks.id, wardId: ids.wardA, fiscalYear: 2022, value: 60 },
     { indicatorId: talks.id, wardId: ids.wardB, fiscalYear: 2022, value: 40 },
@@ -59,7 +67,8 @@ describe('indicator rows in the trend tables', () => {
       ['help_kinds', 'shopping', '買い物'],
       ['talks', null, '話し合いの場の実施回数'],
     ]);
-    const byKey = (item: string, category: string | null = null) => body.rows.find((r: { item: string; category?: string | null }) => r.item === item && (r.category ?? null) === category);
+    const byKey = (item: string, category: string | null = null) =>
+      body.rows.find((r: { item: string; category?: string | null }) => r.item === item && (r.category ?? null) === category);
     const talks = byKey('talks');
     expect(talks.unit).toBe('回');
     expect(talks.values.map((v: { value: number | null }) => v.value)).toEqual([100, 110, 140]);
@@ -152,7 +161,9 @@ describe('indicator rows in the trend tables', () => {
     const before = (await client.get(url)).json().rows.find((r: { item: string }) => r.item === 'talks');
     expect(before.values[2].value).toBe(140);
     const talksId = ctx.database.sqlite.prepare("SELECT id FROM indicator_definitions WHERE key = 'talks'").pluck().get() as number;
-    ctx.database.sqlite.prepare('UPDATE ward_indicator_values SET value = 10 WHERE indicator_id = ? AND ward_id = ? AND fiscal_year = 2024').run(talksId, ids.wardB);
+    ctx.database.sqlite
+      .prepare('UPDATE ward_indicator_values SET value = 10 WHERE indicator_id = ? AND ward_id = ? AND fiscal_year = 2024')
+      .run(talksId, ids.wardB);
     const after = (await client.get(url)).json().rows.find((r: { item: string }) => r.item === 'talks');
     expect(after.values[2].value).toBe(100);
   });

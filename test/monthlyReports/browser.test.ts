@@ -25,7 +25,12 @@ describe.skipIf(!browserAvailable)('monthly reports in Chromium', () => {
     // Some earlier months, so the year view and the "last month" hints have something to show.
     for (let i = 2; i <= 14; i++) {
       if (i === 3 || i === 4) continue; // left unreported, to show 期限超過
-      storeReport(server.database, ids.d1, monthsAgo(i), typicalValues({ watched_elderly: 1000 + i * 7, mutual_aid_cases: 20 + i, note: i === 5 ? 'サロンの見学会を行いました。' : null }));
+      storeReport(
+        server.database,
+        ids.d1,
+        monthsAgo(i),
+        typicalValues({ watched_elderly: 1000 + i * 7, mutual_aid_cases: 20 + i, note: i === 5 ? 'サロンの見学会を行いました。' : null }),
+      );
     }
     browser = await launchBrowser();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -46,7 +51,10 @@ describe.skipIf(!browserAvailable)('monthly reports in Chromium', () => {
 
   /** Screenshots at tablet and desktop size; long pages (history) only their first screen. */
   async function shoot(page: Page, name: string, fullPage = true) {
-    for (const [size, viewport] of [['tablet', TABLET], ['desktop', DESKTOP]] as const) {
+    for (const [size, viewport] of [
+      ['tablet', TABLET],
+      ['desktop', DESKTOP],
+    ] as const) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(SCREENSHOT_DIR, `monthly-${name}-${size}.png`), fullPage });
     }

@@ -32,7 +32,16 @@ describe('monthly form: who may read and write', () => {
     const client = await signedIn(ctx.app, 'district-e01');
     const form = await client.get(url('E01'));
     expect(form.statusCode).toBe(200);
-    for (const name of ['watched_elderly', 'watched_disability', 'watched_single_parent', 'watched_other', 'welfare_cooperators', 'mutual_aid_cases', 'coordination_meetings', 'well_club_participants']) {
+    for (const name of [
+      'watched_elderly',
+      'watched_disability',
+      'watched_single_parent',
+      'watched_other',
+      'welfare_cooperators',
+      'mutual_aid_cases',
+      'coordination_meetings',
+      'well_club_participants',
+    ]) {
       expect(form.body).toContain(`name="${name}"`);
     }
     expect(form.body).toContain('name="note"');
@@ -87,7 +96,15 @@ describe('monthly form: who may read and write', () => {
 
   it('gives a clean 404 for malformed months, years and unknown districts', async () => {
     const client = await signedIn(ctx.app, 'city');
-    for (const path of ['/districts/E01/reports/2024-13', '/districts/E01/reports/2024-4', '/districts/E01/reports/abc', '/districts/E01/years/abc', '/districts/E01/years/H99', '/districts/ZZZ/reports/2024-04', '/districts/ZZZ/years/2024']) {
+    for (const path of [
+      '/districts/E01/reports/2024-13',
+      '/districts/E01/reports/2024-4',
+      '/districts/E01/reports/abc',
+      '/districts/E01/years/abc',
+      '/districts/E01/years/H99',
+      '/districts/ZZZ/reports/2024-04',
+      '/districts/ZZZ/years/2024',
+    ]) {
       const res = await client.get(path);
       expect(res.statusCode, path).toBe(404);
       expect(res.body).toContain('見つかりません');
@@ -109,7 +126,13 @@ describe('monthly form: what people type', () => {
     const client = await signedIn(ctx.app, 'district-e01');
     const res = await client.post(
       url('E01'),
-      formFields({ watched_elderly: '１２５，４０７', watched_disability: '1,234', watched_single_parent: ' ４２ ', watched_other: '0', welfare_cooperators: '' }),
+      formFields({
+        watched_elderly: '１２５，４０７',
+        watched_disability: '1,234',
+        watched_single_parent: ' ４２ ',
+        watched_other: '0',
+        welfare_cooperators: '',
+      }),
     );
     expect(res.statusCode).toBe(303);
     const saved = report(ctx.database, ids.d1, month)!;

@@ -99,7 +99,10 @@ describe.skipIf(!browserAvailable)('forms that lose nothing, in Chromium', () =>
     await page.getByLabel('題名', { exact: false }).first().fill('見守りの輪を広げた一年');
     await page.getByLabel('本文', { exact: false }).first().fill(body);
     await page.context().clearCookies({ name: 'mimamori' });
-    await page.getByRole('button', { name: /保存|登録/ }).first().click();
+    await page
+      .getByRole('button', { name: /保存|登録/ })
+      .first()
+      .click();
 
     await page.waitForURL(/\/login\?/);
     expect(await page.locator('#timeout-notice').innerText()).toBe(TIMEOUT_MESSAGE);
@@ -164,8 +167,14 @@ describe.skipIf(!browserAvailable)('forms that lose nothing, in Chromium', () =>
     // The script's parser against the server's, case by case.
     for (const { text, units } of COUNT_INPUT_CASES) {
       const server$ = parseCount(text, { units });
-      const script = await page.evaluate<{ ok: boolean; value?: number | null }>(`window.mimamoriParseCount(${JSON.stringify(text)}, ${JSON.stringify(units)})`);
-      expect({ text, ok: script.ok, value: script.ok ? script.value : undefined }).toEqual({ text, ok: server$.ok, value: server$.ok ? server$.value : undefined });
+      const script = await page.evaluate<{ ok: boolean; value?: number | null }>(
+        `window.mimamoriParseCount(${JSON.stringify(text)}, ${JSON.stringify(units)})`,
+      );
+      expect({ text, ok: script.ok, value: script.ok ? script.value : undefined }).toEqual({
+        text,
+        ok: server$.ok,
+        value: server$.ok ? server$.value : undefined,
+      });
     }
     // And on the page: 「12 5」 is refused by the server, so the total says so instead of adding 125.
     await page.getByLabel('高齢者世帯').fill('12 5');

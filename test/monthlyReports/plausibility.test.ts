@@ -39,12 +39,18 @@ describe('isFarFromRange', () => {
   });
   it('never flags a value inside the recent range', () => {
     fc.assert(
-      fc.property(fc.nat(1_000_000), fc.nat(1_000_000), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 1.1, max: 100, noNaN: true }), (a, b, t, factor) => {
-        const min = Math.min(a, b);
-        const max = Math.max(a, b);
-        const value = Math.round(min + (max - min) * t);
-        return !isFarFromRange(value, { min, max }, { factor });
-      }),
+      fc.property(
+        fc.nat(1_000_000),
+        fc.nat(1_000_000),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 1.1, max: 100, noNaN: true }),
+        (a, b, t, factor) => {
+          const min = Math.min(a, b);
+          const max = Math.max(a, b);
+          const value = Math.round(min + (max - min) * t);
+          return !isFarFromRange(value, { min, max }, { factor });
+        },
+      ),
     );
   });
 });

@@ -18,7 +18,20 @@ beforeEach(async () => {
 afterEach(async () => ctx.close());
 
 const usual = (fields: Record<string, string>, version = '0') =>
-  formFields({ watched_elderly: '1050', watched_disability: '50', watched_single_parent: '40', watched_other: '30', welfare_cooperators: '120', mutual_aid_cases: '200', coordination_meetings: '1', well_club_participants: '300', ...fields }, version);
+  formFields(
+    {
+      watched_elderly: '1050',
+      watched_disability: '50',
+      watched_single_parent: '40',
+      watched_other: '30',
+      welfare_cooperators: '120',
+      mutual_aid_cases: '200',
+      coordination_meetings: '1',
+      well_club_participants: '300',
+      ...fields,
+    },
+    version,
+  );
 
 describe('plausibility on the monthly form', () => {
   it('does not save a value far from the recent ones without confirmation, and warns beside it', async () => {

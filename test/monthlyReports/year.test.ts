@@ -97,7 +97,12 @@ describe('year view', () => {
   it('shows the values, the totals of flow items and the yearly values of the seven items', async () => {
     storeReport(ctx.database, ids.d1, '2024-04', typicalValues({ mutual_aid_cases: 10, well_club_participants: 100, coordination_meetings: 1 }));
     storeReport(ctx.database, ids.d1, '2024-05', typicalValues({ mutual_aid_cases: 5, well_club_participants: null, coordination_meetings: 0 }));
-    storeReport(ctx.database, ids.d1, '2025-03', typicalValues({ watched_elderly: 2000, mutual_aid_cases: 1234, well_club_participants: 7, coordination_meetings: 2 }));
+    storeReport(
+      ctx.database,
+      ids.d1,
+      '2025-03',
+      typicalValues({ watched_elderly: 2000, mutual_aid_cases: 1234, well_club_participants: 7, coordination_meetings: 2 }),
+    );
     // Through the registers' write paths, which keep the stored figures the page reads.
     createSalon(ctx.database.db, ids.d1, { name: 'ひまわり', venue: '', openedOn: '2020-04-01', closedOn: null, subsidyApplied: false }, null);
     createPlan(ctx.database.db, ids.d1, { generation: 2, formulatedFy: 2024, firstFy: 2024, lastFy: 2028 }, null);

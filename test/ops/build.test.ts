@@ -20,7 +20,11 @@ const children = new Set<ChildProcess>();
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mimamori-build-'));
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   if (build.status !== 0) throw new Error(`npm run build failed: ${build.stdout}${build.stderr}`);
 }, 320_000);
 afterAll(() => {
@@ -75,7 +79,11 @@ async function startServer(databasePath: string, extra: Record<string, string> =
 
 describe('the compiled app', { timeout: 180_000 }, () => {
   it('has the scripts the README documents and keeps tsx out of production dependencies', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
     expect(pkg.scripts.start).toBe('npm run build && node dist/server.js');
     expect(pkg.dependencies).not.toHaveProperty('tsx');
@@ -109,7 +117,10 @@ describe('the compiled app', { timeout: 180_000 }, () => {
       // Logging is on outside production too: one JSON line per request event, with its id.
       const deadlineLog = Date.now() + 5_000;
       while (!output().includes('"reqId":"build-test-42"') && Date.now() < deadlineLog) await new Promise((r) => setTimeout(r, 100));
-      const lines = output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { reqId?: string; msg?: string });
+      const lines = output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { reqId?: string; msg?: string });
       expect(lines.filter((l) => l.reqId === 'build-test-42').map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
       // Started with umask 022, the server still made its folder, database and side files private.
       expect(statSync(join(dir, 'server')).mode & 0o777).toBe(0o700);
@@ -140,12 +151,22 @@ describe('the compiled app', { timeout: 180_000 }, () => {
       check.sqlite.close();
     }
 
-    const refused = spawnSync(process.execPath, ['dist/server.js'], { cwd: ROOT, env: env(databasePath, { ...production, MIMAMORI_DEMO: 'on', PORT: String(await freePort()) }), encoding: 'utf8', timeout: 60_000 });
+    const refused = spawnSync(process.execPath, ['dist/server.js'], {
+      cwd: ROOT,
+      env: env(databasePath, { ...production, MIMAMORI_DEMO: 'on', PORT: String(await freePort()) }),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('起動しませんでした');
     expect(refused.stderr).toContain('デモ用以外の利用者');
 
-    const badProxy = spawnSync(process.execPath, ['dist/server.js'], { cwd: ROOT, env: env(databasePath, { ...production, TRUST_PROXY: 'true' }), encoding: 'utf8', timeout: 60_000 });
+    const badProxy = spawnSync(process.execPath, ['dist/server.js'], {
+      cwd: ROOT,
+      env: env(databasePath, { ...production, TRUST_PROXY: 'true' }),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(badProxy.status).toBe(1);
     expect(badProxy.stderr).toContain('true は使えません');
     expect(badProxy.stderr).not.toMatch(/\n\s+at /);

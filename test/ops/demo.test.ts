@@ -64,7 +64,13 @@ describe('demo city and production', () => {
     addWard(database, '東区');
     database.db
       .insert(users)
-      .values({ login: 'demo-city', displayName: 'デモ', role: 'city', passwordHash: await hashPassword(DEMO_PASSWORD, TEST_SCRYPT), createdAt: new Date().toISOString() })
+      .values({
+        login: 'demo-city',
+        displayName: 'デモ',
+        role: 'city',
+        passwordHash: await hashPassword(DEMO_PASSWORD, TEST_SCRYPT),
+        createdAt: new Date().toISOString(),
+      })
       .run();
     await expect(prepareForStart(loadConfig(PRODUCTION), database.db)).rejects.toThrow(/demo-city.*公開のパスワード/);
     // Outside production the same database starts (it is the demo).

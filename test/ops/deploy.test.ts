@@ -59,7 +59,17 @@ describe('deployment files', () => {
     const links = [...readme.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/.test(l));
     expect(links.length).toBeGreaterThan(0);
     for (const link of links) expect(existsSync(join(ROOT, link)), link).toBe(true);
-    for (const section of ['## Running in production', 'UMask=0077', 'TRUST_PROXY=1', 'SESSION_SECRET', 'MIMAMORI_DEMO', 'LOG_LEVEL', 'cli backup', 'restore', 'Litestream']) {
+    for (const section of [
+      '## Running in production',
+      'UMask=0077',
+      'TRUST_PROXY=1',
+      'SESSION_SECRET',
+      'MIMAMORI_DEMO',
+      'LOG_LEVEL',
+      'cli backup',
+      'restore',
+      'Litestream',
+    ]) {
       expect(readme, section).toContain(section.replace('cli backup', 'mimamori-cli backup'));
     }
   });

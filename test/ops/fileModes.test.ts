@@ -68,7 +68,6 @@ describe('file modes, server side', () => {
   });
 });
 
-
 describe('file modes, command line', { timeout: 300_000 }, () => {
   it('migrate, backup and restore create only private files and folders', async () => {
     const data = join(dir, 'cli-data');

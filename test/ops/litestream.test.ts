@@ -37,7 +37,12 @@ function litestreamEnv(databasePath: string, replica: string): NodeJS.ProcessEnv
 /** Restores the replica into a new file and counts its wards (null if nothing could be restored yet). */
 function restoredWardCount(databasePath: string, replica: string, output: string): number | null {
   rmSync(output, { force: true });
-  const run = spawnSync(BINARY, ['restore', '-config', 'litestream.yml', '-o', output, databasePath], { cwd: ROOT, env: litestreamEnv(databasePath, replica), encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(BINARY, ['restore', '-config', 'litestream.yml', '-o', output, databasePath], {
+    cwd: ROOT,
+    env: litestreamEnv(databasePath, replica),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (run.status !== 0 || !existsSync(output)) return null;
   const db = new Database(output, { readonly: true });
   try {
@@ -56,12 +61,20 @@ describe.runIf(available || !!process.env.CI)('Litestream', { timeout: 180_000 }
     const database = await openDatabase(databasePath);
     let written = 0;
     const write = (n: number) => {
-      for (let i = 0; i < n; i++, written++) database.db.insert(wards).values({ name: `区${written}`, kana: `く${written}`, sortOrder: written }).run();
+      for (let i = 0; i < n; i++, written++)
+        database.db
+          .insert(wards)
+          .values({ name: `区${written}`, kana: `く${written}`, sortOrder: written })
+          .run();
     };
     try {
       write(20); // before replication starts: in the first snapshot
 
-      const child = spawn(BINARY, ['replicate', '-config', 'litestream.yml'], { cwd: ROOT, env: litestreamEnv(databasePath, replica), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(BINARY, ['replicate', '-config', 'litestream.yml'], {
+        cwd: ROOT,
+        env: litestreamEnv(databasePath, replica),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.add(child);
       let log = '';
       child.stdout!.on('data', (d) => (log += String(d)));
@@ -95,7 +108,13 @@ describe.runIf(available || !!process.env.CI)('Litestream', { timeout: 180_000 }
       // The restored file is a whole database that the app opens as is.
       const restored = await openDatabase(output);
       try {
-        expect(restored.db.select().from(wards).all().map((w) => w.name)).toEqual(Array.from({ length: written }, (_, i) => `区${i}`));
+        expect(
+          restored.db
+            .select()
+            .from(wards)
+            .all()
+            .map((w) => w.name),
+        ).toEqual(Array.from({ length: written }, (_, i) => `区${i}`));
       } finally {
         restored.sqlite.close();
       }

@@ -22,7 +22,12 @@ afterEach(async () => {
 
 /** The app with one extra public route that answers the address Fastify decided on. */
 async function appBehind(trustProxy: string | undefined): Promise<{ app: FastifyInstance; database: Database$ }> {
-  const config = configSchema.parse({ NODE_ENV: 'test', DATABASE_PATH: ':memory:', MIMAMORI_DEMO: 'off', ...(trustProxy === undefined ? {} : { TRUST_PROXY: trustProxy }) });
+  const config = configSchema.parse({
+    NODE_ENV: 'test',
+    DATABASE_PATH: ':memory:',
+    MIMAMORI_DEMO: 'off',
+    ...(trustProxy === undefined ? {} : { TRUST_PROXY: trustProxy }),
+  });
   const database = await openDatabase(':memory:');
   const app = await buildApp({ config, database, sessionSecret: 'x'.repeat(64), passwordParams: TEST_SCRYPT });
   app.get('/__ip', { config: { public: true } }, async (request) => ({ ip: request.ip, ips: request.ips ?? null }));

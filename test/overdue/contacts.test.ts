@@ -16,7 +16,11 @@ afterEach(async () => {
 
 const stored = (id: number) => ctx.database.db.select().from(districts).where(eq(districts.id, id)).get()!;
 const audits = (id: number) =>
-  ctx.database.db.select().from(auditEvents).where(and(eq(auditEvents.entity, 'district'), eq(auditEvents.entityId, String(id)))).all();
+  ctx.database.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entity, 'district'), eq(auditEvents.entityId, String(id))))
+    .all();
 
 describe('校(地)区の連絡先 (/districts/:code/contacts)', () => {
   it('a ward user saves contacts of a district of the ward: full-width folded, audited with before and after', async () => {
@@ -24,7 +28,11 @@ describe('校(地)区の連絡先 (/districts/:code/contacts)', () => {
     const page = await ward.get('/districts/E02/contacts');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('東二校区の連絡先');
-    const res = await ward.post('/districts/E02/contacts', { contact_name: ' 山田 太郎 ', contact_phone: '０９３ー１２３ー４５６７', contact_email: 'ｙａｍａｄａ＠example.jp' });
+    const res = await ward.post('/districts/E02/contacts', {
+      contact_name: ' 山田 太郎 ',
+      contact_phone: '０９３ー１２３ー４５６７',
+      contact_email: 'ｙａｍａｄａ＠example.jp',
+    });
     expect(res.statusCode).toBe(303);
     expect(stored(ids.d2)).toMatchObject({ contactName: '山田 太郎', contactPhone: '093-123-4567', contactEmail: 'yamada@example.jp' });
     const a = audits(ids.d2);
@@ -49,7 +57,11 @@ describe('校(地)区の連絡先 (/districts/:code/contacts)', () => {
   it('refuses wrong values with a message beside each field, keeps what was typed, and writes nothing', async () => {
     const city = await signedIn(ctx.app, 'city');
     await city.get('/districts/E01/contacts');
-    const res = await city.post('/districts/E01/contacts', { contact_name: 'あ'.repeat(51), contact_phone: '093-123-4567 内線12', contact_email: 'tanaka@@example' });
+    const res = await city.post('/districts/E01/contacts', {
+      contact_name: 'あ'.repeat(51),
+      contact_phone: '093-123-4567 内線12',
+      contact_email: 'tanaka@@example',
+    });
     expect(res.statusCode).toBe(422);
     expect(res.body).toMatch(/id="contact_name-error">担当者名は50文字までにしてください/);
     expect(res.body).toMatch(/id="contact_phone-error">電話番号は数字とハイフン/);
@@ -91,14 +103,26 @@ describe('校(地)区の連絡先 (/districts/:code/contacts)', () => {
     const city = await signedIn(ctx.app, 'city');
     const page = await city.get('/districts/E01/edit');
     expect(page.body).toContain('name="contact_phone"');
-    const base = { name: '東一校区', kana: 'ひがしいち', ward: String(ids.wardA), before_name: '東一校区', before_kana: 'ひがしいち', before_ward: String(ids.wardA) };
+    const base = {
+      name: '東一校区',
+      kana: 'ひがしいち',
+      ward: String(ids.wardA),
+      before_name: '東一校区',
+      before_kana: 'ひがしいち',
+      before_ward: String(ids.wardA),
+    };
     const bad = await city.post('/districts/E01/edit', { ...base, contact_name: '佐藤', contact_phone: 'でんわ', contact_email: 'x@' });
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toMatch(/id="contact_phone-error">電話番号は数字とハイフン/);
     expect(bad.body).toMatch(/id="contact_email-error">メールアドレスの形になっていません/);
     expect(bad.body).toContain('value="佐藤"');
     expect(stored(ids.d1).contactName).toBeNull();
-    const ok = await city.post('/districts/E01/edit', { ...base, contact_name: '佐藤', contact_phone: '０９３－１１１－２２２２', contact_email: 'sato@example.jp' });
+    const ok = await city.post('/districts/E01/edit', {
+      ...base,
+      contact_name: '佐藤',
+      contact_phone: '０９３－１１１－２２２２',
+      contact_email: 'sato@example.jp',
+    });
     expect(ok.statusCode).toBe(303);
     expect(stored(ids.d1)).toMatchObject({ name: '東一校区', contactName: '佐藤', contactPhone: '093-111-2222', contactEmail: 'sato@example.jp' });
     expect(audits(ids.d1)).toHaveLength(1);

@@ -30,7 +30,10 @@ beforeEach(async () => {
   ids = await seedSmallCity(ctx.database);
   const months = monthsOfFiscalYear(FY);
   // E01 misses June and November; E02 reports every month; W01 (西区) reports nothing.
-  report(ids.d1, months.filter((m) => m !== '2024-06' && m !== '2024-11'));
+  report(
+    ids.d1,
+    months.filter((m) => m !== '2024-06' && m !== '2024-11'),
+  );
   report(ids.d2, months);
   // E04 ends with September (its successor E03 reports from October): E04 misses September, E03 reports nothing.
   e03 = addDistrict(ctx.database, { code: 'E03', name: '東三校区', wardId: ids.wardA, kana: 'ひがしさん' });
@@ -39,7 +42,11 @@ beforeEach(async () => {
   succession('東四から東三へ', '2024-10', [e04], [e03]);
   // A district formed in FY2025 owes nothing for FY2024.
   addDistrict(ctx.database, { code: 'E05', name: '東五校区', wardId: ids.wardA, kana: 'ひがしご', activeFrom: 2025 });
-  ctx.database.db.update(districts).set({ contactName: '田中 花子', contactPhone: '093-123-4567', contactEmail: 'tanaka@example.jp' }).where(eq(districts.id, ids.d1)).run();
+  ctx.database.db
+    .update(districts)
+    .set({ contactName: '田中 花子', contactPhone: '093-123-4567', contactEmail: 'tanaka@example.jp' })
+    .where(eq(districts.id, ids.d1))
+    .run();
 });
 afterEach(async () => {
   await ctx.close();

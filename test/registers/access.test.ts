@@ -32,7 +32,8 @@ const registers: RegisterCase[] = [
     path: 'salons',
     entity: 'salon',
     valid: { name: '新しいサロン', venue: '', opened_on: 'R6.4.1', closed_on: '', version: '1' },
-    add: (database, districtId) => createSalon(database.db, districtId, { name: '元のサロン', venue: '', openedOn: '2020-04-01', closedOn: null, subsidyApplied: false }, null).id,
+    add: (database, districtId) =>
+      createSalon(database.db, districtId, { name: '元のサロン', venue: '', openedOn: '2020-04-01', closedOn: null, subsidyApplied: false }, null).id,
     rows: allSalons,
     extraPosts: [{ action: 'close', fields: { closed_on: 'R7.3.31', version: '1' } }],
   },
@@ -61,7 +62,13 @@ describe.each(registers)('$name: who may read and write', (reg) => {
   function attempts(code: string, id: number) {
     const base = `/districts/${code}/${reg.path}`;
     return {
-      gets: [base, `${base}/new`, `${base}/${id}/edit`, ...(reg.path === 'salons' ? [`${base}/${id}/close`] : []), ...(reg.path === 'case-studies' ? [`${base}/${id}`] : [])],
+      gets: [
+        base,
+        `${base}/new`,
+        `${base}/${id}/edit`,
+        ...(reg.path === 'salons' ? [`${base}/${id}/close`] : []),
+        ...(reg.path === 'case-studies' ? [`${base}/${id}`] : []),
+      ],
       posts: [
         { url: `${base}/new`, fields: reg.valid },
         { url: `${base}/${id}/edit`, fields: reg.valid },
@@ -124,7 +131,7 @@ describe.each(registers)('$name: who may read and write', (reg) => {
     const base = `/districts/E01/${reg.path}/${foreign}`;
     expect((await client.get(`${base}/edit`)).statusCode).toBe(404);
     expect((await client.post(`${base}/edit`, reg.valid)).statusCode).toBe(404);
-    expect((await client.post(`${base}/delete`, { confirmed: '1',  version: '1' })).statusCode).toBe(404);
+    expect((await client.post(`${base}/delete`, { confirmed: '1', version: '1' })).statusCode).toBe(404);
     for (const p of reg.extraPosts) expect((await client.post(`${base}/${p.action}`, p.fields)).statusCode).toBe(404);
     expect(reg.rows(ctx.database)).toEqual(before);
     expect(registerAudit(ctx.database, reg.entity).length).toBe(1);
@@ -137,7 +144,7 @@ describe.each(registers)('$name: who may read and write', (reg) => {
       const res = await client.get(`/districts/E01/${reg.path}/${id}/edit`);
       expect(res.statusCode, id).toBe(404);
       expect(res.body).toContain('見つかりません');
-      expect((await client.post(`/districts/E01/${reg.path}/${id}/delete`, { confirmed: '1',  version: '1' })).statusCode, id).toBe(404);
+      expect((await client.post(`/districts/E01/${reg.path}/${id}/delete`, { confirmed: '1', version: '1' })).statusCode, id).toBe(404);
     }
   });
 });

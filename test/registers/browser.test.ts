@@ -62,7 +62,12 @@ describe.skipIf(!browserAvailable)('district registers in Chromium', () => {
   }, 60_000);
 
   it('asks before deleting, and deletes only when confirmed', async () => {
-    const salon = createSalon(server.database.db, districtId, { name: '間違えたサロン', venue: '', openedOn: '2024-05-01', closedOn: null, subsidyApplied: false }, null);
+    const salon = createSalon(
+      server.database.db,
+      districtId,
+      { name: '間違えたサロン', venue: '', openedOn: '2024-05-01', closedOn: null, subsidyApplied: false },
+      null,
+    );
     const { context, page } = await signIn('district-e01', VIEWPORTS[1]);
     await page.goto(`${server.baseUrl}/districts/E01/salons/${salon.id}/edit`);
     page.once('dialog', (d) => void d.dismiss());
@@ -77,14 +82,23 @@ describe.skipIf(!browserAvailable)('district registers in Chromium', () => {
 
   it('takes screenshots of every register page at tablet and desktop sizes', async () => {
     const db = server.database.db;
-    const salon = createSalon(db, districtId, { name: '東一いきいきサロン', venue: '東一小学校 ふれあいルーム', openedOn: '2019-06-01', closedOn: null, subsidyApplied: true }, null);
+    const salon = createSalon(
+      db,
+      districtId,
+      { name: '東一いきいきサロン', venue: '東一小学校 ふれあいルーム', openedOn: '2019-06-01', closedOn: null, subsidyApplied: true },
+      null,
+    );
     createSalon(db, districtId, { name: '旧・ひまわりサロン', venue: '自治会館', openedOn: '2012-04-01', closedOn: '2024-03-31', subsidyApplied: false }, null);
     const plan = createPlan(db, districtId, { generation: 2, formulatedFy: 2024, firstFy: 2025, lastFy: 2029 }, null);
     createPlan(db, districtId, { generation: 1, formulatedFy: 2019, firstFy: 2020, lastFy: 2024 }, null);
     const cs = createCaseStudy(
       db,
       districtId,
-      { fiscalYear: 2024, title: '見守り活動から始まった買い物支援', body: '見守り訪問の中で、買い物に困っている高齢の方が多いことが分かりました。\n\nそこで、福祉協力員が週に一度、\n  地域の商店まで一緒に歩いて出かける取組を始めました。\n\n参加した方からは「外に出るのが楽しみになった」という声が寄せられています。' },
+      {
+        fiscalYear: 2024,
+        title: '見守り活動から始まった買い物支援',
+        body: '見守り訪問の中で、買い物に困っている高齢の方が多いことが分かりました。\n\nそこで、福祉協力員が週に一度、\n  地域の商店まで一緒に歩いて出かける取組を始めました。\n\n参加した方からは「外に出るのが楽しみになった」という声が寄せられています。',
+      },
       null,
     );
     for (const vp of VIEWPORTS) {

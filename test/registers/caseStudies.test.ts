@@ -18,7 +18,12 @@ describe('case study register', () => {
     const client = await signedIn(ctx.app, 'district-e01');
     const form = await client.get('/districts/E01/case-studies/new');
     expect(inputValue(form.body, 'fiscal_year')).toMatch(/^令和\d+年度$/);
-    const res = await client.post('/districts/E01/case-studies/new', { fiscal_year: 'Ｒ６', title: '買い物支援', body: body.replace(/\n/g, '\r\n'), version: '0' });
+    const res = await client.post('/districts/E01/case-studies/new', {
+      fiscal_year: 'Ｒ６',
+      title: '買い物支援',
+      body: body.replace(/\n/g, '\r\n'),
+      version: '0',
+    });
     expect(res.statusCode).toBe(303);
     const [row] = allCaseStudies(ctx.database);
     expect(row).toMatchObject({ districtId: ids.d1, fiscalYear: 2024, title: '買い物支援', body, version: 1 });
@@ -42,7 +47,12 @@ describe('case study register', () => {
   it('edits (one audit event with before and after) and deletes', async () => {
     const row = createCaseStudy(ctx.database.db, ids.d1, { fiscalYear: 2023, title: '元の題', body: '元の本文' }, null);
     const client = await signedIn(ctx.app, 'ward-east');
-    const res = await client.post(`/districts/E01/case-studies/${row.id}/edit`, { fiscal_year: '令和6年度', title: '新しい題', body: '新しい本文', version: '1' });
+    const res = await client.post(`/districts/E01/case-studies/${row.id}/edit`, {
+      fiscal_year: '令和6年度',
+      title: '新しい題',
+      body: '新しい本文',
+      version: '1',
+    });
     expect(res.statusCode).toBe(303);
     expect(allCaseStudies(ctx.database)[0]).toMatchObject({ fiscalYear: 2024, title: '新しい題', body: '新しい本文', version: 2 });
     const events = registerAudit(ctx.database, 'case_study');
@@ -50,7 +60,7 @@ describe('case study register', () => {
     expect(events[1]).toMatchObject({ action: 'update', districtId: ids.d1 });
     expect(JSON.parse(events[1]!.before!)).toMatchObject({ title: '元の題', body: '元の本文', fiscalYear: 2023 });
     expect(JSON.parse(events[1]!.after!)).toMatchObject({ title: '新しい題', body: '新しい本文', fiscalYear: 2024 });
-    expect((await client.post(`/districts/E01/case-studies/${row.id}/delete`, { confirmed: '1',  version: '2' })).statusCode).toBe(303);
+    expect((await client.post(`/districts/E01/case-studies/${row.id}/delete`, { confirmed: '1', version: '2' })).statusCode).toBe(303);
     expect(allCaseStudies(ctx.database)).toEqual([]);
     expect(registerAudit(ctx.database, 'case_study').map((e) => e.action)).toEqual(['create', 'update', 'delete']);
   });
@@ -73,7 +83,9 @@ describe('case study register', () => {
     const row = createCaseStudy(ctx.database.db, ids.d1, { fiscalYear: 2024, title: '題', body: '最初の本文' }, null);
     const a = await signedIn(ctx.app, 'district-e01');
     const b = await signedIn(ctx.app, 'ward-east');
-    expect((await a.post(`/districts/E01/case-studies/${row.id}/edit`, { fiscal_year: 'R6', title: '題', body: 'Aさんの本文', version: '1' })).statusCode).toBe(303);
+    expect((await a.post(`/districts/E01/case-studies/${row.id}/edit`, { fiscal_year: 'R6', title: '題', body: 'Aさんの本文', version: '1' })).statusCode).toBe(
+      303,
+    );
     const stale = await b.post(`/districts/E01/case-studies/${row.id}/edit`, { fiscal_year: 'R6', title: '題', body: 'Bさんの\n本文', version: '1' });
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('Aさんの本文');

@@ -32,9 +32,18 @@ describe.skipIf(!browserAvailable)('confirmation pages without JavaScript, in Ch
     server = await startServer();
     ids = await seedSmallCity(server.database);
     const { db } = server.database;
-    salonId = createSalon(db, ids.d1, { name: 'ふれあいサロン', venue: '市民センター', openedOn: '2024-04-01', closedOn: null, subsidyApplied: false }, null).id;
+    salonId = createSalon(
+      db,
+      ids.d1,
+      { name: 'ふれあいサロン', venue: '市民センター', openedOn: '2024-04-01', closedOn: null, subsidyApplied: false },
+      null,
+    ).id;
     storeReport(server.database, ids.d1, '2023-05', typicalValues());
-    sheetId = createAgendaSheet(db, { heading: '見守り活動の推移', subheading: '', fromFy: 2019, toFy: 2023, content: { tables: [defaultTable('items')], sections: [] } }, null).id;
+    sheetId = createAgendaSheet(
+      db,
+      { heading: '見守り活動の推移', subheading: '', fromFy: 2019, toFy: 2023, content: { tables: [defaultTable('items')], sections: [] } },
+      null,
+    ).id;
     browser = await launchBrowser();
     mkdirSync(SHOTS, { recursive: true });
   });

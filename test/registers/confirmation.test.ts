@@ -66,7 +66,11 @@ describe('destructive actions need the confirmation page', () => {
     expectConfirmationPage((await city.post(`/users/${target.id}/disable`)).body, '停止する');
     expect(db.select().from(users).where(eq(users.id, target.id)).get()!.disabled).toBe(false);
 
-    const sheet = createAgendaSheet(db, { heading: 'シート', subheading: '', fromFy: 2019, toFy: 2023, content: { tables: [defaultTable('items')], sections: [] } }, null);
+    const sheet = createAgendaSheet(
+      db,
+      { heading: 'シート', subheading: '', fromFy: 2019, toFy: 2023, content: { tables: [defaultTable('items')], sections: [] } },
+      null,
+    );
     const finalize = await city.post(`/agendas/${sheet.id}/finalize`, { version: String(sheet.version) });
     expectConfirmationPage(finalize.body, '確定する');
     expect(finalize.body).toContain(`name="version" value="${sheet.version}"`);

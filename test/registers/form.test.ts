@@ -83,9 +83,18 @@ describe('salons open at the end of a fiscal year (item ⑥)', () => {
 
 describe('plan form', () => {
   it.each([
-    [{ generation: '2', formulated_fy: 'R6', first_fy: '令和7年度', last_fy: '2029' }, { generation: 2, formulatedFy: 2024, firstFy: 2025, lastFy: 2029 }],
-    [{ generation: '1', formulated_fy: '令和元年度', first_fy: 'Ｒ２', last_fy: '２０２４' }, { generation: 1, formulatedFy: 2019, firstFy: 2020, lastFy: 2024 }],
-    [{ generation: '3', formulated_fy: 'H30', first_fy: 'h31', last_fy: 'R5年度' }, { generation: 3, formulatedFy: 2018, firstFy: 2019, lastFy: 2023 }],
+    [
+      { generation: '2', formulated_fy: 'R6', first_fy: '令和7年度', last_fy: '2029' },
+      { generation: 2, formulatedFy: 2024, firstFy: 2025, lastFy: 2029 },
+    ],
+    [
+      { generation: '1', formulated_fy: '令和元年度', first_fy: 'Ｒ２', last_fy: '２０２４' },
+      { generation: 1, formulatedFy: 2019, firstFy: 2020, lastFy: 2024 },
+    ],
+    [
+      { generation: '3', formulated_fy: 'H30', first_fy: 'h31', last_fy: 'R5年度' },
+      { generation: 3, formulatedFy: 2018, firstFy: 2019, lastFy: 2023 },
+    ],
   ])('reads %j', (typed, input) => {
     const r = parsePlanForm(typed);
     expect(r.ok && r.data).toEqual(input);

@@ -98,7 +98,11 @@ describe('long text at and beyond the limits', () => {
     expect([...body].length).toBeLessThanOrEqual(20_000);
     expect((await client.post('/districts/E01/case-studies/new', { fiscal_year: 'R6', title: 'long', body })).statusCode).toBe(303);
     expect(allCaseStudies(ctx.database)[0]!.body).toBe(body);
-    const tooLong = await client.post('/districts/E01/case-studies/new', { fiscal_year: 'R6', title: 'long', body: `${body}${'x'.repeat(20_001 - [...body].length)}` });
+    const tooLong = await client.post('/districts/E01/case-studies/new', {
+      fiscal_year: 'R6',
+      title: 'long',
+      body: `${body}${'x'.repeat(20_001 - [...body].length)}`,
+    });
     expect(tooLong.statusCode).toBe(422);
     const huge = await client.post('/districts/E01/case-studies/new', { fiscal_year: 'R6', title: 'x'.repeat(50_000), body: 'y'.repeat(200_000) });
     expect(huge.statusCode).toBe(422);
@@ -121,9 +125,7 @@ describe('any printable text', () => {
     const client = await signedIn(ctx.app, 'district-e01');
     // Controls other than tab and line ends, and direction overrides, are refused by design (src/domain/text.ts);
     // everything else must survive, in NFC.
-    const printable = fc
-      .string({ unit: 'binary', minLength: 1, maxLength: 300 })
-      .filter((s) => normaliseText(s, 'multiline').ok && s.trim() !== '');
+    const printable = fc.string({ unit: 'binary', minLength: 1, maxLength: 300 }).filter((s) => normaliseText(s, 'multiline').ok && s.trim() !== '');
     await fc.assert(
       fc.asyncProperty(printable, async (text) => {
         const res = await client.post('/districts/E01/case-studies/new', { fiscal_year: 'R6', title: 'p', body: text });

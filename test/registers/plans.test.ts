@@ -19,7 +19,13 @@ describe('plan register', () => {
     const form = await client.get('/districts/E01/plans/new');
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('<option value="2">第二次</option>');
-    const res = await client.post('/districts/E01/plans/new', { generation: '2', formulated_fy: '令和６年度', first_fy: 'Ｒ７', last_fy: '2029', version: '0' });
+    const res = await client.post('/districts/E01/plans/new', {
+      generation: '2',
+      formulated_fy: '令和６年度',
+      first_fy: 'Ｒ７',
+      last_fy: '2029',
+      version: '0',
+    });
     expect(res.statusCode).toBe(303);
     expect(allPlans(ctx.database)).toMatchObject([{ districtId: ids.d1, generation: 2, formulatedFy: 2024, firstFy: 2025, lastFy: 2029, version: 1 }]);
     const events = registerAudit(ctx.database, 'plan');
@@ -36,7 +42,13 @@ describe('plan register', () => {
     const edit = await client.get(`/districts/E01/plans/${plan.id}/edit`);
     expect(inputValue(edit.body, 'formulated_fy')).toBe('令和元年度');
     expect(edit.body).toContain('<option value="1" selected>第一次</option>');
-    const res = await client.post(`/districts/E01/plans/${plan.id}/edit`, { generation: '1', formulated_fy: 'H30', first_fy: 'R1', last_fy: 'R5', version: '1' });
+    const res = await client.post(`/districts/E01/plans/${plan.id}/edit`, {
+      generation: '1',
+      formulated_fy: 'H30',
+      first_fy: 'R1',
+      last_fy: 'R5',
+      version: '1',
+    });
     expect(res.statusCode).toBe(303);
     expect(allPlans(ctx.database)[0]).toMatchObject({ formulatedFy: 2018, firstFy: 2019, lastFy: 2023, version: 2 });
     let events = registerAudit(ctx.database, 'plan');
@@ -44,7 +56,7 @@ describe('plan register', () => {
     expect(JSON.parse(events[1]!.before!)).toMatchObject({ formulatedFy: 2019, lastFy: 2024, version: 1 });
     expect(JSON.parse(events[1]!.after!)).toMatchObject({ formulatedFy: 2018, lastFy: 2023, version: 2 });
 
-    const del = await client.post(`/districts/E01/plans/${plan.id}/delete`, { confirmed: '1',  version: '2' });
+    const del = await client.post(`/districts/E01/plans/${plan.id}/delete`, { confirmed: '1', version: '2' });
     expect(del.statusCode).toBe(303);
     expect(allPlans(ctx.database)).toEqual([]);
     events = registerAudit(ctx.database, 'plan');
@@ -88,7 +100,9 @@ describe('plan register', () => {
     const plan = createPlan(ctx.database.db, ids.d1, planInput, null);
     const a = await signedIn(ctx.app, 'district-e01');
     const b = await signedIn(ctx.app, 'city');
-    expect((await a.post(`/districts/E01/plans/${plan.id}/edit`, { generation: '1', formulated_fy: 'R1', first_fy: 'R2', last_fy: 'R7', version: '1' })).statusCode).toBe(303);
+    expect(
+      (await a.post(`/districts/E01/plans/${plan.id}/edit`, { generation: '1', formulated_fy: 'R1', first_fy: 'R2', last_fy: 'R7', version: '1' })).statusCode,
+    ).toBe(303);
     const stale = await b.post(`/districts/E01/plans/${plan.id}/edit`, { generation: '3', formulated_fy: 'R1', first_fy: 'R2', last_fy: 'R8', version: '1' });
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('令和7年度（2025年度）');
@@ -96,7 +110,7 @@ describe('plan register', () => {
     expect(inputValue(stale.body, 'last_fy')).toBe('R8');
     expect(allPlans(ctx.database)[0]).toMatchObject({ generation: 1, lastFy: 2025, version: 2 });
     expect(registerAudit(ctx.database, 'plan')).toHaveLength(2);
-    const staleDelete = await b.post(`/districts/E01/plans/${plan.id}/delete`, { confirmed: '1',  version: '1' });
+    const staleDelete = await b.post(`/districts/E01/plans/${plan.id}/delete`, { confirmed: '1', version: '1' });
     expect(staleDelete.statusCode).toBe(409);
     expect(allPlans(ctx.database)).toHaveLength(1);
   });

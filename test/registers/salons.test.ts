@@ -29,7 +29,15 @@ describe('salon register: happy paths', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/districts/E01/salons');
     const [row] = allSalons(ctx.database);
-    expect(row).toMatchObject({ districtId: ids.d1, name: 'ふれあいサロン東一', venue: '東一市民センター', openedOn: '2024-04-01', closedOn: null, subsidyApplied: true, version: 1 });
+    expect(row).toMatchObject({
+      districtId: ids.d1,
+      name: 'ふれあいサロン東一',
+      venue: '東一市民センター',
+      openedOn: '2024-04-01',
+      closedOn: null,
+      subsidyApplied: true,
+      version: 1,
+    });
 
     const list = await client.get('/districts/E01/salons');
     expect(list.body).toContain('サロン「ふれあいサロン東一」を登録しました。');
@@ -66,7 +74,12 @@ describe('salon register: happy paths', () => {
   it('saving an unchanged form writes nothing', async () => {
     const salon = createSalon(ctx.database.db, ids.d1, salonInput, null);
     const client = await signedIn(ctx.app, 'district-e01');
-    const res = await client.post(`/districts/E01/salons/${salon.id}/edit`, { name: 'ふれあいサロン', venue: '市民センター', opened_on: 'R6.4.1', version: '1' });
+    const res = await client.post(`/districts/E01/salons/${salon.id}/edit`, {
+      name: 'ふれあいサロン',
+      venue: '市民センター',
+      opened_on: 'R6.4.1',
+      version: '1',
+    });
     expect(res.statusCode).toBe(303);
     expect(allSalons(ctx.database)[0]!.version).toBe(1);
     expect(registerAudit(ctx.database, 'salon').length).toBe(1);
@@ -96,7 +109,7 @@ describe('salon register: happy paths', () => {
     const client = await signedIn(ctx.app, 'district-e01');
     const edit = await client.get(`/districts/E01/salons/${salon.id}/edit`);
     expect(edit.body).toContain('data-confirm=');
-    const res = await client.post(`/districts/E01/salons/${salon.id}/delete`, { confirmed: '1',  version: '1' });
+    const res = await client.post(`/districts/E01/salons/${salon.id}/delete`, { confirmed: '1', version: '1' });
     expect(res.statusCode).toBe(303);
     expect(allSalons(ctx.database)).toEqual([]);
     const event = registerAudit(ctx.database, 'salon').at(-1)!;
@@ -169,7 +182,9 @@ describe('salon register: conflicts', () => {
     const salon = createSalon(ctx.database.db, ids.d1, salonInput, null);
     const first = await signedIn(ctx.app, 'district-e01');
     const second = await signedIn(ctx.app, 'ward-east');
-    expect((await first.post(`/districts/E01/salons/${salon.id}/edit`, { name: 'サロン甲', venue: '会場甲', opened_on: 'R6.4.1', version: '1' })).statusCode).toBe(303);
+    expect(
+      (await first.post(`/districts/E01/salons/${salon.id}/edit`, { name: 'サロン甲', venue: '会場甲', opened_on: 'R6.4.1', version: '1' })).statusCode,
+    ).toBe(303);
     const stale = await second.post(`/districts/E01/salons/${salon.id}/edit`, { name: 'サロン乙', venue: '会場乙', opened_on: 'R6.4.1', version: '1' });
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('ほかの方が先にサロンを変更しました');
@@ -191,10 +206,10 @@ describe('salon register: conflicts', () => {
     const close = await client.post(`/districts/E01/salons/${salon.id}/close`, { closed_on: 'R7.3.31', version: '1' });
     expect(close.statusCode).toBe(409);
     expect(close.body).toContain('変更後');
-    const del = await client.post(`/districts/E01/salons/${salon.id}/delete`, { confirmed: '1',  version: '1' });
+    const del = await client.post(`/districts/E01/salons/${salon.id}/delete`, { confirmed: '1', version: '1' });
     expect(del.statusCode).toBe(409);
     expect(del.body).toContain('削除する前に、ほかの方が');
-    const missing = await client.post(`/districts/E01/salons/${salon.id}/delete`, { confirmed: '1', });
+    const missing = await client.post(`/districts/E01/salons/${salon.id}/delete`, { confirmed: '1' });
     expect(missing.statusCode).toBe(409);
     expect(allSalons(ctx.database)[0]).toMatchObject({ name: '変更後', closedOn: null, version: 2 });
     expect(registerAudit(ctx.database, 'salon').map((e) => e.action)).toEqual(['create', 'update']);

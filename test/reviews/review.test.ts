@@ -160,11 +160,26 @@ describe('review of a month (区社協の確認)', () => {
     const ward = userNamed('ward-east');
     // One month not submitted (d2 m2 unreported): nothing is accepted.
     expect(() =>
-      acceptMonths(ctx.database.db, [{ districtId: ids.d1, month: m1 }, { districtId: ids.d2, month: m2 }], ward),
+      acceptMonths(
+        ctx.database.db,
+        [
+          { districtId: ids.d1, month: m1 },
+          { districtId: ids.d2, month: m2 },
+        ],
+        ward,
+      ),
     ).toThrow('提出済みではない');
     expect(state(ids.d1, m1)).toBe('submitted');
     expect(
-      acceptMonths(ctx.database.db, [{ districtId: ids.d1, month: m1 }, { districtId: ids.d1, month: m2 }, { districtId: ids.d2, month: m1 }], ward),
+      acceptMonths(
+        ctx.database.db,
+        [
+          { districtId: ids.d1, month: m1 },
+          { districtId: ids.d1, month: m2 },
+          { districtId: ids.d2, month: m1 },
+        ],
+        ward,
+      ),
     ).toBe(3);
     expect([state(ids.d1, m1), state(ids.d1, m2), state(ids.d2, m1)]).toEqual(['accepted', 'accepted', 'accepted']);
     expect(reviewAudits(ids.d2, m1).map((a) => a.action)).toEqual(['accept']);

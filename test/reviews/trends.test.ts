@@ -37,7 +37,18 @@ describe('trend table: how many monthly reports are accepted', () => {
     // A resubmission (new version) no longer counts as accepted.
     const district = await signedIn(ctx.app, 'district-e01');
     await district.get(`/districts/E01/reports/${m1}`);
-    await district.post(`/districts/E01/reports/${m1}`, { version: '1', watched_elderly: '1001', watched_disability: '50', watched_single_parent: '40', watched_other: '30', welfare_cooperators: '120', mutual_aid_cases: '200', coordination_meetings: '1', well_club_participants: '300', note: '' });
+    await district.post(`/districts/E01/reports/${m1}`, {
+      version: '1',
+      watched_elderly: '1001',
+      watched_disability: '50',
+      watched_single_parent: '40',
+      watched_other: '30',
+      welfare_cooperators: '120',
+      mutual_aid_cases: '200',
+      coordination_meetings: '1',
+      well_club_participants: '300',
+      note: '',
+    });
     expect(lineFor((await city.get(url)).body, fy)).toContain('確認済み 0 / 3 か月');
   });
 });

@@ -87,7 +87,11 @@ describe('every form POST with the naughty strings and random input', () => {
       for (const s of NAUGHTY_STRINGS) await post(Object.fromEntries(fields.map((f) => [f, s])), JSON.stringify(s.slice(0, 40)));
       await fc.assert(
         fc.asyncProperty(
-          fc.dictionary(fc.constantFrom(...fields, 'unexpected_field'), fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 })), { maxKeys: fields.length + 1 }),
+          fc.dictionary(
+            fc.constantFrom(...fields, 'unexpected_field'),
+            fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 })),
+            { maxKeys: fields.length + 1 },
+          ),
           async (body) => {
             await post(body, `fast-check ${JSON.stringify(body).slice(0, 80)}`);
           },
@@ -127,82 +131,94 @@ describe('every form POST with the naughty strings and random input', () => {
 });
 
 describe('text round-trips exactly where it is stored', () => {
-  it('monthly report note: every naughty string and random text is stored as normalised (NFC, CRLF → LF) and shown back escaped, or refused with the typed note kept', { timeout: 300_000 }, async () => {
-    const { context, ids, client } = await cityApp();
-    ctx = context;
-    let monthIndex = 0;
-    const nextMonth = () => {
-      const total = 2012 * 12 + 3 + monthIndex++;
-      return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
-    };
-    const counts = Object.fromEntries(COUNT_FIELDS.map((f) => [f, '10']));
-    const check = async (note: string) => {
-      const month = nextMonth();
-      const res = await client.post(`/districts/W01/reports/${month}`, { ...counts, note, version: '0' });
-      const normalised = normaliseText(sent(note), 'multiline');
-      if (!normalised.ok) {
-        expect(res.statusCode, JSON.stringify(note)).toBe(422);
-        expect(res.body).toContain(`備考に${normalised.message}`);
-        expect(res.body).toContain(`${escapeHtml(sent(note).replace(/\r\n/g, '\n'))}</textarea>`);
-        return;
-      }
-      const expected = normalised.value;
-      if ([...expected].length > 2000) {
-        expect(res.statusCode).toBe(422);
-        return;
-      }
-      expect(res.statusCode, JSON.stringify(note)).toBe(303);
-      const row = context.database.db.select().from(monthlyReports).where(and(eq(monthlyReports.districtId, ids.d3), eq(monthlyReports.month, month))).get()!;
-      expect(row.note).toBe(expected === '' ? null : expected);
-      const form = await client.get(`/districts/W01/reports/${month}`);
-      expect(form.statusCode).toBe(200);
-      expect(form.body).toContain(`${escapeHtml(expected)}</textarea>`);
-    };
-    for (const s of NAUGHTY_STRINGS) await check(s);
-    await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), check), { numRuns: 40, seed: 5 });
-  });
+  it(
+    'monthly report note: every naughty string and random text is stored as normalised (NFC, CRLF → LF) and shown back escaped, or refused with the typed note kept',
+    { timeout: 300_000 },
+    async () => {
+      const { context, ids, client } = await cityApp();
+      ctx = context;
+      let monthIndex = 0;
+      const nextMonth = () => {
+        const total = 2012 * 12 + 3 + monthIndex++;
+        return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
+      };
+      const counts = Object.fromEntries(COUNT_FIELDS.map((f) => [f, '10']));
+      const check = async (note: string) => {
+        const month = nextMonth();
+        const res = await client.post(`/districts/W01/reports/${month}`, { ...counts, note, version: '0' });
+        const normalised = normaliseText(sent(note), 'multiline');
+        if (!normalised.ok) {
+          expect(res.statusCode, JSON.stringify(note)).toBe(422);
+          expect(res.body).toContain(`備考に${normalised.message}`);
+          expect(res.body).toContain(`${escapeHtml(sent(note).replace(/\r\n/g, '\n'))}</textarea>`);
+          return;
+        }
+        const expected = normalised.value;
+        if ([...expected].length > 2000) {
+          expect(res.statusCode).toBe(422);
+          return;
+        }
+        expect(res.statusCode, JSON.stringify(note)).toBe(303);
+        const row = context.database.db
+          .select()
+          .from(monthlyReports)
+          .where(and(eq(monthlyReports.districtId, ids.d3), eq(monthlyReports.month, month)))
+          .get()!;
+        expect(row.note).toBe(expected === '' ? null : expected);
+        const form = await client.get(`/districts/W01/reports/${month}`);
+        expect(form.statusCode).toBe(200);
+        expect(form.body).toContain(`${escapeHtml(expected)}</textarea>`);
+      };
+      for (const s of NAUGHTY_STRINGS) await check(s);
+      await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), check), { numRuns: 40, seed: 5 });
+    },
+  );
 
-  it('salon name and venue, case study title and body: stored as typed (one-line fields trimmed), or refused with the typed text kept', { timeout: 300_000 }, async () => {
-    const { context, ids, client } = await cityApp();
-    ctx = context;
-    const { db } = context.database;
-    const latestSalon = () => db.select().from(salons).where(eq(salons.districtId, ids.d3)).orderBy(desc(salons.id)).get()!;
-    const latestCase = () => db.select().from(caseStudies).where(eq(caseStudies.districtId, ids.d3)).orderBy(desc(caseStudies.id)).get()!;
-    const check = async (s: string) => {
-      const typed = sent(s);
-      await client.get('/districts/W01/salons/new');
-      const salonRes = await client.post('/districts/W01/salons/new', { name: s, venue: s, opened_on: '2024-04-01', closed_on: '' });
-      expect(salonRes.statusCode, `salon ${JSON.stringify(s)}`).toBeLessThan(500);
-      const line = normaliseText(typed, 'line');
-      if (salonRes.statusCode === 303) {
-        expect(line.ok, `salon ${JSON.stringify(s)} accepted`).toBe(true);
-        const row = latestSalon();
-        expect(row.name).toBe(line.ok ? line.value : null);
-        expect(row.venue).toBe(line.ok ? line.value : null);
-      } else {
-        if (!line.ok) expect(salonRes.body).toContain(line.message);
-        expect(salonRes.statusCode).toBe(422);
-        expect(salonRes.body).toContain(`value="${escapeHtml(typed)}"`);
-      }
+  it(
+    'salon name and venue, case study title and body: stored as typed (one-line fields trimmed), or refused with the typed text kept',
+    { timeout: 300_000 },
+    async () => {
+      const { context, ids, client } = await cityApp();
+      ctx = context;
+      const { db } = context.database;
+      const latestSalon = () => db.select().from(salons).where(eq(salons.districtId, ids.d3)).orderBy(desc(salons.id)).get()!;
+      const latestCase = () => db.select().from(caseStudies).where(eq(caseStudies.districtId, ids.d3)).orderBy(desc(caseStudies.id)).get()!;
+      const check = async (s: string) => {
+        const typed = sent(s);
+        await client.get('/districts/W01/salons/new');
+        const salonRes = await client.post('/districts/W01/salons/new', { name: s, venue: s, opened_on: '2024-04-01', closed_on: '' });
+        expect(salonRes.statusCode, `salon ${JSON.stringify(s)}`).toBeLessThan(500);
+        const line = normaliseText(typed, 'line');
+        if (salonRes.statusCode === 303) {
+          expect(line.ok, `salon ${JSON.stringify(s)} accepted`).toBe(true);
+          const row = latestSalon();
+          expect(row.name).toBe(line.ok ? line.value : null);
+          expect(row.venue).toBe(line.ok ? line.value : null);
+        } else {
+          if (!line.ok) expect(salonRes.body).toContain(line.message);
+          expect(salonRes.statusCode).toBe(422);
+          expect(salonRes.body).toContain(`value="${escapeHtml(typed)}"`);
+        }
 
-      await client.get('/districts/W01/case-studies/new');
-      const caseRes = await client.post('/districts/W01/case-studies/new', { fiscal_year: '2024', title: s, body: s });
-      expect(caseRes.statusCode, `case study ${JSON.stringify(s)}`).toBeLessThan(500);
-      const body = normaliseText(typed, 'multiline');
-      if (caseRes.statusCode === 303) {
-        expect(line.ok && body.ok, `case study ${JSON.stringify(s)} accepted`).toBe(true);
-        const row = latestCase();
-        expect(row.title).toBe(line.ok ? line.value : null);
-        expect(row.body).toBe(body.ok ? body.value : null);
-      } else {
-        expect(caseRes.statusCode).toBe(422);
-        const shown = caseRes.body.includes(escapeHtml(typed)) || caseRes.body.includes(escapeHtml(typed.replace(/\r\n?/g, '\n')));
-        expect(shown, `typed body shown back: ${JSON.stringify(s.slice(0, 40))}`).toBe(true);
-      }
-    };
-    for (const s of NAUGHTY_STRINGS) await check(s);
-    await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', minLength: 1, maxLength: 120 }), check), { numRuns: 30, seed: 7 });
-  });
+        await client.get('/districts/W01/case-studies/new');
+        const caseRes = await client.post('/districts/W01/case-studies/new', { fiscal_year: '2024', title: s, body: s });
+        expect(caseRes.statusCode, `case study ${JSON.stringify(s)}`).toBeLessThan(500);
+        const body = normaliseText(typed, 'multiline');
+        if (caseRes.statusCode === 303) {
+          expect(line.ok && body.ok, `case study ${JSON.stringify(s)} accepted`).toBe(true);
+          const row = latestCase();
+          expect(row.title).toBe(line.ok ? line.value : null);
+          expect(row.body).toBe(body.ok ? body.value : null);
+        } else {
+          expect(caseRes.statusCode).toBe(422);
+          const shown = caseRes.body.includes(escapeHtml(typed)) || caseRes.body.includes(escapeHtml(typed.replace(/\r\n?/g, '\n')));
+          expect(shown, `typed body shown back: ${JSON.stringify(s.slice(0, 40))}`).toBe(true);
+        }
+      };
+      for (const s of NAUGHTY_STRINGS) await check(s);
+      await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', minLength: 1, maxLength: 120 }), check), { numRuns: 30, seed: 7 });
+    },
+  );
 });
 
 describe('the CSV importer with naughty input', () => {
@@ -216,21 +232,39 @@ describe('the CSV importer with naughty input', () => {
     for (const s of NAUGHTY_STRINGS) {
       const month = `${2000 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
       m++;
-      const result = importCsv(db, 'monthly', csv([['district_code', 'month', ...COUNT_FIELDS, 'note'], ['W01', month, ...COUNT_FIELDS.map(() => '5'), s]]));
+      const result = importCsv(
+        db,
+        'monthly',
+        csv([
+          ['district_code', 'month', ...COUNT_FIELDS, 'note'],
+          ['W01', month, ...COUNT_FIELDS.map(() => '5'), s],
+        ]),
+      );
       // The importer reads line breaks inside a quoted cell as LF, whatever the file used.
       const note = normaliseText(sent(s), 'multiline');
       const expected = note.ok ? note.value.trim() : null;
       if (note.ok && [...note.value.trim()].length <= 1000) expect(result.ok, JSON.stringify(s)).toBe(true);
       if (!note.ok) expect(result.ok ? [] : result.errors, JSON.stringify(s)).toContainEqual({ line: 2, column: 'note', message: note.message });
       if (result.ok) {
-        const row = db.select().from(monthlyReports).where(and(eq(monthlyReports.districtId, ids.d3), eq(monthlyReports.month, month))).get()!;
+        const row = db
+          .select()
+          .from(monthlyReports)
+          .where(and(eq(monthlyReports.districtId, ids.d3), eq(monthlyReports.month, month)))
+          .get()!;
         expect(row.note, JSON.stringify(s)).toBe(expected === '' ? null : expected);
       } else {
         expect(result.errors.length).toBeGreaterThan(0);
         for (const e of result.errors) expect(e.line).toBeGreaterThanOrEqual(1);
       }
 
-      const salonResult = importCsv(db, 'salons', csv([['district_code', 'name', 'venue', 'opened_on', 'closed_on', 'subsidy_applied'], ['W01', s, s, '2024/4/1', '', 'はい']]));
+      const salonResult = importCsv(
+        db,
+        'salons',
+        csv([
+          ['district_code', 'name', 'venue', 'opened_on', 'closed_on', 'subsidy_applied'],
+          ['W01', s, s, '2024/4/1', '', 'はい'],
+        ]),
+      );
       const name = normaliseText(sent(s), 'line');
       if (salonResult.ok) {
         const row = db.select().from(salons).where(eq(salons.districtId, ids.d3)).orderBy(desc(salons.id)).get()!;
@@ -248,7 +282,14 @@ describe('the CSV importer with naughty input', () => {
     const { db } = context.database;
     const countsBefore = db.select().from(districts).all().length;
     for (const s of NAUGHTY_STRINGS) {
-      const result = importCsv(db, 'districts', csv([['code', 'name', 'kana', 'ward', 'active_from', 'active_to'], [s, s, s, s, s, s]]));
+      const result = importCsv(
+        db,
+        'districts',
+        csv([
+          ['code', 'name', 'kana', 'ward', 'active_from', 'active_to'],
+          [s, s, s, s, s, s],
+        ]),
+      );
       if (!result.ok) {
         expect(result.errors.length).toBeGreaterThan(0);
         for (const e of result.errors) expect(e.line === 1 || e.line === 2, JSON.stringify(e)).toBe(true);

@@ -101,7 +101,13 @@ class HttpClient {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams({ _csrf: this.csrf, ...init.form }).toString();
     }
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: init.method ?? 'GET', headers, body, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: init.method ?? 'GET',
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(30_000),
+    });
     this.remember(res);
     const text = await res.text();
     const token = /name="_csrf" value="([^"]+)"/.exec(text)?.[1];
@@ -206,116 +212,115 @@ afterAll(async () => {
 });
 
 describe('crash safety with the real server in a child process', () => {
-  it(
-    `every acknowledged save survives SIGKILL (${ROUNDS} rounds, ${CLIENTS} concurrent clients)`,
-    async () => {
-      const clients = Array.from({ length: CLIENTS }, (_, i) => new HttpClient(`volunteer-${i}`));
-      const nextMonth = Array.from({ length: CLIENTS }, () => 0);
-      /** The next month client i saves (each client walks its own months). */
-      const takeMonth = (i: number): string => {
-        const taken = nextMonth[i];
-        if (taken === undefined) throw new Error(`no client ${i}`);
-        nextMonth[i] = taken + 1;
-        return monthAt(taken);
-      };
-      const acknowledged: Save[] = [];
-      const roundsSummary: { acknowledged: number; inFlightAtKill: number }[] = [];
+  it(`every acknowledged save survives SIGKILL (${ROUNDS} rounds, ${CLIENTS} concurrent clients)`, async () => {
+    const clients = Array.from({ length: CLIENTS }, (_, i) => new HttpClient(`volunteer-${i}`));
+    const nextMonth = Array.from({ length: CLIENTS }, () => 0);
+    /** The next month client i saves (each client walks its own months). */
+    const takeMonth = (i: number): string => {
+      const taken = nextMonth[i];
+      if (taken === undefined) throw new Error(`no client ${i}`);
+      nextMonth[i] = taken + 1;
+      return monthAt(taken);
+    };
+    const acknowledged: Save[] = [];
+    const roundsSummary: { acknowledged: number; inFlightAtKill: number }[] = [];
 
-      for (let round = 0; round < ROUNDS; round++) {
-        const server = await startServer();
-        // Sessions live in the database, so after a crash the clients keep them; they sign in only when theirs is gone.
-        await Promise.all(clients.map((c) => c.ensureSignedIn()));
-
-        let ackThisRound = 0;
-        let inFlight = 0;
-        let killed = false;
-        const killAfter = 40 + Math.floor(Math.random() * 40);
-        const maxSaves = MAX_SAVES_PER_CLIENT_PER_ROUND[round];
-        if (maxSaves === undefined) throw new Error(`no save limit for round ${round}`);
-
-        const work = clients.map(async (client, i) => {
-          const code = `C${String(i).padStart(2, '0')}`;
-          for (let n = 0; n < maxSaves && !killed; n++) {
-            const month = takeMonth(i);
-            const form = valuesFor(i, month);
-            inFlight++;
-            try {
-              const res = await client.send(`/districts/${code}/reports/${month}`, { method: 'POST', form });
-              if (res.status === 303 && res.location?.startsWith(`/districts/${code}`)) {
-                acknowledged.push({ client: i, code, month, note: form.note, elderly: 100 + i });
-                ackThisRound++;
-              } else if (!killed) {
-                throw new Error(`unexpected answer for ${code} ${month}: ${res.status} ${res.location ?? ''}\n${res.body.slice(0, 500)}`);
-              }
-            } catch (err) {
-              if (!killed) throw err;
-              return; // the server is gone: this save's outcome is unknown, which is allowed
-            } finally {
-              inFlight--;
-            }
-          }
-        });
-
-        // In the first round, `npm run cli -- backup` runs while the clients write.
-        if (round === 0) {
-          const ready = Date.now() + 60_000;
-          while (ackThisRound < 10 && Date.now() < ready) await sleep(5);
-          const before = [...acknowledged];
-          const result = await runCli(['backup', backupPath]);
-          expect(result.code, result.output).toBe(0);
-          expect(result.output).toContain('バックアップを作成しました');
-          checkBackup(before);
-        }
-
-        // Kill in the middle of the traffic (bounded wait).
-        const deadline = Date.now() + 120_000;
-        while (ackThisRound < killAfter && Date.now() < deadline) await sleep(5);
-        const inFlightAtKill = inFlight;
-        killed = true;
-        await killHard(server);
-        await Promise.all(work);
-        roundsSummary.push({ acknowledged: ackThisRound, inFlightAtKill });
-        expect(ackThisRound).toBeGreaterThanOrEqual(killAfter);
-      }
-
-      // Restart once more and look at what survived.
+    for (let round = 0; round < ROUNDS; round++) {
       const server = await startServer();
-      const db = new Database(dbPath, { readonly: true });
-      try {
-        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        expect(db.pragma('foreign_key_check')).toEqual([]);
-        const find = db.prepare(
-          'SELECT r.watched_elderly AS elderly, r.watched_other AS other, r.watched_single_parent AS singleParent, r.note, r.version, (SELECT count(*) FROM audit_events a WHERE a.entity = ? AND a.entity_id = CAST(r.id AS TEXT)) AS audits FROM monthly_reports r JOIN districts d ON d.id = r.district_id WHERE d.code = ? AND r.month = ?',
-        );
-        const missing: string[] = [];
-        for (const s of acknowledged) {
-          const row = find.get('monthly_report', s.code, s.month) as { elderly: number; other: number; singleParent: number; note: string; version: number; audits: number } | undefined;
-          if (!row) missing.push(`${s.code} ${s.month} missing`);
-          else if (row.elderly !== s.elderly || row.other !== 1234 || row.singleParent !== 3 || row.note !== s.note || row.audits !== 1) {
-            missing.push(`${s.code} ${s.month} differs: ${JSON.stringify(row)}`);
+      // Sessions live in the database, so after a crash the clients keep them; they sign in only when theirs is gone.
+      await Promise.all(clients.map((c) => c.ensureSignedIn()));
+
+      let ackThisRound = 0;
+      let inFlight = 0;
+      let killed = false;
+      const killAfter = 40 + Math.floor(Math.random() * 40);
+      const maxSaves = MAX_SAVES_PER_CLIENT_PER_ROUND[round];
+      if (maxSaves === undefined) throw new Error(`no save limit for round ${round}`);
+
+      const work = clients.map(async (client, i) => {
+        const code = `C${String(i).padStart(2, '0')}`;
+        for (let n = 0; n < maxSaves && !killed; n++) {
+          const month = takeMonth(i);
+          const form = valuesFor(i, month);
+          inFlight++;
+          try {
+            const res = await client.send(`/districts/${code}/reports/${month}`, { method: 'POST', form });
+            if (res.status === 303 && res.location?.startsWith(`/districts/${code}`)) {
+              acknowledged.push({ client: i, code, month, note: form.note, elderly: 100 + i });
+              ackThisRound++;
+            } else if (!killed) {
+              throw new Error(`unexpected answer for ${code} ${month}: ${res.status} ${res.location ?? ''}\n${res.body.slice(0, 500)}`);
+            }
+          } catch (err) {
+            if (!killed) throw err;
+            return; // the server is gone: this save's outcome is unknown, which is allowed
+          } finally {
+            inFlight--;
           }
         }
-        expect(missing).toEqual([]);
-        // Nothing half-written: every stored report has exactly its one audit event.
-        const orphans = db
-          .prepare("SELECT count(*) AS n FROM monthly_reports r WHERE (SELECT count(*) FROM audit_events a WHERE a.entity = 'monthly_report' AND a.entity_id = CAST(r.id AS TEXT)) <> 1")
-          .get() as { n: number };
-        expect(orphans.n).toBe(0);
-      } finally {
-        db.close();
-      }
-      // The restarted server works: a client saves again.
-      const again = new HttpClient('volunteer-0');
-      await again.signIn();
-      const month = takeMonth(0);
-      const res = await again.send(`/districts/C00/reports/${month}`, { method: 'POST', form: valuesFor(0, month) });
-      expect(res.status).toBe(303);
-      await killHard(server);
+      });
 
-      expect(roundsSummary).toHaveLength(ROUNDS);
-      expect(acknowledged.length).toBeGreaterThanOrEqual(ROUNDS * 40);
-      console.log(`crash test: ${JSON.stringify(roundsSummary)} — ${acknowledged.length} acknowledged saves checked`);
-    },
-    420_000,
-  );
+      // In the first round, `npm run cli -- backup` runs while the clients write.
+      if (round === 0) {
+        const ready = Date.now() + 60_000;
+        while (ackThisRound < 10 && Date.now() < ready) await sleep(5);
+        const before = [...acknowledged];
+        const result = await runCli(['backup', backupPath]);
+        expect(result.code, result.output).toBe(0);
+        expect(result.output).toContain('バックアップを作成しました');
+        checkBackup(before);
+      }
+
+      // Kill in the middle of the traffic (bounded wait).
+      const deadline = Date.now() + 120_000;
+      while (ackThisRound < killAfter && Date.now() < deadline) await sleep(5);
+      const inFlightAtKill = inFlight;
+      killed = true;
+      await killHard(server);
+      await Promise.all(work);
+      roundsSummary.push({ acknowledged: ackThisRound, inFlightAtKill });
+      expect(ackThisRound).toBeGreaterThanOrEqual(killAfter);
+    }
+
+    // Restart once more and look at what survived.
+    const server = await startServer();
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      const find = db.prepare(
+        'SELECT r.watched_elderly AS elderly, r.watched_other AS other, r.watched_single_parent AS singleParent, r.note, r.version, (SELECT count(*) FROM audit_events a WHERE a.entity = ? AND a.entity_id = CAST(r.id AS TEXT)) AS audits FROM monthly_reports r JOIN districts d ON d.id = r.district_id WHERE d.code = ? AND r.month = ?',
+      );
+      const missing: string[] = [];
+      for (const s of acknowledged) {
+        const row = find.get('monthly_report', s.code, s.month) as
+          { elderly: number; other: number; singleParent: number; note: string; version: number; audits: number } | undefined;
+        if (!row) missing.push(`${s.code} ${s.month} missing`);
+        else if (row.elderly !== s.elderly || row.other !== 1234 || row.singleParent !== 3 || row.note !== s.note || row.audits !== 1) {
+          missing.push(`${s.code} ${s.month} differs: ${JSON.stringify(row)}`);
+        }
+      }
+      expect(missing).toEqual([]);
+      // Nothing half-written: every stored report has exactly its one audit event.
+      const orphans = db
+        .prepare(
+          "SELECT count(*) AS n FROM monthly_reports r WHERE (SELECT count(*) FROM audit_events a WHERE a.entity = 'monthly_report' AND a.entity_id = CAST(r.id AS TEXT)) <> 1",
+        )
+        .get() as { n: number };
+      expect(orphans.n).toBe(0);
+    } finally {
+      db.close();
+    }
+    // The restarted server works: a client saves again.
+    const again = new HttpClient('volunteer-0');
+    await again.signIn();
+    const month = takeMonth(0);
+    const res = await again.send(`/districts/C00/reports/${month}`, { method: 'POST', form: valuesFor(0, month) });
+    expect(res.status).toBe(303);
+    await killHard(server);
+
+    expect(roundsSummary).toHaveLength(ROUNDS);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(ROUNDS * 40);
+    console.log(`crash test: ${JSON.stringify(roundsSummary)} — ${acknowledged.length} acknowledged saves checked`);
+  }, 420_000);
 });

@@ -179,7 +179,11 @@ describe('form routes take form bodies only', () => {
     const posts = ctx.app.registeredRoutes.filter((r) => r.method === 'POST' && !r.url.startsWith('/api/'));
     expect(posts.length).toBeGreaterThan(10);
     for (const route of posts) {
-      const url = route.url.replace(/:code/g, 'W01').replace(/:month/g, '2024-05').replace(/:fy/g, '2024').replace(/:\w+/g, '1');
+      const url = route.url
+        .replace(/:code/g, 'W01')
+        .replace(/:month/g, '2024-05')
+        .replace(/:fy/g, '2024')
+        .replace(/:\w+/g, '1');
       const fields = { _csrf: client.csrfToken, note: '1', watched_elderly: '5', version: '0', login: 'city', password: 'x', name: 'JSON' };
       for (const [type, payload] of [
         ['application/json', JSON.stringify(fields)],

@@ -87,7 +87,19 @@ describe('security headers', () => {
     ctx = await createTestApp();
     await seedSmallCity(ctx.database);
     const client = await signedIn(ctx.app, 'city');
-    for (const url of ['/', '/trends', '/trends/households', '/account/password', '/published-figures', '/agendas', '/agendas/new', '/completeness', '/users', '/districts/W01', '/no-such-page']) {
+    for (const url of [
+      '/',
+      '/trends',
+      '/trends/households',
+      '/account/password',
+      '/published-figures',
+      '/agendas',
+      '/agendas/new',
+      '/completeness',
+      '/users',
+      '/districts/W01',
+      '/no-such-page',
+    ]) {
       const body = (await client.get(url)).body;
       expect(body, url).not.toMatch(/\sstyle\s*=/i);
       expect(body, url).not.toMatch(/<style\b/i);
@@ -119,11 +131,19 @@ describe('security headers', () => {
 
   it('5xx pages never show internals', async () => {
     const database = await openDatabase(':memory:');
-    const app = await buildApp({ config: configSchema.parse({ NODE_ENV: 'test', DATABASE_PATH: ':memory:' }), database, sessionSecret: 'q'.repeat(40), passwordParams: TEST_SCRYPT });
+    const app = await buildApp({
+      config: configSchema.parse({ NODE_ENV: 'test', DATABASE_PATH: ':memory:' }),
+      database,
+      sessionSecret: 'q'.repeat(40),
+      passwordParams: TEST_SCRYPT,
+    });
     app.get('/__boom', { config: { public: true } }, async () => {
       throw new Error('SQLITE_SECRET_INTERNAL at /srv/mimamori/db.ts:42');
     });
-    ctx = { app, database, close: async () => {
+    ctx = {
+      app,
+      database,
+      close: async () => {
         await app.close();
         database.sqlite.close();
       },

@@ -47,7 +47,7 @@ export const NAUGHTY_STRINGS: readonly string[] = [
   'שָׁלוֹם',
   '\ud800 lone surrogate',
   // Quotes and markup
-  '\'',
+  "'",
   '"',
   "'; --",
   '"><img src=x onerror="window.__xss=1">',

@@ -127,7 +127,7 @@ describe('forms refuse control characters with a Japanese message at the field a
     expect(context.database.db.select().from(publishedFigures).all()).toEqual([]);
   });
 
-  it("user display name: U+202E and zero-width characters refused, the typed name kept, no user added", async () => {
+  it('user display name: U+202E and zero-width characters refused, the typed name kept, no user added', async () => {
     const { context, client } = await cityApp();
     ctx = context;
     const before = context.database.db.select().from(users).all().length;
@@ -154,9 +154,21 @@ describe('forms refuse control characters with a Japanese message at the field a
     }
     expect(context.database.db.select().from(users).all().length).toBe(before);
     // A name typed in decomposed form is stored composed (NFC), so it matches the same name typed elsewhere.
-    const ok = await client.post('/users/new', { login: 'yamada01', display_name: '山田 か\u3099く', role: 'city', password: TEST_PASSWORD, password_confirm: TEST_PASSWORD });
+    const ok = await client.post('/users/new', {
+      login: 'yamada01',
+      display_name: '山田 か\u3099く',
+      role: 'city',
+      password: TEST_PASSWORD,
+      password_confirm: TEST_PASSWORD,
+    });
     expect(ok.statusCode).toBe(303);
-    expect(context.database.db.select().from(users).all().map((u) => u.displayName)).toContain('山田 がく');
+    expect(
+      context.database.db
+        .select()
+        .from(users)
+        .all()
+        .map((u) => u.displayName),
+    ).toContain('山田 がく');
   });
 });
 
@@ -169,20 +181,38 @@ describe('the CSV importer uses the same rules', () => {
     const { db } = context.database;
     const header = ['district_code', 'month', ...COUNT_FIELDS, 'note'];
     for (const note of [NUL, ESC]) {
-      const result = importCsv(db, 'monthly', csv([header, ['W01', '2024-04', ...COUNT_FIELDS.map(() => '5'), '普通の備考'], ['W01', '2024-05', ...COUNT_FIELDS.map(() => '5'), note]]));
+      const result = importCsv(
+        db,
+        'monthly',
+        csv([header, ['W01', '2024-04', ...COUNT_FIELDS.map(() => '5'), '普通の備考'], ['W01', '2024-05', ...COUNT_FIELDS.map(() => '5'), note]]),
+      );
       expect(result.ok).toBe(false);
       if (result.ok) continue;
       expect(result.errors).toContainEqual({ line: 3, column: 'note', message: CONTROL_MESSAGE });
     }
     expect(db.select().from(monthlyReports).all()).toEqual([]);
 
-    const salonResult = importCsv(db, 'salons', csv([['district_code', 'name', 'venue', 'opened_on', 'closed_on', 'subsidy_applied'], ['W01', 'ふれあい\u200bサロン', '', '2024/4/1', '', 'はい']]));
+    const salonResult = importCsv(
+      db,
+      'salons',
+      csv([
+        ['district_code', 'name', 'venue', 'opened_on', 'closed_on', 'subsidy_applied'],
+        ['W01', 'ふれあい\u200bサロン', '', '2024/4/1', '', 'はい'],
+      ]),
+    );
     expect(salonResult.ok).toBe(false);
     if (!salonResult.ok) expect(salonResult.errors).toContainEqual({ line: 2, column: 'name', message: INVISIBLE_MESSAGE });
     expect(db.select().from(salons).all()).toEqual([]);
 
     const districtsBefore = db.select().from(districts).all();
-    const districtResult = importCsv(db, 'districts', csv([['code', 'name', 'kana', 'ward', 'active_from', 'active_to'], ['N01', `北一校区\u202e`, 'きたいち', '東区', '', '']]));
+    const districtResult = importCsv(
+      db,
+      'districts',
+      csv([
+        ['code', 'name', 'kana', 'ward', 'active_from', 'active_to'],
+        ['N01', `北一校区\u202e`, 'きたいち', '東区', '', ''],
+      ]),
+    );
     expect(districtResult.ok).toBe(false);
     if (!districtResult.ok) expect(districtResult.errors).toContainEqual({ line: 2, column: 'name', message: BIDI_MESSAGE });
     expect(db.select().from(districts).all()).toEqual(districtsBefore);

@@ -133,7 +133,14 @@ describe.skipIf(!browserAvailable)('stored payloads never execute (Chromium)', (
 
     // Ward and city staff see the same records on their pages.
     const ward = await signIn('ward-east');
-    for (const url of ['/districts', '/districts/E01', '/districts/E01/history', '/districts/E01/salons', `/districts/E01/case-studies/${caseStudy.id}`, '/completeness']) {
+    for (const url of [
+      '/districts',
+      '/districts/E01',
+      '/districts/E01/history',
+      '/districts/E01/salons',
+      `/districts/E01/case-studies/${caseStudy.id}`,
+      '/completeness',
+    ]) {
       await expectInert(ward.page, url);
     }
     await ward.context.close();

@@ -20,7 +20,11 @@ describe('the demo city', () => {
       const edamitsudai = database.db.select().from(districts).where(eq(districts.code, '513')).get()!;
       expect(successionsOfDistrict(database.db, edamitsudai.id).predecessors.map((d) => d.code)).toEqual(['511', '512']);
       // Their active years were already those of the event: nothing to change.
-      const spans = database.db.select().from(districts).all().filter((d) => ['511', '512', '513'].includes(d.code));
+      const spans = database.db
+        .select()
+        .from(districts)
+        .all()
+        .filter((d) => ['511', '512', '513'].includes(d.code));
       expect(spans.map((d) => [d.code, d.activeFrom, d.activeTo])).toEqual([
         ['511', null, 2022],
         ['512', null, 2022],

@@ -42,7 +42,14 @@ beforeEach(async () => {
       districtId: t02,
       month,
       userId: cityUser,
-      values: monthlyValues({ watched_elderly: 150, watched_other: 50, welfare_cooperators: 20, mutual_aid_cases: 3, coordination_meetings: i < 5 ? 1 : 0, well_club_participants: 10 }),
+      values: monthlyValues({
+        watched_elderly: 150,
+        watched_other: 50,
+        welfare_cooperators: 20,
+        mutual_aid_cases: 3,
+        coordination_meetings: i < 5 ? 1 : 0,
+        well_club_participants: 10,
+      }),
     }),
   );
   // T03: 500 households in March (400 elderly + 100 other); meetings in October and November only; 4 cases, 7 participants a month.
@@ -51,7 +58,14 @@ beforeEach(async () => {
       districtId: t03,
       month,
       userId: cityUser,
-      values: monthlyValues({ watched_elderly: 400, watched_other: 100, welfare_cooperators: 30, mutual_aid_cases: 4, coordination_meetings: i < 2 ? 1 : 0, well_club_participants: 7 }),
+      values: monthlyValues({
+        watched_elderly: 400,
+        watched_other: 100,
+        welfare_cooperators: 30,
+        mutual_aid_cases: 4,
+        coordination_meetings: i < 2 ? 1 : 0,
+        well_club_participants: 7,
+      }),
     }),
   );
   createSalon(db, t02, { name: 'ふれあいサロン', venue: '市民センター', openedOn: '2020-05-01', closedOn: null, subsidyApplied: true }, cityUser);
@@ -63,7 +77,11 @@ afterEach(async () => {
 });
 
 function record() {
-  return recordSuccession(ctx.database.db, { label: 'テスト三校区の統合', predecessorCodes: ['T02'], successorCodes: ['T03'], firstMonth: '2024-10' }, { userId: cityUser });
+  return recordSuccession(
+    ctx.database.db,
+    { label: 'テスト三校区の統合', predecessorCodes: ['T02'], successorCodes: ['T03'], firstMonth: '2024-10' },
+    { userId: cityUser },
+  );
 }
 
 describe('found case 1: a merge in the middle of FY2024', () => {
@@ -158,7 +176,7 @@ describe('found case 1: a merge in the middle of FY2024', () => {
     }
   });
 
-  it('marks months outside each district\'s bounds 対象外 on its year page, and says T02\'s year-end items count under T03', async () => {
+  it("marks months outside each district's bounds 対象外 on its year page, and says T02's year-end items count under T03", async () => {
     const client = await signedIn(ctx.app, 'city');
     const statusOf = (body: string, month: string) => new RegExp(`data-month="${month}"[\\s\\S]*?badge status (\\w+)`).exec(body)?.[1];
     // Before the event, T03's April is simply unreported and past its due date.

@@ -41,9 +41,19 @@ async function tables() {
   try {
     const { db } = database;
     return {
-      events: db.select().from(successionEvents).orderBy(asc(successionEvents.id)).all().map((e) => [e.label, e.firstMonth]),
+      events: db
+        .select()
+        .from(successionEvents)
+        .orderBy(asc(successionEvents.id))
+        .all()
+        .map((e) => [e.label, e.firstMonth]),
       links: db.select().from(successionLinks).all().length,
-      spans: db.select().from(districts).orderBy(asc(districts.code)).all().map((d) => [d.code, d.activeFrom, d.activeTo]),
+      spans: db
+        .select()
+        .from(districts)
+        .orderBy(asc(districts.code))
+        .all()
+        .map((d) => [d.code, d.activeFrom, d.activeTo]),
     };
   } finally {
     database.sqlite.close();

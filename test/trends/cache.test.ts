@@ -146,7 +146,14 @@ describe('the figures cache', () => {
 describe('the data version', () => {
   // Every table whose rows change a figure bumps it on insert, update and delete.
   const writes: [string, string[]][] = [
-    ['wards', ["INSERT INTO wards (name, kana) VALUES ('北区', 'きたく')", "UPDATE wards SET kana = 'きた' WHERE name = '北区'", "DELETE FROM wards WHERE name = '北区'"]],
+    [
+      'wards',
+      [
+        "INSERT INTO wards (name, kana) VALUES ('北区', 'きたく')",
+        "UPDATE wards SET kana = 'きた' WHERE name = '北区'",
+        "DELETE FROM wards WHERE name = '北区'",
+      ],
+    ],
     [
       'districts',
       [
@@ -183,11 +190,18 @@ describe('the data version', () => {
       'published_figures',
       [
         "INSERT INTO published_figures (item, fiscal_year, scope_type, scope_id, value, updated_at) VALUES ('1', 2020, 'city', 0, 5, 'x')",
-        "UPDATE published_figures SET value = 6 WHERE fiscal_year = 2020",
+        'UPDATE published_figures SET value = 6 WHERE fiscal_year = 2020',
         'DELETE FROM published_figures WHERE fiscal_year = 2020',
       ],
     ],
-    ['settings', ["INSERT INTO settings (key, value) VALUES ('bench', '1')", "UPDATE settings SET value = '2' WHERE key = 'bench'", "DELETE FROM settings WHERE key = 'bench'"]],
+    [
+      'settings',
+      [
+        "INSERT INTO settings (key, value) VALUES ('bench', '1')",
+        "UPDATE settings SET value = '2' WHERE key = 'bench'",
+        "DELETE FROM settings WHERE key = 'bench'",
+      ],
+    ],
     [
       'closed_fiscal_years',
       [

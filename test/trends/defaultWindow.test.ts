@@ -52,12 +52,26 @@ describe('the default trend window', () => {
     const queries = dataYearQueries(ctx.database.db);
     for (const [name, query] of Object.entries(queries)) {
       const { sql, params } = query.toSQL();
-      const values: Record<string, string | number> = { before: '2024-04', from: '2024-04', district: 1, ward: 1, scopeType: 'city', scopeId: 0, beforeFy: 2024 };
+      const values: Record<string, string | number> = {
+        before: '2024-04',
+        from: '2024-04',
+        district: 1,
+        ward: 1,
+        scopeType: 'city',
+        scopeId: 0,
+        beforeFy: 2024,
+      };
       const args = params.map((p) => (typeof p === 'object' && p !== null && 'name' in p ? values[(p as { name: string }).name] : p));
       const plan = (ctx.database.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail);
       if (name.startsWith('published')) continue; // a small table of published figures
-      expect(plan.some((d) => /^SCAN monthly_reports\b/.test(d) && !/INDEX/.test(d)), `${name}: ${plan.join(' | ')}`).toBe(false);
-      expect(plan.some((d) => /monthly_reports.*INDEX/.test(d)), `${name}: ${plan.join(' | ')}`).toBe(true);
+      expect(
+        plan.some((d) => /^SCAN monthly_reports\b/.test(d) && !/INDEX/.test(d)),
+        `${name}: ${plan.join(' | ')}`,
+      ).toBe(false);
+      expect(
+        plan.some((d) => /monthly_reports.*INDEX/.test(d)),
+        `${name}: ${plan.join(' | ')}`,
+      ).toBe(true);
     }
   });
 

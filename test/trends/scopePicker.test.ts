@@ -59,7 +59,7 @@ describe('the scope pickers of the other pages in a large city', () => {
     return optionValues(select);
   }
 
-  it('lists every district in a small city, and only the shown ward\'s districts above 300', async () => {
+  it("lists every district in a small city, and only the shown ward's districts above 300", async () => {
     const city = await signedIn(ctx.app, 'city');
     // The small city: every district, as before.
     expect(firstPicker((await city.get('/published-figures?scope=city&from=2023&to=2024')).body)).toEqual([

@@ -57,7 +57,7 @@ describe('the smaller items of issue 12', () => {
     expect((await city.get('/')).body).not.toContain('overdue-count');
   });
 
-  it('every 印刷する button comes with the hint on the browser\'s header and footer, both hidden until script runs', async () => {
+  it("every 印刷する button comes with the hint on the browser's header and footer, both hidden until script runs", async () => {
     const client = await signedIn(ctx.app, 'city');
     for (const url of ['/completeness', '/charts/trend?scope=city&item=1']) {
       const page = await client.get(url);
@@ -88,7 +88,8 @@ describe('cancel links look and read the same on every form', () => {
       for (const name of readdirSync(dir)) {
         const path = join(dir, name);
         if (statSync(path).isDirectory()) walk(path);
-        else if (name.endsWith('.eta')) for (const m of readFileSync(path, 'utf8').matchAll(/<a\b[^\n]*?>(やめて|キャンセル|取り消す)[^<]*<\/a>/g)) links.push(`${name}: ${m[0]}`);
+        else if (name.endsWith('.eta'))
+          for (const m of readFileSync(path, 'utf8').matchAll(/<a\b[^\n]*?>(やめて|キャンセル|取り消す)[^<]*<\/a>/g)) links.push(`${name}: ${m[0]}`);
       }
     };
     walk(join(process.cwd(), 'views'));

@@ -56,7 +56,8 @@ async function checkPage(page: Page, name: string, role: string): Promise<string
     const f = await layoutFacts(page);
     if (f.scrollWidth > f.viewport) problems.push(`${at}: page is ${f.scrollWidth}px wide in a ${f.viewport}px viewport`);
     for (const t of f.fitTables) {
-      if (t.right > f.viewport + 0.5 || t.left < -0.5) problems.push(`${at}: table "${t.name}" spans ${Math.round(t.left)}–${Math.round(t.right)}px, outside ${f.viewport}px`);
+      if (t.right > f.viewport + 0.5 || t.left < -0.5)
+        problems.push(`${at}: table "${t.name}" spans ${Math.round(t.left)}–${Math.round(t.right)}px, outside ${f.viewport}px`);
     }
     for (const s of f.unmarkedScrollers) problems.push(`${at}: "${s}" scrolls sideways outside a marked scroll box`);
     for (const h of f.squeezedHeaders) problems.push(`${at}: ${h}`);

@@ -81,7 +81,10 @@ async function agendaPages(fetchHtml: FetchHtml, canCompose: boolean): Promise<P
 
 /** Every page the demo user of a role can open (GET), in a stable order. */
 export async function pagesOf(role: DemoRole, fetchHtml: FetchHtml): Promise<PageToVisit[]> {
-  const common: PageToVisit[] = [{ name: 'home', url: '/' }, { name: 'account-password', url: '/account/password' }];
+  const common: PageToVisit[] = [
+    { name: 'home', url: '/' },
+    { name: 'account-password', url: '/account/password' },
+  ];
   if (role === 'district') {
     return [
       ...common,
@@ -103,7 +106,8 @@ export async function pagesOf(role: DemoRole, fetchHtml: FetchHtml): Promise<Pag
     ...(await districtPages(fetchHtml, DEMO_DISTRICT, true)),
     ...(await agendaPages(fetchHtml, role === 'city')),
   ];
-  if (role === 'ward') pages.push({ name: 'trends-citywide', url: '/trends?scope=city' }, { name: 'households-citywide', url: '/trends/households?scope=city' });
+  if (role === 'ward')
+    pages.push({ name: 'trends-citywide', url: '/trends?scope=city' }, { name: 'households-citywide', url: '/trends/households?scope=city' });
   pages.push({ name: 'imports', url: '/imports' });
   const imported = await firstLink(fetchHtml, '/imports', /^\/imports\/\d+$/);
   if (imported) pages.push({ name: 'import', url: imported });
@@ -177,7 +181,13 @@ export async function formStatesOf(role: DemoRole, fetchHtml: FetchHtml): Promis
   const states: FormState[] = [
     { name: 'monthly-form-error', page: monthly, action: monthly, fields: { watched_elderly: 'たくさん' }, status: 422 },
     { name: 'salon-new-error', page: `${base}/salons/new`, action: `${base}/salons/new`, fields: { name: '', opened_on: 'あした' }, status: 422 },
-    { name: 'district-contacts-error', page: `${base}/contacts`, action: `${base}/contacts`, fields: { contact_phone: 'でんわ', contact_email: 'x@' }, status: 422 },
+    {
+      name: 'district-contacts-error',
+      page: `${base}/contacts`,
+      action: `${base}/contacts`,
+      fields: { contact_phone: 'でんわ', contact_email: 'x@' },
+      status: 422,
+    },
   ];
   const salon = await firstLink(fetchHtml, `${base}/salons`, /\/salons\/\d+\/edit$/);
   if (salon) {
@@ -198,9 +208,27 @@ export async function formStatesOf(role: DemoRole, fetchHtml: FetchHtml): Promis
       { name: 'user-new-error', page: '/users/new', action: '/users/new', fields: { login: 'a', display_name: '' }, status: 422 },
       { name: 'agenda-new-error', page: '/agendas/new', action: '/agendas/new', fields: { heading: '', from: 'むかし' }, status: 422 },
       { name: 'district-new-error', page: '/districts/new', action: '/districts/new', fields: { code: 'ｘ ｘ', name: '' }, status: 422 },
-      { name: 'district-edit-error', page: `/districts/${DEMO_DISTRICT}/edit`, action: `/districts/${DEMO_DISTRICT}/edit`, fields: { name: '', kana: '' }, status: 422 },
-      { name: 'district-end-confirm', page: `/districts/${DEMO_DISTRICT}/end`, action: `/districts/${DEMO_DISTRICT}/end`, fields: { last_fy: String(currentFiscalYear()) }, status: 200 },
-      { name: 'succession-new-error', page: '/successions/new', action: '/successions/new', fields: { label: '', first_month: 'いつか', predecessor_codes: 'ZZZ' }, status: 422 },
+      {
+        name: 'district-edit-error',
+        page: `/districts/${DEMO_DISTRICT}/edit`,
+        action: `/districts/${DEMO_DISTRICT}/edit`,
+        fields: { name: '', kana: '' },
+        status: 422,
+      },
+      {
+        name: 'district-end-confirm',
+        page: `/districts/${DEMO_DISTRICT}/end`,
+        action: `/districts/${DEMO_DISTRICT}/end`,
+        fields: { last_fy: String(currentFiscalYear()) },
+        status: 200,
+      },
+      {
+        name: 'succession-new-error',
+        page: '/successions/new',
+        action: '/successions/new',
+        fields: { label: '', first_month: 'いつか', predecessor_codes: 'ZZZ' },
+        status: 422,
+      },
     );
     const figure = await firstLink(fetchHtml, '/published-figures', /^\/published-figures\/edit\?/);
     if (figure) states.push({ name: 'published-figures-edit-error', page: figure, action: figure, fields: { value: 'たくさん' }, status: 422 });

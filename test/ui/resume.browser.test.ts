@@ -56,7 +56,13 @@ describe.skipIf(!browserAvailable)('the agenda editor loses nothing after a time
 
       await page.getByRole('button', { name: '保存する' }).first().click();
       await page.waitForURL(/\/agendas\/\d+\/edit$/);
-      expect(server.database.db.select().from(agendaSheets).all().map((s) => s.heading)).toEqual(['議題（２）イ 見守りの広がり']);
+      expect(
+        server.database.db
+          .select()
+          .from(agendaSheets)
+          .all()
+          .map((s) => s.heading),
+      ).toEqual(['議題（２）イ 見守りの広がり']);
     } finally {
       await context.close();
     }
