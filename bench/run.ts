@@ -103,7 +103,14 @@ const mb = (bytes: number) => bytes / 1024 / 1024;
 
 // ---------------------------------------------------------------- the checkout under test
 
-const target = (path: string) => import(pathToFileURL(join(ROOT, 'src', path)).href);
+/** Loads a module of the checkout under test; `T` names the little the bench uses of it (the same in older checkouts). */
+const target = <T>(path: string): Promise<T> => import(pathToFileURL(join(ROOT, 'src', path)).href) as Promise<T>;
+interface TargetPasswords {
+  hashPassword: (password: string) => Promise<string>;
+}
+interface TargetDb {
+  openDatabase: (path: string) => Promise<{ sqlite: Database.Database }>;
+}
 
 /**
  * A key of what shapes a generated database: schema, migrations, the demo city, this generator.
@@ -159,7 +166,7 @@ function runCli(cliArgs: string[], env: Record<string, string>, input?: string):
 
 /** Adds the bench's city user with the checkout's own password hashing. */
 async function addBenchUser(sqlite: Database.Database): Promise<void> {
-  const { hashPassword } = await target('auth/passwords.ts');
+  const { hashPassword } = await target<TargetPasswords>('auth/passwords.ts');
   const hash = await hashPassword(PASSWORD);
   sqlite
     .prepare("INSERT INTO users (login, display_name, password_hash, role, created_at) VALUES (?, 'ベンチ', ?, 'city', ?)")
@@ -199,7 +206,7 @@ async function cachedDb(name: string, build: (path: string) => Promise<string>):
 }
 
 async function generatedCity(path: string, shape: CityShape, withUser: boolean): Promise<string> {
-  const { openDatabase } = await target('db/index.ts');
+  const { openDatabase } = await target<TargetDb>('db/index.ts');
   const database = await openDatabase(path);
   const started = performance.now();
   const rows = generateCity(database.sqlite, shape);
@@ -303,7 +310,7 @@ async function load(url: string, options: Partial<autocannon.Options> = {}): Pro
     .then((res) => res.arrayBuffer())
     .catch(() => undefined);
   await new Promise((resolveWait) => setTimeout(resolveWait, 200));
-  const codes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, (v as { count: number }).count]));
+  const codes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
   // No response at all within the run: no latency to report (it is longer than the run).
   const none = result.requests.total === 0;
   return {
@@ -591,7 +598,7 @@ async function p3(): Promise<void> {
       ],
     });
     const saved = (result.statusCodeStats as Record<string, { count: number }>)['303']?.count ?? 0;
-    for (const [code, v] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = (statuses[code] ?? 0) + (v as { count: number }).count;
+    for (const [code, v] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = (statuses[code] ?? 0) + v.count;
     const appRate = saved / result.duration;
     await app.stop();
     const raw = rawCommits(join(RUN_DIR, 'p3-raw.db'), SAVE_SECONDS);

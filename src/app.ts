@@ -3,7 +3,7 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import session from '@fastify/session';
 import csrf from '@fastify/csrf-protection';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import view from '@fastify/view';
@@ -79,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: requestIdFor,
     bodyLimit: 1024 * 1024,
     // Errors Fastify answers itself get the app's Japanese page too.
-    frameworkErrors: (error, request, reply) => sendFrameworkError(production, error, request, reply),
+    frameworkErrors: (error, request, reply) => answerFrameworkError(production, error, request, reply),
     clientErrorHandler: clientErrorHandlerFor(production),
   });
   app.addHook('onRequest', async (request, reply) => {
@@ -116,14 +116,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     store,
   });
   await app.register(csrf, { sessionPlugin: '@fastify/session' });
-  await app.register(helmet, {
+  // Helmet's middleware, made once (@fastify/helmet would build it again, parsing the CSP, on every request).
+  const securityHeaders = helmet({
     // Every directive listed here (no helmet defaults merged in, which would allow https: fonts and inline styles).
     contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(production) },
     hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'same-origin' },
   });
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('permissions-policy', PERMISSIONS_POLICY);
+    // Helmet 8 throws rather than passing an error on; `done` keeps Fastify's contract all the same.
+    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err instanceof Error ? err : undefined));
   });
   await app.register(rateLimit, { global: false });
   await app.register(async (publicFiles) => {
@@ -181,7 +184,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const pruneTimer = setInterval(() => store.prune(), 10 * 60_000);
   pruneTimer.unref();
-  app.addHook('onClose', async () => clearInterval(pruneTimer));
+  app.addHook('onClose', (_instance, done) => {
+    clearInterval(pruneTimer);
+    done();
+  });
   return app;
 }
 
@@ -257,6 +263,14 @@ const ERROR_MESSAGES = {
  * 100 characters): the app's Japanese page, or JSON for /api/. No hook runs for these,
  * so the page carries the security headers itself.
  */
+function answerFrameworkError(production: boolean, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // Fastify does not wait for this handler: a page that fails to render is logged and answered in plain words.
+  sendFrameworkError(production, error, request, reply).catch((err: unknown) => {
+    request.log.error({ err }, 'error page failed');
+    if (!reply.sent) void reply.code(500).type('text/plain; charset=utf-8').send(ERROR_MESSAGES.internal);
+  });
+}
+
 async function sendFrameworkError(production: boolean, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
   const status = tooLong ? 404 : error.code === 'FST_ERR_ASYNC_CONSTRAINT' ? 500 : 400;
@@ -328,7 +342,7 @@ function setErrorPages(app: FastifyInstance): void {
       // messages are Japanese (the schema's own, or japaneseZodMessage).
       status = 400;
       // A message a schema wrote in English (none should) falls back to the general one.
-      const messages = [...new Set(error.issues.map((i) => i.message))].filter((m) => /[^\x00-\x7f]/.test(m));
+      const messages = [...new Set(error.issues.map((i) => i.message))].filter((m) => /\P{ASCII}/u.test(m));
       message = messages.length > 0 ? messages.join(' ') : ERROR_MESSAGES.badRequest;
     } else if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
       status = 403;
@@ -341,7 +355,7 @@ function setErrorPages(app: FastifyInstance): void {
       message = UNSUPPORTED_MEDIA_TYPE_MESSAGE;
     } else if (status === 429) {
       // The rate limits word their own message; a library's English default never reaches the page.
-      message = /[^\x00-\x7f]/.test(error.message) ? error.message : '操作が多すぎます。しばらく待ってから、もう一度お試しください。';
+      message = /\P{ASCII}/u.test(error.message) ? error.message : '操作が多すぎます。しばらく待ってから、もう一度お試しください。';
     } else if (status < 500) {
       message = ERROR_MESSAGES.badRequest;
     } else {

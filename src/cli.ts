@@ -138,7 +138,7 @@ function config(): Config {
 }
 
 /** Opens the database at DATABASE_PATH (applying migrations), runs `work`, and closes it. */
-async function withDatabase<T>(work: (database: Database$, path: string) => Promise<T>): Promise<T> {
+async function withDatabase<T>(work: (database: Database$, path: string) => T | Promise<T>): Promise<T> {
   const path = config().DATABASE_PATH;
   const database = await openDatabase(path);
   try {
@@ -159,7 +159,7 @@ async function migrateCommand(): Promise<void> {
   } finally {
     probe.close();
   }
-  await withDatabase(async () => {
+  await withDatabase(() => {
     out(
       pending > 0
         ? `マイグレーションを ${pending} 件適用しました（データベース: ${path}）。`
@@ -327,7 +327,7 @@ async function importCommand(positionals: string[], values: Record<string, strin
   }
   const dryRun = values['dry-run'] === true;
   const decoded = decodeCsv(bytes);
-  await withDatabase(async ({ db }) => {
+  await withDatabase(({ db }) => {
     const result = importCsv(db, kindResult.data, bytes, { dryRun, force: values.force === true, createWards: values['create-wards'] === true, userId: null });
     if (decoded.ok) out(`${file} を ${decoded.encoding === 'utf-8' ? 'UTF-8' : 'Shift_JIS'} として読みました（${IMPORT_KIND_LABELS[kindResult.data]}）。`);
     const lines = formatImportSummary(result, { dryRun });
@@ -390,7 +390,7 @@ async function restoreCommand(positionals: string[]): Promise<void> {
     }
   }
   restoreDatabase(file, path);
-  await withDatabase(async ({ db }) => {
+  await withDatabase(({ db }) => {
     recordAudit(db, { userId: null, action: 'restore', entity: 'database', detail: `バックアップ ${file} から戻しました` });
   });
   if (savedAs) out(`戻す前のデータベースを保存しました: ${savedAs}`);
@@ -405,7 +405,7 @@ async function recomputeCommand(fyOption: string | boolean | undefined): Promise
     if (parsedFy === null) throw new UserError(`--fy の年度「${fyOption}」を読み取れません。2024 または R6 のように書いてください。`);
     fy = parsedFy;
   }
-  await withDatabase(async ({ db }) => {
+  await withDatabase(({ db }) => {
     const result = rebuildFigures(db, { fy });
     for (const line of formatRebuild(result)) out(line);
   });

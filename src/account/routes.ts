@@ -25,7 +25,7 @@ const PASSWORD_FIELD_LABELS: Record<PasswordField, string> = {
 };
 
 /** パスワード変更: each user changes their own password. */
-export async function accountRoutes(app: FastifyInstance): Promise<void> {
+export function accountRoutes(app: FastifyInstance): void {
   const { db } = app.database;
   const throttle = app.signInThrottle;
 

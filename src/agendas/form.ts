@@ -155,7 +155,7 @@ type Body = Record<string, unknown>;
 
 function str(body: Body, key: string, max = 50_000): string {
   const v = body[key];
-  const one = Array.isArray(v) ? v[0] : v;
+  const one: unknown = Array.isArray(v) ? v[0] : v;
   // Browsers send CRLF in textareas; keep text as typed otherwise.
   return typeof one === 'string' ? one.slice(0, max).replace(/\r\n?/g, '\n') : '';
 }
@@ -283,8 +283,8 @@ function parseOrder(text: string): { ok: true; value: number | null } | { ok: fa
 }
 
 const ROW_TITLES: Record<string, string> = Object.fromEntries([
-  ...ITEMS.map((d) => [String(d.item), d.circled]),
-  ...HOUSEHOLD_ROWS.map((r) => [r.key, r.title]),
+  ...ITEMS.map((d) => [String(d.item), d.circled] as const),
+  ...HOUSEHOLD_ROWS.map((r) => [r.key, r.title] as const),
 ]);
 
 export interface ValidationContext {

@@ -9,5 +9,5 @@ export function indicatorRowKeys(db: Db): string[] {
 
 /** Titles of the indicator rows, by key: a chosen row outside the sheet's years is shown blank under its title. */
 export function indicatorRowTitles(db: Db): Map<string, string> {
-  return new Map(indicatorRowChoices(db).map((r) => [r.key, r.depth === 1 ? `　${r.title}` : r.title]));
+  return new Map(indicatorRowChoices(db).map((r) => [r.key, r.depth === 1 ? `\u3000${r.title}` : r.title]));
 }

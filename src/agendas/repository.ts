@@ -148,7 +148,7 @@ export function finalizeAgendaSheet(db: Db, id: number, expectedVersion: number,
     const existing = getAgendaSheet(tx, id);
     if (existing.version !== expectedVersion) return { status: 'conflict', stored: existing } as const;
     assertDraft(existing);
-    const model = liveModel(tx as unknown as Db, existing);
+    const model = liveModel(tx, existing);
     const now = new Date().toISOString();
     const row = tx
       .update(agendaSheets)

@@ -180,7 +180,7 @@ async function renderEditor(app: FastifyInstance, request: FastifyRequest, reply
 function readEditorForm(app: FastifyInstance, request: FastifyRequest): { draft: Draft; op: string; caseStudies: CaseStudyChoice[] } {
   const body = (request.body ?? {}) as Record<string, unknown>;
   const caseStudies = listCaseStudyChoices(app.database.db);
-  const opRaw = Array.isArray(body.op) ? body.op[0] : body.op;
+  const opRaw: unknown = Array.isArray(body.op) ? body.op[0] : body.op;
   const op = opSchema.safeParse(typeof opRaw === 'string' ? opRaw : 'save');
   return {
     draft: draftFromBody(
@@ -211,7 +211,7 @@ const STRUCTURE_NOTICE = '表や項目を追加・削除しました。まだ保
 // ---------------------------------------------------------------------------
 
 /** 議題シート: compose (city), view and print (city and ward). */
-export async function agendaRoutes(app: FastifyInstance): Promise<void> {
+export function agendaRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   app.get('/agendas', { preHandler: guard.city('read') }, async (request, reply) => {

@@ -4,6 +4,7 @@ import type { TrendTable } from '../trends/repository.js';
 import { warekiLong, warekiShort } from '../domain/fiscalYear.js';
 import { applyOverride, computeTrend } from '../domain/trend.js';
 import { printedRowTitle } from '../trends/indicatorRows.js';
+import { HOUSEHOLD_ROWS } from '../domain/items.js';
 import type { AgendaContent, AgendaTable, HeaderStyle, PrintCaseStudy, PrintCell, PrintModel, PrintRow, PrintTable } from './content.js';
 
 /** A case study's text as the register holds it. */
@@ -61,7 +62,7 @@ export function buildPrintTable(number: number, spec: AgendaTable, table: TrendT
       key: chosen.key,
       circled: row.circled,
       title: printedRowTitle(row),
-      group: spec.kind === 'households' && chosen.key.startsWith('watched_') ? '見守り世帯数' : '',
+      group: spec.kind === 'households' ? (HOUSEHOLD_ROWS.find((r) => r.key === chosen.key)?.group ?? '') : '',
       cells: row.values.map((c): PrintCell => ({ fiscalYear: c.fiscalYear, value: c.value, note: c.note, origin: c.origin })),
       label: shown,
       computed: { arrow: row.trend.arrow, text: row.trend.text, change: row.trend.change },

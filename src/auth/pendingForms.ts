@@ -38,7 +38,7 @@ export function keptBody(body: unknown): Record<string, string | string[]> | nul
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
     if (!keepField(name)) continue;
     if (typeof value === 'string') out[name] = value;
-    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out[name] = value as string[];
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out[name] = value;
   }
   if (Object.keys(out).length === 0) return null;
   return JSON.stringify(out).length > PENDING_FORM_MAX_CHARS ? null : out;

@@ -47,7 +47,7 @@ export function safeNext(next: string | undefined): string {
 const dummyHashes = new Map<string, Promise<string>>();
 
 /** ログイン・ログアウト. */
-export async function authRoutes(app: FastifyInstance): Promise<void> {
+export function authRoutes(app: FastifyInstance): void {
   const { db } = app.database;
   const throttle = app.signInThrottle;
 

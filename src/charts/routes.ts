@@ -52,7 +52,7 @@ function loadChart(database: Database$, request: FastifyRequest): ChartData {
 }
 
 /** グラフ: one row of a trend table as a line chart, drawn on the server. */
-export async function chartRoutes(app: FastifyInstance): Promise<void> {
+export function chartRoutes(app: FastifyInstance): void {
   app.get('/charts/trend', { preHandler: guard.scope('read') }, async (request, reply) => {
     const chart = loadChart(app.database, request);
     const q = chart.query;

@@ -35,6 +35,7 @@ export function escapeXml(s: string): string {
       .replace(/"/g, '&quot;')
       .replace(/'/g, '&apos;')
       // Control characters are not allowed in XML 1.0 at all.
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
   );
 }

@@ -158,14 +158,16 @@ export function checkBackup(backupPath: string): void {
   try {
     check = new Database(backupPath, { readonly: true, fileMustExist: true });
   } catch (err) {
-    throw new Error(`バックアップを開けません: ${backupPath}（${(err as Error).message}）`);
+    throw new Error(`バックアップを開けません: ${backupPath}（${(err as Error).message}）`, { cause: err });
   }
   try {
     const result = check.pragma('integrity_check', { simple: true });
     if (result !== 'ok') throw new Error(`バックアップが壊れています: ${String(result)}`);
   } catch (err) {
     const message = (err as Error).message;
-    throw new Error(message.startsWith('バックアップ') ? message : `バックアップが SQLite のデータベースとして読めません: ${backupPath}（${message}）`);
+    throw new Error(message.startsWith('バックアップ') ? message : `バックアップが SQLite のデータベースとして読めません: ${backupPath}（${message}）`, {
+      cause: err,
+    });
   } finally {
     check.close();
   }

@@ -53,7 +53,7 @@ export const users = sqliteTable(
     /** Sessions begun before this time (ms since epoch) are dead: set by sign-out everywhere, password change or reset, disabling. */
     sessionsValidAfter: integer('sessions_valid_after').notNull().default(0),
   },
-  (t) => [check('users_scope_check', sql`(role = 'city') OR (role = 'ward' AND ward_id IS NOT NULL) OR (role = 'district' AND district_id IS NOT NULL)`)],
+  () => [check('users_scope_check', sql`(role = 'city') OR (role = 'ward' AND ward_id IS NOT NULL) OR (role = 'district' AND district_id IS NOT NULL)`)],
 );
 
 /** Server-side sessions, so that sign-out and disabling a user end them at once. */

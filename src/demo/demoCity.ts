@@ -62,7 +62,7 @@ function insertRows<T extends SQLiteTable>(tx: Pick<Db, 'insert'>, table: T, row
   if (!first) return;
   const shape = Object.fromEntries(Object.keys(first).map((key) => [key, sql.placeholder(key)])) as T['$inferInsert'];
   const statement = tx.insert(table).values(shape).prepare();
-  for (const row of rows) statement.run(row as Record<string, unknown>);
+  for (const row of rows) statement.run(row);
 }
 
 /** The last month whose report is already due on `today` (due by the `dueDay`th of the next month). */
@@ -211,7 +211,7 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
     });
 
     // The merger as an event (DESIGN §2), recorded after the figures are stored so it recomputes only its districts.
-    for (const e of DEMO_SUCCESSIONS) recordSuccession(tx as unknown as Db, e, { userId: null }, now);
+    for (const e of DEMO_SUCCESSIONS) recordSuccession(tx, e, { userId: null }, now);
 
     return { users: DEMO_USERS.map((u) => ({ login: u.login, description: u.description })) };
   });

@@ -487,7 +487,7 @@ export function generatePlans(districts: GeneratorDistrict[], clock: GeneratorCl
       if (formulatedFy <= currentFy) rows.push({ districtId, generation: i + 1, formulatedFy, firstFy, lastFy, version: 1 });
     });
   }
-  return rows.sort((a, b) => a.districtId - b.districtId || a.generation! - b.generation!);
+  return rows.sort((a, b) => a.districtId - b.districtId || a.generation - b.generation);
 }
 
 // ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { districtContactsUrl } from '../web/urls.js';
  * 連絡先 (担当者名・電話・メール) of a district: city staff, staff of the
  * district's ward, and the district's own staff may change them.
  */
-export async function districtContactRoutes(app: FastifyInstance): Promise<void> {
+export function districtContactRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   function render(

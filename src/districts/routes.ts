@@ -52,7 +52,7 @@ export function matchesSearch(d: Pick<DistrictWithWard, 'name' | 'kana' | 'code'
 export { activeYearsText };
 
 /** 校(地)区一覧: every district in the user's scope with its latest report status. */
-export async function districtRoutes(app: FastifyInstance): Promise<void> {
+export function districtRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   // District staff have one district: the guard takes them straight to it. Ward staff see their ward; city staff the city or one ward.
@@ -93,7 +93,7 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
 const FORM_STYLES = ['registers.css', 'districts.css'];
 
 /** 校(地)区の追加・変更・活動終了: city users only (DESIGN §2). */
-export async function districtEditRoutes(app: FastifyInstance): Promise<void> {
+export function districtEditRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   function renderCreate(reply: FastifyReply, page: { values: FormValues; errors?: Record<string, string> }, status = 200) {

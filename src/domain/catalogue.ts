@@ -324,6 +324,10 @@ export type CountFieldName = (typeof COUNT_FIELD_DEFINITIONS)[number]['name'];
 export type CountFieldKey = (typeof COUNT_FIELD_DEFINITIONS)[number]['key'];
 /** Keys of the household-category rows of the real catalogue. */
 export type HouseholdRowKey = Extract<(typeof COUNT_FIELD_DEFINITIONS)[number], { household: object }>['name'] | typeof WATCHED_GROUP.total.name;
+/** Keys of the yearly figures of the real catalogue's count fields and of its group total (watchedTotal … meetingMonths). */
+export type CountFigureKey = (typeof COUNT_FIELD_DEFINITIONS)[number]['figure'] | typeof WATCHED_GROUP.total.figure;
+/** Keys of the yearly figures of the real catalogue's seven items (watchedTotal … planActive). */
+export type ItemFigureKey = (typeof ITEM_DEFINITIONS)[number]['figure'];
 
 // ——— Derived views ———
 
@@ -439,4 +443,9 @@ export function itemRows(catalogue: Catalogue = CATALOGUE): { key: string; item:
 /** A copy of the catalogue with `field` added after the other fields (for tests and other councils' counts). */
 export function withField(catalogue: Catalogue, field: CountFieldDefinition): Catalogue {
   return { ...catalogue, fields: [...catalogue.fields, field] };
+}
+
+/** A copy of the catalogue with `item` added after the other items (for tests and other councils' items). */
+export function withItem(catalogue: Catalogue, item: ItemDefinition): Catalogue {
+  return { ...catalogue, items: [...catalogue.items, item] };
 }

@@ -11,9 +11,14 @@ export const ITEM_NUMBERS = [1, 2, 3, 4, 5, 6, 7] as const satisfies readonly It
 
 export const ITEMS: readonly ItemDefinition[] = CATALOGUE.items;
 
-/** True if `x` is one of the item numbers 1–7. */
+/** True if `x` is the number of one of the catalogue's items (1–7). */
 export function isItemNumber(x: unknown): x is ItemNumber {
-  return typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= 7;
+  return ITEMS.some((d) => d.item === x);
+}
+
+/** True if `key` is an item's row key ('1'…'7' in the city's catalogue). */
+export function isItemKey(key: string): boolean {
+  return ITEMS.some((d) => String(d.item) === key);
 }
 
 /** The item definition for an item number. */

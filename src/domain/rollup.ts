@@ -12,6 +12,8 @@ import {
   type Catalogue,
   type CountFieldDefinition,
   type CountFieldKey,
+  type CountFigureKey,
+  type ItemFigureKey,
   type HouseholdRowKey,
   type ItemNumber,
 } from './catalogue.js';
@@ -84,23 +86,12 @@ function countOf(r: MonthlyFigures, field: CountFieldDefinition): number | null 
   return (r as unknown as Record<string, number | null | undefined>)[field.key] ?? null;
 }
 
-/** The yearly figures of the city's count fields and of the watched households' total (①), by figure key. */
-export interface CountFigures {
-  /** ① the sum of the four category values below; null if no category was reported in the FY */
-  watchedTotal: number | null;
-  /** each category's latest reported value in the FY */
-  watchedElderly: number | null;
-  watchedDisability: number | null;
-  watchedSingleParent: number | null;
-  watchedOther: number | null;
-  welfareCooperators: number | null;
-  /** ② */
-  mutualAidCases: number | null;
-  /** ⑤ */
-  wellClubParticipants: number | null;
-  /** months with at least one coordination meeting (③ is decided from them); null if never reported */
-  meetingMonths: number | null;
-}
+/**
+ * The yearly figures of the city's count fields and of the watched households' total (①), by figure key
+ * (the catalogue's `figure`s): each field's value by its rollup rule (meetingMonths: the months with at least
+ * one coordination meeting, from which ③ is decided), the total the sum of its fields; null if not reported.
+ */
+export type CountFigures = Record<CountFigureKey, number | null>;
 
 /**
  * What one district reported in one fiscal year, folded from its months: each
@@ -143,9 +134,9 @@ export function indexRollupInput(input: RollupInput): RollupIndex {
     if (!isMonth(r.month)) continue;
     const fy = fiscalYearOfMonth(r.month);
     let byFy = reports.get(r.districtId);
-    if (!byFy) reports.set(r.districtId, (byFy = new Map()));
+    if (!byFy) reports.set(r.districtId, (byFy = new Map<number, Map<string, MonthlyFigures>>()));
     let byMonth = byFy.get(fy);
-    if (!byMonth) byFy.set(fy, (byMonth = new Map()));
+    if (!byMonth) byFy.set(fy, (byMonth = new Map<string, MonthlyFigures>()));
     // One report per district-month; should a duplicate slip in, the later row wins rather than doubling sums.
     byMonth.set(r.month, r);
   }
@@ -294,24 +285,22 @@ export function fiscalYearEndDate(fy: number): string {
 }
 
 /**
+ * The city's seven item values by figure key (the catalogue's items' `figure`s): ③④⑦ 0 or 1,
+ * ⑥ the salons open on March 31, the others as their fields roll up; null if not counted.
+ */
+export type ItemFigures = Record<ItemFigureKey, number | null>;
+
+/**
  * One district's yearly figures (the figures of record, DESIGN §4 and §7):
  * every item value and household row of district `d` in fiscal year `fy`,
  * under the figure keys of the catalogue (the named ones are the city's).
  * An inactive district contributes nothing (every value null), but its
  * reported months are still counted for "districts reported".
  */
-export interface DistrictYearFigures extends CountFigures {
+export interface DistrictYearFigures extends CountFigures, ItemFigures {
   active: boolean;
   /** Months of the FY with a report row. */
   monthsReported: number;
-  /** ③ 0/1 */
-  regularMeetings: number | null;
-  /** ④ 0/1 */
-  planFormulated: number | null;
-  /** ⑥ salons open on March 31 */
-  salonsOpen: number | null;
-  /** ⑦ 0/1 */
-  planActive: number | null;
   /** The figures of further catalogue fields, by figure key. */
   [figure: string]: number | boolean | null;
 }
@@ -435,7 +424,7 @@ export function itemValues(f: DistrictYearFigures, catalogue: Catalogue = CATALO
 export function householdValues(f: DistrictYearFigures, catalogue: Catalogue = CATALOGUE): Record<HouseholdRowKey, number | null> {
   const out: Record<string, number | null> = {};
   for (const row of planOf(catalogue).households) out[row.key] = figureValue(f, row.figure);
-  return out as Record<HouseholdRowKey, number | null>;
+  return out;
 }
 
 /**
@@ -475,5 +464,5 @@ export function rollupHouseholds(fiscalYear: number, input: RollupInput): Record
     const values = householdValues(figuresFromIndex(index, d, fiscalYear), index.catalogue) as Record<string, number | null>;
     for (const key of keys) addTo(rows[key]!, values[key] ?? null);
   }
-  return rows as Record<HouseholdRowKey, CellValue>;
+  return rows;
 }

@@ -30,7 +30,7 @@ function scopeAscii(key: string): string {
 }
 
 /** ダウンロード: trend tables, agenda tables and monthly data as CSV and .xlsx. */
-export async function exportRoutes(app: FastifyInstance): Promise<void> {
+export function exportRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   async function trendExport(request: FastifyRequest, reply: FastifyReply, kind: TableKind, format: Format) {

@@ -63,7 +63,7 @@ export function trendTableGrids(table: TrendTable): Grid[] {
       originNote(table, row),
     ]),
     notes: [
-      `範囲：${table.scope.label}　期間：${warekiLong(table.fiscalYears[0]!)}〜${warekiLong(table.fiscalYears[table.fiscalYears.length - 1]!)}`,
+      `範囲：${table.scope.label}\u3000期間：${warekiLong(table.fiscalYears[0]!)}〜${warekiLong(table.fiscalYears[table.fiscalYears.length - 1]!)}`,
       `傾向の基準：${BASIS_LABELS[table.basis] ?? table.basis}、ほぼ横ばい ${percentText(table.thresholds.flat)}% 未満、増加・減少 ${percentText(table.thresholds.strong)}% 以上`,
     ],
     widths: [44, ...years.map(() => 12), 14, 11, 40],

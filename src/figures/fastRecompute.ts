@@ -38,17 +38,17 @@ function statements(conn: Conn) {
         .from(closedFiscalYears)
         .where(eq(closedFiscalYears.fiscalYear, p('fy')))
         .prepare(),
+      // Probes read with get(), which stops at the first row: no LIMIT, whose bound parameter
+      // (Drizzle binds .limit(1) as one) costs SQLite far more per run than the probe itself.
       yearStored: db
         .select({ one: sql`1` })
         .from(districtYearFigures)
         .where(eq(districtYearFigures.fiscalYear, p('fy')))
-        .limit(1)
         .prepare(),
       inSuccession: db
         .select({ one: sql`1` })
         .from(successionLinks)
         .where(eq(successionLinks.districtId, p('districtId')))
-        .limit(1)
         .prepare(),
       settings: db.select().from(settings).prepare(),
       district: db
@@ -72,18 +72,27 @@ function statements(conn: Conn) {
   });
 }
 
+/** True if the district takes part in a succession event (one prepared lookup; most districts never do). */
+export function takesPartInSuccession(conn: Conn, districtId: number): boolean {
+  return !!statements(conn).inSuccession.get({ districtId });
+}
+
 /** Every stored column, in schema order. */
 const FIELDS = ['fiscalYear', 'districtId', ...FIGURE_FIELDS, 'computedAt'] as const satisfies readonly (keyof StoredFigures)[];
 
-/** The ③ setting, read as getSettings reads it (defaults for what is not stored). */
+/** The settings rows last parsed, and their ③ value: the same rows parse to the same value. */
+let lastSettings: { text: string; regularMeetingMonths: number } | null = null;
+
+/** The ③ setting, read as getSettings reads it (defaults for what is not stored); parsed again only when the rows changed. */
 function regularMeetingMonthsOf(conn: Conn): number {
-  const stored = Object.fromEntries(
-    statements(conn)
-      .settings.all()
-      .map((r) => [r.key, JSON.parse(r.value) as unknown]),
-  );
-  const known = Object.fromEntries(Object.entries(stored).filter(([k]) => k in settingsSchema.shape));
-  return settingsSchema.parse(known).regularMeetingMonths;
+  const rows = statements(conn).settings.all();
+  const text = JSON.stringify(rows.map((r) => [r.key, r.value]));
+  if (lastSettings?.text !== text) {
+    const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+    const known = Object.fromEntries(Object.entries(stored).filter(([k]) => k in settingsSchema.shape));
+    lastSettings = { text, regularMeetingMonths: settingsSchema.parse(known).regularMeetingMonths };
+  }
+  return lastSettings.regularMeetingMonths;
 }
 
 /**

@@ -11,7 +11,7 @@ import { parsePath } from '../web/replies.js';
 import { formatJapanDateTime } from '../web/japanTime.js';
 
 /** 年度確定: city staff close a fiscal year's months to edits, and reopen them. */
-export async function fiscalYearRoutes(app: FastifyInstance): Promise<void> {
+export function fiscalYearRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   app.get('/fiscal-years', { preHandler: guard.city('admin') }, async (_request, reply) => {

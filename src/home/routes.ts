@@ -84,7 +84,7 @@ function wardHome(db: Db, user: CurrentUser) {
 }
 
 /** ホーム: a start page per role with the tasks that role does. */
-export async function homeRoutes(app: FastifyInstance): Promise<void> {
+export function homeRoutes(app: FastifyInstance): void {
   const { db } = app.database;
   app.get('/', { preHandler: guard.signedIn() }, async (request, reply) => {
     const user = request.user!;

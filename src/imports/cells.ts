@@ -15,8 +15,21 @@ const fail = <T>(message: string): CellResult<T> => ({ ok: false, message });
 
 export const REQUIRED_MESSAGE = '必ず入力してください。';
 
+/** Whether a cell starts and ends with a visible ASCII character, so that trimming leaves it as it is (most cells of a large file). */
+export function hasPlainEnds(cell: string): boolean {
+  if (cell === '') return true;
+  const first = cell.charCodeAt(0);
+  const last = cell.charCodeAt(cell.length - 1);
+  return first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f;
+}
+
+// Up to seven half-width digits: always a count within DEFAULT_MAX_COUNT (9,999,999), read as parseCount reads it.
+const PLAIN_COUNT = /^[0-9]{1,7}$/;
+
 /** A count (件数・人数): blank is not reported (null). */
 export function readCount(cell: string): CellResult<number | null> {
+  // The cells of a large file are nearly all plain digits: those skip the full reader.
+  if (PLAIN_COUNT.test(cell)) return { ok: true, value: Number(cell) };
   const r = parseCount(cell);
   return r.ok ? ok(r.value) : fail(r.message);
 }

@@ -2,7 +2,7 @@
  * The CSV formats of DESIGN §8: one list of column names per kind of import.
  * The header row must name exactly these columns (in any order).
  */
-import { monthlyImportColumns } from '../domain/catalogue.js';
+import { monthlyImportColumns, type Catalogue } from '../domain/catalogue.js';
 
 export const IMPORT_KINDS = ['districts', 'monthly', 'salons', 'plans', 'published', 'successions', 'indicators', 'values'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -32,3 +32,8 @@ export const IMPORT_KIND_LABELS: Record<ImportKind, string> = {
   indicators: '指標の定義',
   values: '指標の値',
 };
+
+/** The columns of a kind of file; the monthly ones from `catalogue` (the city's when left out, as IMPORT_COLUMNS). */
+export function importColumns(kind: ImportKind, catalogue?: Catalogue): readonly string[] {
+  return kind === 'monthly' && catalogue ? monthlyImportColumns(catalogue) : IMPORT_COLUMNS[kind];
+}

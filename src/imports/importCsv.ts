@@ -9,12 +9,13 @@ import type { CsvError } from 'csv-parse';
 import type { Db } from '../db/index.js';
 import { DomainError } from '../errors.js';
 import { decodeCsv } from './decode.js';
-import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS, type ImportKind } from './formats.js';
-import { KINDS, RowReader, RowWriteError, type ImportError, type PlannedWrite } from './kinds.js';
+import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS, importColumns, type ImportKind } from './formats.js';
+import { KINDS, RowReader, RowWriteError, type ImportError, type KindContext, type PlannedWrite, type RowKind } from './kinds.js';
 import { ImportWriter, loadLookups, rawConnection, type ImportLookups } from './repository.js';
-import { readDistrictCode } from './cells.js';
+import { hasPlainEnds, readDistrictCode } from './cells.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
 import { todayInJapan } from '../domain/due.js';
+import { CATALOGUE, countFieldNames, type Catalogue } from '../domain/catalogue.js';
 import { importSuccessions } from '../successions/importer.js';
 import { importIndicatorDefinitions, importIndicatorValues } from '../indicators/importer.js';
 
@@ -45,6 +46,8 @@ export interface ImportOptions {
   districtIds?: ReadonlySet<number>;
   /** Fill each change's `before`/`after` from the audit record its write makes (the import page's dry run). */
   withValues?: boolean;
+  /** What is counted: the monthly file's columns, how its rows are read and written. The city's catalogue when left out. */
+  catalogue?: Catalogue;
 }
 
 /** A row that adds or changes something (what the dry run lists). */
@@ -145,7 +148,7 @@ function splitUnquoted(normalized: string): { records: CsvRecord[]; errors: Impo
     const text = lines[i]!;
     if (text === '') continue;
     // As the parser's trim: leading spaces, tabs and form feeds, and trailing whitespace.
-    const cells = text.split(',').map((c) => c.replace(/^[ \t\f]+/, '').trimEnd());
+    const cells = text.split(',').map((c) => (hasPlainEnds(c) ? c : c.replace(/^[ \t\f]+/, '').trimEnd()));
     if (expected === -1) expected = cells.length;
     else if (cells.length !== expected) {
       errors.push({ line: i + 1, column: '', message: columnCountMessage(expected, cells.length) });
@@ -160,9 +163,13 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((c) => b.includes(c));
 }
 
-/** Checks the header row; returns the column positions and the required columns it lacks. */
-function checkHeader(kind: ImportKind, header: readonly string[], errors: ImportError[]): { index: Map<string, number>; missing: Set<string> } {
-  const expected = IMPORT_COLUMNS[kind];
+/** Checks the header row against the `expected` columns; returns the column positions and the required columns it lacks. */
+function checkHeader(
+  kind: ImportKind,
+  expected: readonly string[],
+  header: readonly string[],
+  errors: ImportError[],
+): { index: Map<string, number>; missing: Set<string> } {
   const index = new Map<string, number>();
   const names = header.map((h) => h.trim());
   const other = IMPORT_KINDS.find((k) => k !== kind && sameColumns(IMPORT_COLUMNS[k], names));
@@ -187,35 +194,69 @@ function checkHeader(kind: ImportKind, header: readonly string[], errors: Import
 
 const ROLLBACK = Symbol('rollback');
 
-/**
- * Imports one CSV file of `kind`. All or nothing: with any error nothing is
- * written and every error is returned; a dry run counts without writing.
- */
-export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: ImportOptions = {}): ImportResult {
+/** A file read into records, with its header checked (problems so far in `errors`). */
+interface ReadFile {
+  ok: true;
+  rows: CsvRecord[];
+  index: Map<string, number>;
+  missing: Set<string>;
+  errors: ImportError[];
+}
+
+/** Decodes the bytes, splits the records and checks the header row against `columns`. */
+function readFile(kind: ImportKind, bytes: Uint8Array, columns: readonly string[]): ReadFile | { ok: false; errors: ImportError[] } {
   const decoded = decodeCsv(bytes);
   if (!decoded.ok) return { ok: false, errors: [{ line: 1, column: '', message: decoded.message }] };
   const { records, errors } = readRecords(decoded.text);
   const header = records[0];
   if (!header || header.line !== 1) {
-    const message = `1行目に見出し行（${IMPORT_COLUMNS[kind].join(',')}）が必要です。`;
+    const message = `1行目に見出し行（${columns.join(',')}）が必要です。`;
     return { ok: false, errors: [{ line: 1, column: '', message }, ...errors] };
   }
-  const { index, missing } = checkHeader(kind, header.cells, errors);
-  if (kind === 'successions') return importSuccessions(db, { rows: records.slice(1), index, missing, errors }, options);
-  if (kind === 'indicators') return importIndicatorDefinitions(db, { rows: records.slice(1), index, missing, errors }, options);
-  if (kind === 'values') return importIndicatorValues(db, { rows: records.slice(1), index, missing, errors }, options);
-  const ctx = {
-    lookups: loadLookups(db),
+  const { index, missing } = checkHeader(kind, columns, header.cells, errors);
+  return { ok: true, rows: records.slice(1), index, missing, errors };
+}
+
+/** What the rows of a file are checked against (no database: the lookups are loaded by the caller). */
+export interface ValidateOptions extends Pick<ImportOptions, 'force' | 'createWards' | 'districtIds' | 'catalogue'> {
+  lookups: ImportLookups;
+  /** Today's date in Japan ('YYYY-MM-DD'). */
+  today: string;
+}
+
+/** A row that passed every check: its line and its planned write. */
+export interface PlannedRow {
+  line: number;
+  write: PlannedWrite;
+}
+
+export type ValidatedFile = { ok: true; rows: PlannedRow[]; wardsToCreate: string[] } | { ok: false; errors: ImportError[] };
+
+/**
+ * Reads and checks every row of a file of a row-by-row kind, writing nothing
+ * (the pure half of importCsv): the rows to write, or every problem by line
+ * and column. The monthly columns and counts come from `options.catalogue`.
+ */
+export function validateImport(kind: RowKind, bytes: Uint8Array, options: ValidateOptions): ValidatedFile {
+  const file = readFile(kind, bytes, importColumns(kind, options.catalogue));
+  return file.ok ? planRows(kind, file, options) : file;
+}
+
+function planRows(kind: RowKind, file: ReadFile, options: ValidateOptions): ValidatedFile {
+  const { index, missing, errors } = file;
+  const ctx: KindContext = {
+    lookups: options.lookups,
     force: options.force ?? false,
-    today: todayInJapan(options.now),
+    today: options.today,
     createWards: options.createWards ?? false,
-    wardsToCreate: [] as string[],
+    wardsToCreate: [],
+    countFields: countFieldNames(options.catalogue ?? CATALOGUE),
   };
   const definition = KINDS[kind];
-  const planned: { line: number; write: PlannedWrite }[] = [];
+  const planned: PlannedRow[] = [];
   const firstLineOfKey = new Map<string, number>();
   let dataRows = 0;
-  for (const record of records.slice(1)) {
+  for (const record of file.rows) {
     // Excel leaves rows of empty cells (,,,,) below the data.
     if (record.cells.every((c) => c.trim() === '')) continue;
     dataRows++;
@@ -235,6 +276,24 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
   // A missing column is reported once on line 1, not again on every row.
   const reported = errors.filter((e) => e.line === 1 || !missing.has(e.column));
   if (reported.length > 0) return { ok: false, errors: sortErrors(reported, index) };
+  return { ok: true, rows: planned, wardsToCreate: ctx.wardsToCreate };
+}
+
+/**
+ * Imports one CSV file of `kind`. All or nothing: with any error nothing is
+ * written and every error is returned; a dry run counts without writing.
+ */
+export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: ImportOptions = {}): ImportResult {
+  const file = readFile(kind, bytes, importColumns(kind, options.catalogue));
+  if (!file.ok) return file;
+  if (kind === 'successions') return importSuccessions(db, file, options);
+  if (kind === 'indicators') return importIndicatorDefinitions(db, file, options);
+  if (kind === 'values') return importIndicatorValues(db, file, options);
+  const lookups = loadLookups(db);
+  const validated = planRows(kind, file, { ...options, lookups, today: todayInJapan(options.now) });
+  if (!validated.ok) return validated;
+  const planned = validated.rows;
+  const force = options.force ?? false;
 
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
   const changes: RowChange[] = [];
@@ -251,7 +310,7 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
     // figures are recomputed once per touched district-year at the end.
     db.transaction(
       (tx) => {
-        const writer = new ImportWriter(tx as unknown as Db, rawConnection(db), userId, ctx.lookups.closedYears, ctx.force);
+        const writer = new ImportWriter(tx as unknown as Db, rawConnection(db), userId, lookups.closedYears, force, options.catalogue);
         const audited = options.withValues ? auditReader(rawConnection(db)) : null;
         writer.preloadMonthly(planned.flatMap(({ write }) => (write.monthly ? [write.monthly] : [])));
         for (const { line, write } of planned) {
@@ -278,8 +337,8 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
   } finally {
     sqlite.pragma(`cache_size = ${cacheSize}`);
   }
-  if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, index) };
-  return { ok: true, counts, changes, wardsCreated: ctx.wardsToCreate };
+  if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, file.index) };
+  return { ok: true, counts, changes, wardsCreated: validated.wardsToCreate };
 }
 
 /**

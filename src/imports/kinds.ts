@@ -4,7 +4,6 @@
  */
 import type { Db } from '../db/index.js';
 import type { ScopeType } from '../db/schema.js';
-import { COUNT_FIELDS, type MonthlyValues } from '../monthlyReports/repository.js';
 import { getPublishedFigure, upsertPublishedFigure } from '../publishedFigures/repository.js';
 import { fiscalYearOfMonth, warekiLong } from '../domain/fiscalYear.js';
 import { monthNotStartedProblems, planPeriodProblems, salonDateProblems } from '../domain/invariants.js';
@@ -13,6 +12,7 @@ import { trimSpaces } from '../domain/text.js';
 import { isDistrictActive } from '../domain/rollup.js';
 import { readDistrict } from '../districts/rules.js';
 import {
+  hasPlainEnds,
   readBoolean,
   readCount,
   readDate,
@@ -25,7 +25,7 @@ import {
   REQUIRED_MESSAGE,
   type CellResult,
 } from './cells.js';
-import { type DistrictRef, type ImportLookups, type ImportWriter, type WriteOutcome } from './repository.js';
+import { type DistrictRef, type ImportedMonthlyValues, type ImportLookups, type ImportWriter, type WriteOutcome } from './repository.js';
 import type { ImportKind } from './formats.js';
 import { storedBreakdownProblem } from '../indicators/repository.js';
 import { describeFieldBreakdown } from '../indicators/values.js';
@@ -51,7 +51,8 @@ export class RowReader {
   /** The trimmed cell (a U+FEFF is kept, for the text check to report); '' when blank or when the file lacks the column (reported on line 1). */
   cell(column: string): string {
     const i = this.columnIndex.get(column);
-    return i === undefined ? '' : trimSpaces(this.cells[i] ?? '');
+    const cell = i === undefined ? '' : (this.cells[i] ?? '');
+    return hasPlainEnds(cell) ? cell : trimSpaces(cell);
   }
 
   /** Reads a cell; on failure records the reason and returns undefined. */
@@ -87,8 +88,8 @@ export interface PlannedWrite {
   label: string;
   /** Writes the row through the import's writer (one transaction, prepared statements). */
   apply(writer: ImportWriter, tx: Db, userId: number | null): WriteOutcome;
-  /** The district-month a monthly row writes, so that the stored rows are read in bulk before the writes. */
-  monthly?: { districtId: number; month: string };
+  /** The district-month a monthly row writes (read in bulk before the writes) and the values it writes. */
+  monthly?: { districtId: number; month: string; values: ImportedMonthlyValues };
 }
 
 export interface KindContext {
@@ -100,6 +101,8 @@ export interface KindContext {
   createWards: boolean;
   /** Wards the file would create, in the order they first appear (filled in while rows are read). */
   wardsToCreate: string[];
+  /** The monthly count fields, by their CSV names, from the catalogue (src/domain/catalogue.ts). */
+  countFields: readonly string[];
 }
 
 interface KindDefinition {
@@ -127,9 +130,27 @@ const requiredDate = (cell: string): CellResult<string> => {
   return r.ok ? { ok: true, value: r.value ?? '' } : r;
 };
 
+/**
+ * A pure function that remembers its answers: a large file repeats the same few codes and
+ * months on every row. Bounded, so that a file of all-different cells costs no more than before.
+ */
+function remembered<T>(compute: (key: string) => T): (key: string) => T {
+  const seen = new Map<string, T>();
+  return (key) => {
+    if (seen.has(key)) return seen.get(key)!;
+    const value = compute(key);
+    if (seen.size >= 4_096) seen.clear();
+    seen.set(key, value);
+    return value;
+  };
+}
+const readDistrictCodeOnce = remembered(readDistrictCode);
+const readMonthOnce = remembered(readMonth);
+const fiscalYearOfMonthOnce = remembered(fiscalYearOfMonth);
+
 /** The district named by the row's district_code, which must already exist. */
 function districtOf(row: RowReader, ctx: KindContext): DistrictRef | undefined {
-  const code = row.take('district_code', readDistrictCode);
+  const code = row.take('district_code', readDistrictCodeOnce);
   if (code === undefined) return undefined;
   const district = ctx.lookups.districtsByCode.get(code);
   if (!district) row.error('district_code', `校(地)区コード「${code}」は登録されていません。先に校(地)区を登録してください。`);
@@ -170,23 +191,32 @@ const districtsKind: KindDefinition = {
   },
 };
 
+const readNote = (cell: string) => readText(cell, { required: false, max: 1000, multiline: true });
+
 const monthlyKind: KindDefinition = {
   keyLabel: '校(地)区と月',
   parse(row, ctx) {
     const district = districtOf(row, ctx);
-    const month = row.take('month', readMonth);
-    const values = { note: null } as MonthlyValues;
-    for (const f of COUNT_FIELDS) values[f] = row.take(f, readCount) ?? null;
-    values.note = row.take('note', (cell) => readText(cell, { required: false, max: 1000, multiline: true })) ?? null;
+    const month = row.take('month', readMonthOnce);
+    const counts: Record<string, number | string | null> = {};
+    let reported = false;
+    for (const f of ctx.countFields) {
+      const count = row.take(f, readCount) ?? null;
+      counts[f] = count;
+      if (count !== null) reported = true;
+    }
+    const note = row.take('note', readNote) ?? null;
+    counts.note = note;
+    const values = counts as ImportedMonthlyValues;
     // The form's rule (DESIGN §8: one set of input rules): a month that has not started cannot be reported.
     if (month !== undefined) for (const p of monthNotStartedProblems(month, ctx.today, 'import')) row.error(p.field, p.message);
     if (row.failed || !district || month === undefined) return null;
-    if (COUNT_FIELDS.every((f) => values[f] === null) && values.note === null) {
+    if (!reported && note === null) {
       // Importing it would mark the month as reported, or blank out what was typed on screen.
       row.error('month', 'この行には数がひとつも入っていません。報告のない月の行は削除してください。');
       return null;
     }
-    const fy = fiscalYearOfMonth(month);
+    const fy = fiscalYearOfMonthOnce(month);
     if (!isDistrictActive(district, fy)) {
       row.error('month', `${district.name}は${warekiLong(fy)}には活動していない校(地)区です（集計に入りません）。`);
       return null;
@@ -205,11 +235,11 @@ const monthlyKind: KindDefinition = {
       label: `${district.code} ${month}`,
       apply(writer, tx) {
         // A stored breakdown of a field (the kinds of help of ②) must still add up to the field's new value.
-        const breakdown = storedBreakdownProblem(tx, district.id, month, values, describeFieldBreakdown);
+        const breakdown = writer.mayHaveBreakdown(district.id, month) ? storedBreakdownProblem(tx, district.id, month, values, describeFieldBreakdown) : null;
         if (breakdown) throw new RowWriteError(breakdown.field, breakdown.message);
         return writer.monthly(district.id, month, values);
       },
-      monthly: { districtId: district.id, month },
+      monthly: { districtId: district.id, month, values },
     };
   },
 };
@@ -328,7 +358,10 @@ const publishedKind: KindDefinition = {
 
 // Successions are read as events of several rows (src/successions/importer.ts), not row by row;
 // indicators and their values by src/indicators/importer.ts (values are checked per district-month or ward-year).
-export const KINDS: Record<Exclude<ImportKind, 'successions' | 'indicators' | 'values'>, KindDefinition> = {
+/** The kinds read row by row (the others have their own importers). */
+export type RowKind = Exclude<ImportKind, 'successions' | 'indicators' | 'values'>;
+
+export const KINDS: Record<RowKind, KindDefinition> = {
   districts: districtsKind,
   monthly: monthlyKind,
   salons: salonsKind,

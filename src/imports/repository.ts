@@ -3,10 +3,10 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/index.js';
 import { closedFiscalYears, districts, plans, salons, wards } from '../db/schema.js';
 import { auditActorFor, recordAudit } from '../audit/repository.js';
-import { COUNT_FIELDS, type CountField, type MonthlyValues } from '../monthlyReports/repository.js';
+import { CATALOGUE, countFieldNames, type Catalogue } from '../domain/catalogue.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
-import { fiscalYearOfDate } from '../domain/fiscalYear.js';
-import { monthPairs, planPairs, salonPairs, storedYears, type DistrictYear } from '../figures/recompute.js';
+import { fiscalYearOfDate, fiscalYearOfMonth } from '../domain/fiscalYear.js';
+import { planPairs, recomputeDistrictYears, salonPairs, storedYears, type DistrictYear } from '../figures/recompute.js';
 import { recomputeDistrictYearsFast } from '../figures/fastRecompute.js';
 import type { DistrictFields } from '../districts/rules.js';
 
@@ -129,22 +129,41 @@ interface StoredMonthly {
   [field: string]: number | string | null;
 }
 
-/** Values of a stored row as the audit log records them (note first, then the counts, as `valuesOf`). */
-function auditValues(row: Record<string, unknown>): MonthlyValues {
-  const values = { note: (row.note as string | null) ?? null } as MonthlyValues;
-  for (const f of COUNT_FIELDS) values[f] = (row[f] as number | null) ?? null;
-  return values;
+/**
+ * A monthly row of a file: each count field of the catalogue by its name (null: not reported),
+ * and the note. For the city's catalogue it is exactly MonthlyValues.
+ */
+export type ImportedMonthlyValues = Readonly<Record<string, number | string | null>> & { readonly note: string | null };
+
+/**
+ * Writes the values of a row as the audit log records them (note first, then the counts, as
+ * `valuesOf`): the JSON.stringify of that object, with each key written once per import
+ * rather than once per row.
+ */
+function auditJsonWriter(fields: readonly string[]): (row: Readonly<Record<string, unknown>>) => string {
+  const keys = fields.map((f) => `,${JSON.stringify(f)}:`);
+  return (row) => {
+    let json = `{"note":${JSON.stringify(row.note ?? null)}`;
+    for (let i = 0; i < fields.length; i++) {
+      const v = row[fields[i]!];
+      json += keys[i]! + (v === null || v === undefined ? 'null' : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : JSON.stringify(v));
+    }
+    return json + '}';
+  };
 }
 
-function storedFlags(raw: string | null): CountField[] {
+function storedFlags(raw: string | null, fields: readonly string[]): string[] {
   if (!raw) return [];
   try {
     const parsed = JSON.parse(raw) as unknown;
-    return Array.isArray(parsed) ? parsed.filter((f): f is CountField => (COUNT_FIELDS as readonly unknown[]).includes(f)) : [];
+    return Array.isArray(parsed) ? parsed.filter((f): f is string => typeof f === 'string' && fields.includes(f)) : [];
   } catch {
     return [];
   }
 }
+
+/** Up to this many touched district-years are recomputed one by one (recomputeDistrictYearsFast), more year by year. */
+const FAST_RECOMPUTE_MAX_PAIRS = 50;
 
 /**
  * Writes the rows of one import inside its one transaction, at the speed of
@@ -154,9 +173,24 @@ function storedFlags(raw: string | null): CountField[] {
  */
 export class ImportWriter {
   private readonly touched: DistrictYear[] = [];
+  /** District-years the monthly rows touch ('districtId|fiscalYear'), each once. */
+  private readonly touchedMonthlyYears = new Set<string>();
+  /** Fiscal year of each month seen (a file has few distinct months and many rows). */
+  private readonly fiscalYearByMonth = new Map<string, number>();
+  /** The monthly count fields, in the catalogue's order (the columns of monthly_reports). */
+  private readonly countFields: readonly string[];
+  private readonly auditJson: (row: Readonly<Record<string, unknown>>) => string;
+  /** One moment for the whole import: its rows are written and audited in one transaction. */
+  private readonly now = new Date().toISOString();
+  private readonly actor: string | null;
   private readonly touchedDistricts = new Set<number>();
   /** Stored rows of the file's district-months, read in bulk (`preloadMonthly`); null = not stored. */
   private readonly storedMonthly = new Map<string, StoredMonthly | null>();
+  /**
+   * The file's district-months that hold a breakdown of a monthly field (the kinds of help of ②),
+   * read in bulk with the stored rows; undefined until `preloadMonthly` ran (then every row is checked).
+   */
+  private breakdownMonths?: Set<string>;
   private monthlyStatements?: {
     find: BetterSqlite3.Statement<[number, string], StoredMonthly>;
     insert: BetterSqlite3.Statement<unknown[]>;
@@ -171,19 +205,26 @@ export class ImportWriter {
     /** Closed fiscal years (loaded once) and whether --force lets rows into them. */
     private readonly closedYears: ReadonlySet<number>,
     private readonly force: boolean,
-  ) {}
+    /** What is counted; the city's catalogue when left out. */
+    catalogue: Catalogue = CATALOGUE,
+  ) {
+    this.countFields = countFieldNames(catalogue);
+    this.auditJson = auditJsonWriter(this.countFields);
+    this.actor = auditActorFor(userId);
+  }
 
   private statements() {
     if (!this.monthlyStatements) {
-      const cols = COUNT_FIELDS.join(', ');
+      const fields = this.countFields;
+      const cols = fields.join(', ');
       this.monthlyStatements = {
         find: this.sqlite.prepare(`SELECT id, ${cols}, note, flagged_fields FROM monthly_reports WHERE district_id = ? AND month = ?`),
         insert: this.sqlite.prepare(
           `INSERT INTO monthly_reports (district_id, month, ${cols}, note, flagged_fields, corrected_by_ward, version, updated_by, updated_at)
-           VALUES (?, ?, ${COUNT_FIELDS.map(() => '?').join(', ')}, ?, NULL, 0, 1, ?, ?)`,
+           VALUES (?, ?, ${fields.map(() => '?').join(', ')}, ?, NULL, 0, 1, ?, ?)`,
         ),
         update: this.sqlite.prepare(
-          `UPDATE monthly_reports SET ${COUNT_FIELDS.map((f) => `${f} = ?`).join(', ')}, note = ?, flagged_fields = ?, version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?`,
+          `UPDATE monthly_reports SET ${fields.map((f) => `${f} = ?`).join(', ')}, note = ?, flagged_fields = ?, version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?`,
         ),
         audit: this.sqlite.prepare(
           'INSERT INTO audit_events (at, user_id, action, entity, entity_id, district_id, month, before, after, detail, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)',
@@ -211,7 +252,7 @@ export class ImportWriter {
       this.storedMonthly.set(`${k.districtId}|${k.month}`, null);
     }
     const ids = [...byDistrict.keys()];
-    const cols = COUNT_FIELDS.join(', ');
+    const cols = this.countFields.join(', ');
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);
       const rows = this.sqlite
@@ -222,6 +263,25 @@ export class ImportWriter {
         .all(...part, from, to) as (StoredMonthly & { district_id: number; month: string })[];
       for (const row of rows) if (byDistrict.get(row.district_id)?.has(row.month)) this.storedMonthly.set(`${row.district_id}|${row.month}`, row);
     }
+    // Breakdowns are few (the indicators that break a field down, over the file's months): one
+    // range read over the indicator's month index instead of a join per row.
+    this.breakdownMonths = new Set();
+    const breakdownIds = this.sqlite.prepare('SELECT id FROM indicator_definitions WHERE breaks_down_field IS NOT NULL').pluck().all() as number[];
+    if (breakdownIds.length === 0) return;
+    const withBreakdown = this.sqlite
+      .prepare(
+        `SELECT DISTINCT district_id, month FROM district_indicator_values
+         WHERE indicator_id IN (${breakdownIds.map(() => '?').join(', ')}) AND month BETWEEN ? AND ?`,
+      )
+      .all(...breakdownIds, from, to) as { district_id: number; month: string }[];
+    for (const row of withBreakdown) {
+      if (byDistrict.get(row.district_id)?.has(row.month)) this.breakdownMonths.add(`${row.district_id}|${row.month}`);
+    }
+  }
+
+  /** Whether a district-month may hold a breakdown to check against the row (false only when the bulk read saw none). */
+  mayHaveBreakdown(districtId: number, month: string): boolean {
+    return this.breakdownMonths?.has(`${districtId}|${month}`) ?? true;
   }
 
   /** The stored row of a district-month: from the bulk read when it covered it, else one lookup. */
@@ -241,51 +301,46 @@ export class ImportWriter {
     if (!this.force && this.closedYears.has(fy)) throw new ClosedFiscalYearError(fy, column);
   }
 
+  /** Notes the district-year of a written month, for the recompute at the end. */
+  private touchMonth(districtId: number, month: string): void {
+    let fy = this.fiscalYearByMonth.get(month);
+    if (fy === undefined) this.fiscalYearByMonth.set(month, (fy = fiscalYearOfMonth(month)));
+    this.touchedMonthlyYears.add(`${districtId}|${fy}`);
+  }
+
   /**
    * Creates or updates a district-month like `saveMonthlyReport` (same audit
    * content, plausibility flags kept only on unchanged values), without a savepoint.
    */
-  monthly(districtId: number, month: string, values: MonthlyValues): WriteOutcome {
+  monthly(districtId: number, month: string, values: ImportedMonthlyValues): WriteOutcome {
     const st = this.statements();
-    const now = new Date().toISOString();
-    const counts = COUNT_FIELDS.map((f) => values[f]);
+    const fields = this.countFields;
+    const counts = fields.map((f) => values[f] ?? null);
     const existing = this.storedRow(districtId, month);
     if (!existing) {
-      const id = Number(st.insert.run(districtId, month, ...counts, values.note, this.userId, now).lastInsertRowid);
-      st.audit.run(
-        now,
-        this.userId,
-        'create',
-        'monthly_report',
-        String(id),
-        districtId,
-        month,
-        null,
-        JSON.stringify(auditValues({ ...values })),
-        auditActorFor(this.userId),
-      );
-      this.touched.push(...monthPairs(districtId, month));
+      const id = Number(st.insert.run(districtId, month, ...counts, values.note, this.userId, this.now).lastInsertRowid);
+      st.audit.run(this.now, this.userId, 'create', 'monthly_report', String(id), districtId, month, null, this.auditJson(values), this.actor);
+      this.touchMonth(districtId, month);
       return 'created';
     }
-    const kept = storedFlags(existing.flagged_fields).filter((f) => existing[f] === values[f]);
+    const kept = storedFlags(existing.flagged_fields, fields).filter((f) => existing[f] === values[f]);
     const flagged = kept.length > 0 ? JSON.stringify(kept) : null;
-    const same = COUNT_FIELDS.every((f) => existing[f] === values[f]) && (existing.note ?? null) === (values.note ?? null);
+    const same = fields.every((f) => existing[f] === values[f]) && (existing.note ?? null) === (values.note ?? null);
     if (same && existing.flagged_fields === flagged) return 'unchanged';
-    st.update.run(...counts, values.note, flagged, this.userId, now, existing.id);
-    const before = JSON.stringify(auditValues(existing));
+    st.update.run(...counts, values.note, flagged, this.userId, this.now, existing.id);
     st.audit.run(
-      now,
+      this.now,
       this.userId,
       'update',
       'monthly_report',
       String(existing.id),
       districtId,
       month,
-      before,
-      JSON.stringify(auditValues({ ...values })),
-      auditActorFor(this.userId),
+      this.auditJson(existing),
+      this.auditJson(values),
+      this.actor,
     );
-    this.touched.push(...monthPairs(districtId, month));
+    this.touchMonth(districtId, month);
     return 'updated';
   }
 
@@ -340,10 +395,17 @@ export class ImportWriter {
   /** Recomputes the stored figures once per touched district-year (closed years stay frozen). */
   finish(): void {
     const pairs = [...this.touched];
+    for (const key of this.touchedMonthlyYears) {
+      const [districtId, fiscalYear] = key.split('|').map(Number) as [number, number];
+      pairs.push({ districtId, fiscalYear });
+    }
     if (this.touchedDistricts.size > 0) {
       const years = storedYears(this.tx);
       for (const districtId of this.touchedDistricts) for (const fiscalYear of years) pairs.push({ districtId, fiscalYear });
     }
-    recomputeDistrictYearsFast(this.tx, pairs);
+    // A few district-years: one at a time with statements prepared once (as a save). Many: year by
+    // year, each year's records read once for all its districts, which is faster past a few dozen.
+    if (pairs.length <= FAST_RECOMPUTE_MAX_PAIRS) recomputeDistrictYearsFast(this.tx, pairs);
+    else recomputeDistrictYears(this.tx, pairs);
   }
 }

@@ -15,7 +15,8 @@ import { guard, loadedDistrict } from '../auth/guards.js';
 import { NotFoundError } from '../errors.js';
 import { monthsOfFiscalYear, warekiLong, warekiShort } from '../domain/fiscalYear.js';
 import { listDistricts } from '../districts/repository.js';
-import { FIELD_LABELS, listMonthlyReports, valuesOf } from '../monthlyReports/repository.js';
+import { listMonthlyReports, valuesOf } from '../monthlyReports/repository.js';
+import { CATALOGUE, fieldLabels, type Catalogue } from '../domain/catalogue.js';
 import { contentDisposition, XLSX_TYPE } from '../web/files.js';
 import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS, type ImportKind } from './formats.js';
 import { importCsv, type ImportError, type ImportOptions, type ImportResult, type RowChange } from './importCsv.js';
@@ -69,10 +70,13 @@ export interface ChangeView {
 
 const HIDDEN_KEYS = new Set(['id', 'version', 'updatedAt', 'updated_at', 'updatedBy', 'updated_by', 'createdAt', 'flaggedFields', 'correctedByWard']);
 
-/** Monthly fields in the form's order (the note last), anything else after them as recorded. */
-const fieldOrder = (key: string) => {
-  const i = Object.keys(FIELD_LABELS).indexOf(key);
-  return i === -1 ? 100 : i;
+/** Monthly fields in the catalogue's order (the note last), anything else after them as recorded. */
+const fieldOrder = (labels: Readonly<Record<string, string>>) => {
+  const keys = Object.keys(labels);
+  return (key: string) => {
+    const i = keys.indexOf(key);
+    return i === -1 ? 100 : i;
+  };
 };
 
 function shown(v: unknown): string {
@@ -82,18 +86,20 @@ function shown(v: unknown): string {
   return String(v);
 }
 
-/** The dry run's rows to add and change, with what each changes (from the audit record its write would make). */
-export function changeViews(changes: readonly RowChange[]): ChangeView[] {
+/** The dry run's rows to add and change, with what each changes (from the audit record its write would make), named as the catalogue names them. */
+export function changeViews(changes: readonly RowChange[], catalogue: Catalogue = CATALOGUE): ChangeView[] {
+  const labels = fieldLabels(catalogue);
+  const order = fieldOrder(labels);
   return changes.map((c) => {
     const before = c.before ?? {};
     const after = c.after ?? {};
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !HIDDEN_KEYS.has(k)).sort((a, b) => fieldOrder(a) - fieldOrder(b));
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !HIDDEN_KEYS.has(k)).sort((a, b) => order(a) - order(b));
     const details = keys
       .filter((k) =>
         c.outcome === 'created' ? after[k] !== null && after[k] !== undefined && after[k] !== '' : JSON.stringify(before[k]) !== JSON.stringify(after[k]),
       )
       .map((k) => ({
-        name: FIELD_LABELS[k as keyof typeof FIELD_LABELS] ?? k,
+        name: labels[k] ?? k,
         before: c.outcome === 'created' ? '' : shown(before[k]),
         after: shown(after[k]),
       }));

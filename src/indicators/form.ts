@@ -3,11 +3,14 @@
  * after the seven items) and on the ward yearly form: view data built by pure
  * functions from the active indicators, and the checked save (DESIGN §11).
  */
+import { asc } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
+import { indicatorCategories, indicatorDefinitions } from '../db/schema.js';
+import { preparedOnce } from '../db/prepared.js';
 import { fiscalYearOfMonth } from '../domain/fiscalYear.js';
 import type { CountField } from '../monthlyReports/repository.js';
 import { breakdownFieldLabel } from './definitions.js';
-import { listIndicators, valuesAt, writeIndicatorCells, type ValueTarget } from './repository.js';
+import { valuesAt, writeIndicatorCells, type Indicator, type ValueTarget } from './repository.js';
 import { activeIndicators, checkEntry, entryField, entryLabels, hasOwnTotal, typedFromStored, type ActiveIndicator, type EntryCheck } from './values.js';
 
 /** One input of the section. */
@@ -48,14 +51,30 @@ export function entryGroups(active: readonly ActiveIndicator[], state: EntryStat
   }));
 }
 
+/**
+ * Every indicator with its categories, in page order (as listIndicators), with
+ * both statements prepared once per connection: every monthly save and form
+ * reads them, and building the queries cost more than the save's own SQL.
+ */
+function indicatorsForEntry(db: Db): Indicator[] {
+  const s = preparedOnce(db, 'indicators.forEntry', (c) => ({
+    definitions: c.select().from(indicatorDefinitions).orderBy(asc(indicatorDefinitions.position), asc(indicatorDefinitions.id)).prepare(),
+    categories: c.select().from(indicatorCategories).orderBy(asc(indicatorCategories.position), asc(indicatorCategories.id)).prepare(),
+  }));
+  const definitions = s.definitions.all();
+  if (definitions.length === 0) return [];
+  const categories = s.categories.all();
+  return definitions.map((d) => ({ ...d, categories: categories.filter((c) => c.indicatorId === d.id) }));
+}
+
 /** The district-monthly indicators of a month's fiscal year. */
 export function monthlyIndicators(db: Db, month: string): ActiveIndicator[] {
-  return activeIndicators(listIndicators(db), 'district_monthly', fiscalYearOfMonth(month));
+  return activeIndicators(indicatorsForEntry(db), 'district_monthly', fiscalYearOfMonth(month));
 }
 
 /** The ward-yearly indicators of a fiscal year. */
 export function wardIndicators(db: Db, fy: number): ActiveIndicator[] {
-  return activeIndicators(listIndicators(db), 'ward_yearly', fy);
+  return activeIndicators(indicatorsForEntry(db), 'ward_yearly', fy);
 }
 
 /**

@@ -68,7 +68,7 @@ function allOrNothing(db: Db, dryRun: boolean | undefined, writeErrors: readonly
   try {
     db.transaction(
       (tx) => {
-        write(tx as unknown as Db);
+        write(tx);
         if (writeErrors.length > 0 || dryRun) throw new Rollback();
       },
       { behavior: 'immediate' },
@@ -81,6 +81,45 @@ function allOrNothing(db: Db, dryRun: boolean | undefined, writeErrors: readonly
 function sortErrors(list: ImportError[], index: ReadonlyMap<string, number>): ImportError[] {
   const position = (c: string) => (c === '' ? -1 : (index.get(c) ?? Number.MAX_SAFE_INTEGER));
   return [...list].sort((a, b) => a.line - b.line || position(a.column) - position(b.column));
+}
+
+/** What the writes add up to: a count per outcome and, where something changed, the dry run's line. */
+interface ImportTally {
+  counts: ImportCounts;
+  changes: RowChange[];
+}
+
+/**
+ * The end both imports share: the problems found while reading are reported (a column the file
+ * lacks only once, on the header line); else every planned write runs in one all-or-nothing
+ * transaction, and a write the domain refuses becomes that line's error (`refusal`; any other error is thrown).
+ */
+function writeAllOrNothing<T>(
+  db: Db,
+  file: CheckedFile,
+  errors: readonly ImportError[],
+  dryRun: boolean | undefined,
+  planned: Iterable<T>,
+  write: (t: Db, item: T, tally: ImportTally) => void,
+  refusal: (err: unknown, item: T) => ImportError[] | null,
+): ImportResult {
+  const reported = errors.filter((e) => e.line === 1 || !file.missing.has(e.column));
+  if (reported.length > 0) return { ok: false, errors: sortErrors(reported, file.index) };
+  const tally: ImportTally = { counts: { created: 0, updated: 0, unchanged: 0 }, changes: [] };
+  const writeErrors: ImportError[] = [];
+  allOrNothing(db, dryRun, writeErrors, (t) => {
+    for (const item of planned) {
+      try {
+        write(t, item, tally);
+      } catch (err) {
+        const refused = refusal(err, item);
+        if (!refused) throw err;
+        writeErrors.push(...refused);
+      }
+    }
+  });
+  if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, file.index) };
+  return { ok: true, counts: tally.counts, changes: tally.changes, wardsCreated: [] };
 }
 
 /** The CSV column of a definition field (category rows are all in `categories`). */
@@ -146,39 +185,35 @@ export function importIndicatorDefinitions(db: Db, file: CheckedFile, options: I
     planned.push({ line: record.line, key, existing, value: checked.value });
   }
   if (rows.length === 0 && errors.length === 0) errors.push({ line: 2, column: '', message: '取り込む行がありません。' });
-  const reported = errors.filter((e) => e.line === 1 || !file.missing.has(e.column));
-  if (reported.length > 0) return { ok: false, errors: sortErrors(reported, file.index) };
-
-  const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
-  const changes: RowChange[] = [];
-  const writeErrors: ImportError[] = [];
   const userId = options.userId ?? null;
-  allOrNothing(db, options.dryRun, writeErrors, (t) => {
-    for (const p of planned) {
-      try {
-        const label = `${p.key} ${p.value.name}`;
-        if (!p.existing) {
-          const created = createIndicator(t, p.value, userId);
-          counts.created++;
-          changes.push({ line: p.line, outcome: 'created', label, before: null, after: definitionWords(created) });
-          continue;
-        }
-        const r = updateIndicator(t, { key: p.key, expectedVersion: null, value: p.value, userId });
-        if (r.status === 'unchanged') counts.unchanged++;
-        else if (r.status === 'saved') {
-          counts.updated++;
-          changes.push({ line: p.line, outcome: 'updated', label, before: definitionWords(p.existing), after: definitionWords(r.indicator) });
-        }
-      } catch (err) {
-        if (err instanceof ValidationError)
-          for (const [field, message] of Object.entries(err.fieldErrors)) writeErrors.push({ line: p.line, column: columnOf(field), message });
-        else if (err instanceof DomainError) writeErrors.push({ line: p.line, column: 'key', message: err.message });
-        else throw err;
+  return writeAllOrNothing(
+    db,
+    file,
+    errors,
+    options.dryRun,
+    planned,
+    (t, p, { counts, changes }) => {
+      const label = `${p.key} ${p.value.name}`;
+      if (!p.existing) {
+        const created = createIndicator(t, p.value, userId);
+        counts.created++;
+        changes.push({ line: p.line, outcome: 'created', label, before: null, after: definitionWords(created) });
+        return;
       }
-    }
-  });
-  if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, file.index) };
-  return { ok: true, counts, changes, wardsCreated: [] };
+      const r = updateIndicator(t, { key: p.key, expectedVersion: null, value: p.value, userId });
+      if (r.status === 'unchanged') counts.unchanged++;
+      else if (r.status === 'saved') {
+        counts.updated++;
+        changes.push({ line: p.line, outcome: 'updated', label, before: definitionWords(p.existing), after: definitionWords(r.indicator) });
+      }
+    },
+    (err, p) => {
+      if (err instanceof ValidationError)
+        return Object.entries(err.fieldErrors).map(([field, message]) => ({ line: p.line, column: columnOf(field), message }));
+      if (err instanceof DomainError) return [{ line: p.line, column: 'key', message: err.message }];
+      return null;
+    },
+  );
 }
 
 /** A definition as the dry run lists it (column names as in the file). */
@@ -328,40 +363,35 @@ export function importIndicatorValues(db: Db, file: CheckedFile, options: Import
       errors.push({ line, column: 'value', message });
     }
   }
-  const reported = errors.filter((e) => e.line === 1 || !file.missing.has(e.column));
-  if (reported.length > 0) return { ok: false, errors: sortErrors(reported, file.index) };
-
-  const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
-  const changes: RowChange[] = [];
-  const writeErrors: ImportError[] = [];
   const userId = options.userId ?? null;
-  allOrNothing(db, options.dryRun, writeErrors, (t) => {
-    for (const group of groups.values()) {
-      try {
-        const names = (id: number) => (id === TOTAL ? '合計' : (group.indicator.categories.find((c) => c.id === id)?.name ?? String(id)));
-        const stored = valuesAt(t, group.target).get(group.indicator.id) ?? new Map<number, number>();
-        const outcome = writeIndicatorCells(t, group.indicator, group.target, group.cells, userId, { allowClosedYear: force });
-        counts[outcome]++;
-        if (outcome !== 'unchanged') {
-          const before = Object.fromEntries([...group.cells.keys()].filter((id) => stored.has(id)).map((id) => [names(id), stored.get(id)]));
-          const after = Object.fromEntries([...group.cells].filter(([, v]) => v !== null).map(([id, v]) => [names(id), v]));
-          changes.push({
-            line: group.firstLine,
-            outcome,
-            label: `${group.label}（${group.indicator.name}）`,
-            before: outcome === 'created' ? null : before,
-            after,
-          });
-        }
-      } catch (err) {
-        if (err instanceof ClosedFiscalYearError) writeErrors.push({ line: group.firstLine, column: 'period', message: err.message });
-        else if (err instanceof DomainError) writeErrors.push({ line: group.firstLine, column: 'indicator', message: err.message });
-        else throw err;
-      }
-    }
-  });
-  if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, file.index) };
-  return { ok: true, counts, changes, wardsCreated: [] };
+  return writeAllOrNothing(
+    db,
+    file,
+    errors,
+    options.dryRun,
+    groups.values(),
+    (t, group, { counts, changes }) => {
+      const names = (id: number) => (id === TOTAL ? '合計' : (group.indicator.categories.find((c) => c.id === id)?.name ?? String(id)));
+      const stored = valuesAt(t, group.target).get(group.indicator.id) ?? new Map<number, number>();
+      const outcome = writeIndicatorCells(t, group.indicator, group.target, group.cells, userId, { allowClosedYear: force });
+      counts[outcome]++;
+      if (outcome === 'unchanged') return;
+      const before = Object.fromEntries([...group.cells.keys()].filter((id) => stored.has(id)).map((id) => [names(id), stored.get(id)]));
+      const after = Object.fromEntries([...group.cells].filter(([, v]) => v !== null).map(([id, v]) => [names(id), v]));
+      changes.push({
+        line: group.firstLine,
+        outcome,
+        label: `${group.label}（${group.indicator.name}）`,
+        before: outcome === 'created' ? null : before,
+        after,
+      });
+    },
+    (err, group) => {
+      if (err instanceof ClosedFiscalYearError) return [{ line: group.firstLine, column: 'period', message: err.message }];
+      if (err instanceof DomainError) return [{ line: group.firstLine, column: 'indicator', message: err.message }];
+      return null;
+    },
+  );
 }
 
 /** Every stored value in the `values` file format (importing it again changes nothing). */

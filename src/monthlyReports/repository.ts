@@ -1,4 +1,5 @@
-import { and, asc, between, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/index.js';
 import { closedFiscalYears, monthlyReports, users } from '../db/schema.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
@@ -93,12 +94,6 @@ function saveStatements(conn: Pick<Db, 'select' | 'insert'>) {
         .select()
         .from(monthlyReports)
         .where(and(eq(monthlyReports.districtId, p('districtId')), eq(monthlyReports.month, p('month'))))
-        .prepare(),
-      range: db
-        .select()
-        .from(monthlyReports)
-        .where(and(eq(monthlyReports.districtId, p('districtId')), between(monthlyReports.month, p('from'), p('to'))))
-        .orderBy(asc(monthlyReports.month))
         .prepare(),
       update: db
         .update(monthlyReports)
@@ -239,9 +234,18 @@ export function editorName(db: Db, row: MonthlyReportRow | undefined): string | 
   return db.select({ name: users.displayName }).from(users).where(eq(users.id, row.updatedBy)).get()?.name ?? null;
 }
 
-/** A district's reports for the `count` months before `month`, in month order. */
-export function listReportsBefore(db: Db, districtId: number, month: string, count: number): MonthlyReportRow[] {
+/** Reads the recorded values of a month range straight into MonthlyValues (field names are the column names). */
+const RECENT_VALUES_SQL = `SELECT ${[...COUNT_FIELDS, 'note'].map((f) => `"${f}"`).join(', ')} FROM monthly_reports WHERE district_id = ? AND month BETWEEN ? AND ? ORDER BY month`;
+
+/**
+ * The recorded values of a district's `count` months before `month`, in month
+ * order (the plausibility check's recent values): one statement prepared once,
+ * rows read as plain objects without ORM mapping (it runs on every save).
+ */
+export function recentValuesBefore(db: Pick<Db, 'select' | 'insert'>, districtId: number, month: string, count: number): MonthlyValues[] {
   if (count <= 0) return [];
-  // The months are consecutive: one range, read with a statement prepared once.
-  return saveStatements(db).range.all({ districtId, from: addMonths(month, -count), to: addMonths(month, -1) });
+  const statement = preparedOnce(db, 'monthlyReports.recentValues', (c) =>
+    (c as unknown as { session: { client: { prepare(source: string): Statement } } }).session.client.prepare(RECENT_VALUES_SQL),
+  );
+  return statement.all(districtId, addMonths(month, -count), addMonths(month, -1)) as MonthlyValues[];
 }

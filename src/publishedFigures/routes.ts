@@ -5,7 +5,7 @@ import { NotFoundError, ConflictError } from '../errors.js';
 import { parseCount } from '../domain/numbers.js';
 import { characterCount, normaliseText } from '../domain/text.js';
 import { warekiLong, warekiShort } from '../domain/fiscalYear.js';
-import { HOUSEHOLD_ROWS, ITEMS, isHouseholdRowKey } from '../domain/items.js';
+import { HOUSEHOLD_ROWS, ITEMS, isHouseholdRowKey, isItemKey } from '../domain/items.js';
 import { parseTrendQuery, pickerScopeChoices } from '../trends/query.js';
 import { loadTrendTable, resolveScope, type Scope } from '../trends/repository.js';
 import type { TableKind } from '../trends/table.js';
@@ -19,9 +19,9 @@ import { publishedFiguresView } from './view.js';
 
 const NOTE_MAX = 100;
 
-/** Item keys a published figure may have: '1'…'7' and the household rows. */
+/** Item keys a published figure may have: the items' and the household rows' keys. */
 function isFigureItem(s: string): boolean {
-  return /^[1-7]$/.test(s) || isHouseholdRowKey(s);
+  return isItemKey(s) || isHouseholdRowKey(s);
 }
 
 /** How an item is named on screen: ① ふれあい… or 見守り世帯の内訳：高齢者世帯. */
@@ -100,7 +100,7 @@ export function validateFigureForm(form: EditForm): { ok: true; value: number | 
 }
 
 /** 公表値: published and historical figures that win over the rollup (DESIGN §4). */
-export async function publishedFigureRoutes(app: FastifyInstance): Promise<void> {
+export function publishedFigureRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   app.get('/published-figures', { preHandler: guard.city('admin') }, async (request, reply) => {
@@ -136,7 +136,7 @@ export async function publishedFigureRoutes(app: FastifyInstance): Promise<void>
     conflict = false,
     resumed: { expected: string; notice: string } | null = null,
   ) {
-    const kind: TableKind = /^[1-7]$/.test(q.item) ? 'items' : 'households';
+    const kind: TableKind = isItemKey(q.item) ? 'items' : 'households';
     const table = loadTrendTable(db, scope, { kind, fromFy: q.fy, toFy: q.fy, basis: 'yoy' });
     const cell = table.rows.find((r) => r.key === q.item)?.values[0] ?? { rollupValue: null, districtsReported: 0 };
     const updater = figure?.updatedBy ? usersByIds(db, [figure.updatedBy]).get(figure.updatedBy) : undefined;

@@ -38,7 +38,7 @@ const FIGURE_SETTINGS: readonly SettingKey[] = ['regularMeetingMonths'];
 export function updateSetting<K extends SettingKey>(db: Db, key: K, value: Settings[K], userId: number | null): void {
   const parsed = settingsSchema.shape[key].parse(value);
   db.transaction((tx) => {
-    const before = getSettings(tx as unknown as Db)[key];
+    const before = getSettings(tx)[key];
     tx.insert(settings)
       .values({ key, value: JSON.stringify(parsed) })
       .onConflictDoUpdate({ target: settings.key, set: { value: JSON.stringify(parsed) } })

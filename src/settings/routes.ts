@@ -82,7 +82,7 @@ export function parseSettingValue(spec: SettingSpec, typed: string): { ok: true;
 }
 
 /** 設定: the few numbers that steer rollups, due dates and plausibility checks. */
-export async function settingRoutes(app: FastifyInstance): Promise<void> {
+export function settingRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   function render(reply: FastifyReply, form: Record<SettingKey, string>, errors: Record<string, string>, notice: string | null = null) {
@@ -104,7 +104,7 @@ export async function settingRoutes(app: FastifyInstance): Promise<void> {
     const resumed = resumedFormBody(db, request);
     if (resumed) {
       const typed = settingsBody.safeParse(resumed);
-      if (typed.success) return render(reply, typed.data as Record<SettingKey, string>, {}, RESUMED_MESSAGE);
+      if (typed.success) return render(reply, typed.data, {}, RESUMED_MESSAGE);
     }
     return render(reply, form, {});
   });

@@ -150,26 +150,29 @@ function districtsByCode(db: Reader, codes: readonly string[]) {
     .all();
 }
 
-/** Salons open on the first day of `firstMonth` or later (not closed before it), of the given districts. */
-function openSalons(db: Reader, districtIds: readonly number[], firstMonth: string) {
-  if (districtIds.length === 0) return [];
-  return db
-    .select()
-    .from(salons)
-    .where(and(inArray(salons.districtId, [...districtIds]), or(isNull(salons.closedOn), gt(salons.closedOn, firstDay(firstMonth)))))
-    .orderBy(asc(salons.districtId), asc(salons.openedOn), asc(salons.id))
-    .all();
-}
-
-/** Plans of the given districts that cover the event's FY or a later one. */
-function currentPlans(db: Reader, districtIds: readonly number[], fy: number) {
-  if (districtIds.length === 0) return [];
-  return db
-    .select()
-    .from(plans)
-    .where(and(inArray(plans.districtId, [...districtIds]), gte(plans.lastFy, fy)))
-    .orderBy(asc(plans.districtId), asc(plans.firstFy), asc(plans.id))
-    .all();
+/**
+ * What an event starting in `firstMonth` moves out of the given districts: the salons still open on
+ * its first day (not closed before it) and the plans that cover its fiscal year or a later one.
+ */
+function runningEntries(db: Reader, districtIds: readonly number[], firstMonth: string) {
+  if (districtIds.length === 0) return { salons: [], plans: [] };
+  const ids = [...districtIds];
+  const stillOpen = or(isNull(salons.closedOn), gt(salons.closedOn, firstDay(firstMonth)));
+  const stillCurrent = gte(plans.lastFy, fiscalYearOfMonth(firstMonth));
+  return {
+    salons: db
+      .select()
+      .from(salons)
+      .where(and(inArray(salons.districtId, ids), stillOpen))
+      .orderBy(asc(salons.districtId), asc(salons.openedOn), asc(salons.id))
+      .all(),
+    plans: db
+      .select()
+      .from(plans)
+      .where(and(inArray(plans.districtId, ids), stillCurrent))
+      .orderBy(asc(plans.districtId), asc(plans.firstFy), asc(plans.id))
+      .all(),
+  };
 }
 
 const GENERATION = ['', '第一次', '第二次', '第三次', '第四次', '第五次', '第六次', '第七次', '第八次', '第九次'];
@@ -185,32 +188,17 @@ export function movablesOf(db: Reader, predecessorCodes: string[], firstMonth?: 
   const list = districtsByCode(db, codeList(predecessorCodes).codes);
   const byId = new Map(list.map((d) => [d.id, d]));
   const ids = list.map((d) => d.id);
-  const out: Movable[] = [];
-  for (const s of openSalons(db, ids, month)) {
-    const d = byId.get(s.districtId)!;
-    out.push({
-      key: `salon:${s.id}`,
-      kind: 'salon',
-      id: s.id,
-      districtId: d.id,
-      districtCode: d.code,
-      districtName: d.name,
-      description: `サロン「${s.name}」`,
-    });
-  }
-  for (const p of currentPlans(db, ids, fiscalYearOfMonth(month))) {
-    const d = byId.get(p.districtId)!;
-    out.push({
-      key: `plan:${p.id}`,
-      kind: 'plan',
-      id: p.id,
-      districtId: d.id,
-      districtCode: d.code,
-      districtName: d.name,
-      description: `${generationLabel(p.generation)}小地域福祉活動計画（推進期間 ${warekiLong(p.firstFy)}〜${warekiLong(p.lastFy)}）`,
-    });
-  }
-  return out;
+  const running = runningEntries(db, ids, month);
+  const movable = (kind: Movable['kind'], entry: { id: number; districtId: number }, description: string): Movable => {
+    const d = byId.get(entry.districtId)!;
+    return { key: `${kind}:${entry.id}`, kind, id: entry.id, districtId: d.id, districtCode: d.code, districtName: d.name, description };
+  };
+  return [
+    ...running.salons.map((s) => movable('salon', s, `サロン「${s.name}」`)),
+    ...running.plans.map((p) =>
+      movable('plan', p, `${generationLabel(p.generation)}小地域福祉活動計画（推進期間 ${warekiLong(p.firstFy)}〜${warekiLong(p.lastFy)}）`),
+    ),
+  ];
 }
 
 interface ValidEvent {
@@ -385,8 +373,8 @@ export function recordSuccession(db: Db, input: SuccessionInput, who: { userId: 
         .returning()
         .get();
       const links = [
-        ...v.predecessors.map((d) => ({ eventId: event.id, side: 'predecessor' as SuccessionSide, districtId: d.id })),
-        ...v.successors.map((d) => ({ eventId: event.id, side: 'successor' as SuccessionSide, districtId: d.id })),
+        ...v.predecessors.map((d) => ({ eventId: event.id, side: 'predecessor' as const, districtId: d.id })),
+        ...v.successors.map((d) => ({ eventId: event.id, side: 'successor' as const, districtId: d.id })),
       ];
       tx.insert(successionLinks).values(links).run();
 
@@ -429,81 +417,66 @@ export function recordSuccession(db: Db, input: SuccessionInput, who: { userId: 
       const moved: MovedItem[] = [];
       const start = firstDay(v.firstMonth);
       const predIds = v.predecessors.map((d) => d.id);
-      for (const s of openSalons(tx, predIds, v.firstMonth)) {
-        const key = `salon:${s.id}`;
+      /**
+       * Moves a salon or plan to its successor whole, or splits it at the event when it began before:
+       * `endBefore` ends it in the predecessor and `continueIn` starts the successor's copy. Audited.
+       */
+      const move = <Row extends { id: number; districtId: number; version: number }>(
+        kind: 'salon' | 'plan',
+        table: typeof salons | typeof plans,
+        row: Row,
+        split: { when: boolean; endBefore(): unknown; continueIn(to: number): unknown },
+      ) => {
+        const key = `${kind}:${row.id}`;
         const to = v.moveTo.get(key)!;
-        const split = s.openedOn < start;
-        let after: unknown;
-        if (split) {
-          const old = tx
-            .update(salons)
-            .set({ closedOn: start, version: s.version + 1 })
-            .where(eq(salons.id, s.id))
-            .returning()
-            .get();
-          const created = tx
-            .insert(salons)
-            .values({ districtId: to, name: s.name, venue: s.venue, openedOn: start, closedOn: s.closedOn, subsidyApplied: s.subsidyApplied })
-            .returning()
-            .get();
-          after = { predecessor: old, successor: created };
-        } else {
-          after = tx
-            .update(salons)
-            .set({ districtId: to, version: s.version + 1 })
-            .where(eq(salons.id, s.id))
-            .returning()
-            .get();
-        }
-        recordAudit(tx, {
-          userId: who.userId,
-          action: 'move',
-          entity: 'salon',
-          entityId: s.id,
-          districtId: s.districtId,
-          before: s,
-          after,
-          detail: `統合・分割「${v.label}」で${codeOf.get(to)}へ`,
+        const after = split.when
+          ? { predecessor: split.endBefore(), successor: split.continueIn(to) }
+          : tx
+              .update(table)
+              .set({ districtId: to, version: row.version + 1 })
+              .where(eq(table.id, row.id))
+              .returning()
+              .get();
+        const detail = `統合・分割「${v.label}」で${codeOf.get(to)}へ`;
+        recordAudit(tx, { userId: who.userId, action: 'move', entity: kind, entityId: row.id, districtId: row.districtId, before: row, after, detail });
+        moved.push({ key, kind, fromCode: codeOf.get(row.districtId)!, toCode: codeOf.get(to)!, split: split.when });
+      };
+      const running = runningEntries(tx, predIds, v.firstMonth);
+      for (const s of running.salons) {
+        move('salon', salons, s, {
+          when: s.openedOn < start,
+          endBefore: () =>
+            tx
+              .update(salons)
+              .set({ closedOn: start, version: s.version + 1 })
+              .where(eq(salons.id, s.id))
+              .returning()
+              .get(),
+          continueIn: (to) =>
+            tx
+              .insert(salons)
+              .values({ districtId: to, name: s.name, venue: s.venue, openedOn: start, closedOn: s.closedOn, subsidyApplied: s.subsidyApplied })
+              .returning()
+              .get(),
         });
-        moved.push({ key, kind: 'salon', fromCode: codeOf.get(s.districtId)!, toCode: codeOf.get(to)!, split });
       }
-      for (const p of currentPlans(tx, predIds, v.fy)) {
-        const key = `plan:${p.id}`;
-        const to = v.moveTo.get(key)!;
-        const split = p.firstFy < v.fy;
-        let after: unknown;
-        if (split) {
-          const old = tx
-            .update(plans)
-            .set({ lastFy: v.fy - 1, version: p.version + 1 })
-            .where(eq(plans.id, p.id))
-            .returning()
-            .get();
-          const created = tx
-            .insert(plans)
-            .values({ districtId: to, generation: p.generation, formulatedFy: p.formulatedFy, firstFy: v.fy, lastFy: p.lastFy })
-            .returning()
-            .get();
-          after = { predecessor: old, successor: created };
-        } else {
-          after = tx
-            .update(plans)
-            .set({ districtId: to, version: p.version + 1 })
-            .where(eq(plans.id, p.id))
-            .returning()
-            .get();
-        }
-        recordAudit(tx, {
-          userId: who.userId,
-          action: 'move',
-          entity: 'plan',
-          entityId: p.id,
-          districtId: p.districtId,
-          before: p,
-          after,
-          detail: `統合・分割「${v.label}」で${codeOf.get(to)}へ`,
+      for (const p of running.plans) {
+        move('plan', plans, p, {
+          when: p.firstFy < v.fy,
+          endBefore: () =>
+            tx
+              .update(plans)
+              .set({ lastFy: v.fy - 1, version: p.version + 1 })
+              .where(eq(plans.id, p.id))
+              .returning()
+              .get(),
+          continueIn: (to) =>
+            tx
+              .insert(plans)
+              .values({ districtId: to, generation: p.generation, formulatedFy: p.formulatedFy, firstFy: v.fy, lastFy: p.lastFy })
+              .returning()
+              .get(),
         });
-        moved.push({ key, kind: 'plan', fromCode: codeOf.get(p.districtId)!, toCode: codeOf.get(to)!, split });
       }
 
       // Figures: every district of the event, in every stored year and from the FY before (a predecessor ending then) to the current year.
@@ -606,7 +579,7 @@ export function listSuccessions(db: Reader): SuccessionSummary[] {
 /** The reporting bounds of every district that is part of an event (or of `districtIds`): DESIGN §2, completeness and entry follow the first month. */
 export function successionBounds(db: Reader | Conn, districtIds?: readonly number[]): Map<number, ReportingBounds> {
   if (districtIds && districtIds.length === 0) return new Map();
-  const rows = (db as Reader)
+  const rows = db
     .select({ districtId: successionLinks.districtId, side: successionLinks.side, firstMonth: successionEvents.firstMonth })
     .from(successionLinks)
     .innerJoin(successionEvents, eq(successionEvents.id, successionLinks.eventId))

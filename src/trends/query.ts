@@ -55,7 +55,7 @@ export function parseTrendQuery(db: Db, user: CurrentUser, query: unknown): Tren
   authorize(user, 'read', scope.target);
   // The default window looks up the scope's data: only when no year was given.
   const window = () => {
-    const currentFy = currentFiscalYear();
+    const currentFy = fiscalYearNow();
     return cache.get(cacheKey({ what: 'window', scope: scope.key, currentFy }), () => defaultWindow(db, scope, currentFy));
   };
   const toFy = q.to ?? (q.from !== undefined ? q.from + 4 : window().toFy);
@@ -75,6 +75,19 @@ export function parseTrendQuery(db: Db, user: CurrentUser, query: unknown): Tren
   return { scope, fromFy, toFy, basis, thresholds: { flat, strong } };
 }
 
+let clock = { minute: NaN, fiscalYear: 0 };
+
+/**
+ * The current fiscal year, read from the Tokyo clock once a minute rather than on every request
+ * (Intl formatting is a visible part of a cached page). Exact: Japan's offset is whole hours, so a
+ * fiscal year begins on a minute boundary.
+ */
+function fiscalYearNow(): number {
+  const minute = Math.floor(Date.now() / 60_000);
+  if (minute !== clock.minute) clock = { minute, fiscalYear: currentFiscalYear() };
+  return clock.fiscalYear;
+}
+
 export interface ScopeChoice {
   key: string;
   label: string;
@@ -90,9 +103,12 @@ export interface ScopeChoice {
  * Without `current`, every scope the user may read (small pickers elsewhere).
  */
 export function scopeChoices(db: Db, user: CurrentUser, current?: Scope): ScopeChoice[] {
-  // The same for every user of one role and ward or district, until the next write.
-  const key = cacheKey({ what: 'scopeChoices', role: user.role, ward: user.wardId, district: user.districtId, current: current?.key ?? '*' });
-  return cacheOf(db).get(key, () => choicesAround(db, user, current ? [current] : null));
+  return cacheOf(db).get(scopeChoicesKey(user, current), () => choicesAround(db, user, current ? [current] : null));
+}
+
+/** What the scope choices depend on: they are the same for every user of one role and ward or district, until the next write. */
+export function scopeChoicesKey(user: CurrentUser, current?: Scope): string {
+  return cacheKey({ what: 'scopeChoices', role: user.role, ward: user.wardId, district: user.districtId, current: current?.key ?? '*' });
 }
 
 /** The lookup cache of the connection under a Drizzle database. */

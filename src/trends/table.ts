@@ -1,5 +1,5 @@
 // Pure: turns yearly rollups and published figures into the rows of a trend table.
-import { HOUSEHOLD_ROWS, ITEMS, type HouseholdRowKey, type ItemNumber } from '../domain/items.js';
+import { CATALOGUE, householdRows, itemRows, type Catalogue, type HouseholdRowKey, type ItemNumber } from '../domain/catalogue.js';
 import type { CellValue } from '../domain/rollup.js';
 import { computeTrend, type TrendBasis, type TrendResult, type TrendThresholds } from '../domain/trend.js';
 
@@ -24,8 +24,12 @@ export interface TrendCell {
 }
 
 export type TableKind = 'items' | 'households';
-/** `ind:<key>` and `ind:<key>:<category key>`: rows of council-defined indicators (src/trends/indicatorRows.ts). */
-export type RowKey = `${ItemNumber}` | HouseholdRowKey | `ind:${string}`;
+/**
+ * An item number (`1`–`7`), a household row key, or `ind:<key>` and `ind:<key>:<category key>`: rows of
+ * council-defined indicators (src/trends/indicatorRows.ts). The literal types name the city's rows; a copy of
+ * the catalogue with more items or household rows gives their keys too, hence any string.
+ */
+export type RowKey = `${ItemNumber}` | HouseholdRowKey | `ind:${string}` | (string & {});
 
 /** What an indicator row shows beyond the seven items' rows. */
 export interface IndicatorRowInfo {
@@ -53,12 +57,22 @@ export interface TrendRow {
 export interface TableOptions {
   basis: TrendBasis;
   thresholds: TrendThresholds;
+  /** What is counted: the rows of the items and household tables (the city's catalogue when left out). */
+  catalogue?: Catalogue;
 }
 
-/** Rows of a table in its printed order. */
-export function rowDefinitions(kind: TableKind): { key: RowKey; item: ItemNumber | null; circled: string; title: string }[] {
-  if (kind === 'items') return ITEMS.map((d) => ({ key: `${d.item}` as RowKey, item: d.item, circled: d.circled, title: d.title }));
-  return HOUSEHOLD_ROWS.map((r) => ({ key: r.key, item: null, circled: '', title: r.title }));
+/** One row of a table before its figures. */
+export interface RowDefinition {
+  key: RowKey;
+  item: ItemNumber | null;
+  circled: string;
+  title: string;
+}
+
+/** Rows of a table in its printed order: the catalogue's items, or its household rows (DESIGN §3, §4). */
+export function rowDefinitions(kind: TableKind, catalogue: Catalogue = CATALOGUE): RowDefinition[] {
+  if (kind === 'items') return itemRows(catalogue).map((d) => ({ key: d.key, item: d.item, circled: d.circled, title: d.title }));
+  return householdRows(catalogue).map((r) => ({ key: r.key, item: null, circled: '', title: r.title }));
 }
 
 /** Builds one cell: a published figure wins over the rollup (DESIGN §4). */
@@ -72,7 +86,7 @@ export function makeCell(fiscalYear: number, rollup: CellValue | undefined, publ
 }
 
 /**
- * Assembles a trend table.
+ * Assembles a trend table: one row per row of the catalogue (`options.catalogue`, the city's by default).
  * `rollups` maps a fiscal year to the rollup of every row; `published` is keyed `${rowKey}:${fiscalYear}`.
  */
 export function buildTrendRows(
@@ -82,7 +96,7 @@ export function buildTrendRows(
   published: ReadonlyMap<string, PublishedValue>,
   options: TableOptions,
 ): TrendRow[] {
-  return rowDefinitions(kind).map((def) => {
+  return rowDefinitions(kind, options.catalogue).map((def) => {
     const values = fiscalYears.map((fy) => makeCell(fy, rollups.get(fy)?.[def.key], published.get(`${def.key}:${fy}`)));
     const trend = computeTrend(
       values.map((c) => ({ fiscalYear: c.fiscalYear, value: c.value })),

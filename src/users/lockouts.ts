@@ -48,7 +48,7 @@ const clearBody = z.object({
 });
 
 /** 利用者 › ログインの制限: city staff clear a lockout (e.g. an office behind one address after typos). */
-export async function lockoutRoutes(app: FastifyInstance): Promise<void> {
+export function lockoutRoutes(app: FastifyInstance): void {
   const { db } = app.database;
   const throttle = app.signInThrottle;
 

@@ -62,7 +62,7 @@ function scopeText(u: { role: Role; wardName: string | null; districtName: strin
 }
 
 /** 利用者: city staff add users, disable and re-enable them, and reset passwords. */
-export async function userRoutes(app: FastifyInstance): Promise<void> {
+export function userRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   function userOr404(params: unknown): UserRow {
@@ -90,7 +90,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  await lockoutRoutes(app);
+  lockoutRoutes(app);
 
   function renderNew(
     reply: FastifyReply,

@@ -106,7 +106,7 @@ export async function toXlsx(grids: readonly Grid[]): Promise<Buffer> {
     });
   }
   const buffer = await workbook.xlsx.writeBuffer();
-  return Buffer.from(buffer as ArrayBuffer);
+  return Buffer.from(buffer);
 }
 
 function asciiFallback(name: string): string {
@@ -117,6 +117,7 @@ function asciiFallback(name: string): string {
 export function safeFileName(name: string): string {
   return (
     name
+      // eslint-disable-next-line no-control-regex -- control characters are among those Windows refuses in a file name
       .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '')
       .replace(/\s+/g, '_')
       .slice(0, 100) || 'download'

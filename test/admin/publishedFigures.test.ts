@@ -4,6 +4,7 @@ import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { getPublishedFigure, upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
 import { validateFigureForm } from '../../src/publishedFigures/routes.js';
 import { auditOf, textOf, values } from './helpers.js';
+import { trendRow, type TrendsJson } from '../support/json.js';
 
 let ctx: TestContext;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
@@ -36,7 +37,7 @@ async function expectedOf(url = EDIT): Promise<string> {
 async function apiCell(item: number, fy: number, scope = 'city') {
   const res = await city.get(`/api/trends?from=${fy}&to=${fy}&scope=${encodeURIComponent(scope)}`);
   expect(res.statusCode).toBe(200);
-  return res.json().rows.find((r: { item: number }) => r.item === item).values[0];
+  return trendRow(res.json<TrendsJson>(), item).values[0];
 }
 
 describe('published figures', () => {
@@ -65,8 +66,8 @@ describe('published figures', () => {
     const last = events.at(-1);
     if (!last) throw new Error('no audit event');
     expect(last.action).toBe('update');
-    expect(JSON.parse(last.before!).value).toBe(130000);
-    expect(JSON.parse(last.after!).value).toBe(132844);
+    expect(JSON.parse(last.before!)).toMatchObject({ value: 130000 });
+    expect(JSON.parse(last.after!)).toMatchObject({ value: 132844 });
     // Saving the same again writes nothing.
     await city.post(EDIT, { kind: 'value', value: '132844', expected: await expectedOf() });
     expect(auditOf(ctx.database, 'published_figure')).toHaveLength(before + 1);
@@ -164,7 +165,7 @@ describe('published figures', () => {
     expect(stored.value).toBe(95);
     expect(auditOf(ctx.database, 'published_figure').at(0)?.districtId).toBe(ids.d1);
     const api = await city.get('/api/trends?from=2022&to=2022&scope=district:E01&table=households');
-    const elderly = api.json().rows.find((r: { item: string }) => r.item === 'watched_elderly');
+    const elderly = trendRow(api.json<TrendsJson>(), 'watched_elderly');
     expect(elderly.values[0]).toMatchObject({ value: 95, origin: 'published' });
   });
 

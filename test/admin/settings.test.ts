@@ -4,6 +4,7 @@ import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { getSettings } from '../../src/settings/repository.js';
 import { parseSettingValue, SETTING_SPECS } from '../../src/settings/routes.js';
 import { auditOf, values } from './helpers.js';
+import { trendRow, type TrendsJson } from '../support/json.js';
 
 let ctx: TestContext;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
@@ -25,7 +26,7 @@ afterEach(async () => ctx.close());
 
 async function regularDistricts(): Promise<number | null> {
   const res = await city.get('/api/trends?from=2023&to=2023&scope=city');
-  return res.json().rows.find((r: { item: number }) => r.item === 3).values[0].value;
+  return trendRow(res.json<TrendsJson>(), 3).values[0]?.value ?? null;
 }
 
 describe('/settings', () => {

@@ -158,8 +158,8 @@ describe('disabling and enabling', () => {
     expect(events.map((e) => e.action)).toEqual(['disable', 'enable']);
     const [disabled] = events;
     if (!disabled) throw new Error('no disable event');
-    expect(JSON.parse(disabled.before!).disabled).toBe(false);
-    expect(JSON.parse(disabled.after!).disabled).toBe(true);
+    expect(JSON.parse(disabled.before!)).toMatchObject({ disabled: false });
+    expect(JSON.parse(disabled.after!)).toMatchObject({ disabled: true });
     expectNoHashInAudit();
   });
 

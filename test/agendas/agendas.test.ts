@@ -6,6 +6,7 @@ import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
 import { createDemoAgendaSheet } from '../../src/agendas/demo.js';
 import { contentOf, getAgendaSheet } from '../../src/agendas/repository.js';
+import type { PrintModel } from '../../src/agendas/content.js';
 import { parseFrozen } from '../../src/agendas/content.js';
 import { loadSeed000, NOT_AVAILABLE, SEED_000 } from './support.js';
 
@@ -436,7 +437,8 @@ describe('finalising (確定)', () => {
       .get();
     expect(event).toBeDefined();
     expect(event!.userId).not.toBeNull();
-    expect(JSON.parse(event!.before!).frozen.tables[0].rows[0].cells[4].value).toBe(133382);
+    const before = JSON.parse(event!.before!) as { frozen: PrintModel };
+    expect(before.frozen.tables[0]?.rows[0]?.cells[4]?.value).toBe(133382);
     const print = await city.get(`/agendas/${id}/print`);
     expect(print.body).toContain('133,390');
     expect(print.body).toContain('下書き');

@@ -78,7 +78,7 @@ const preview: PrintTable = {
   ],
   footnotes: [],
   note: '',
-} as PrintTable;
+};
 
 function input(over: Partial<AgendaEditorInput> = {}): AgendaEditorInput {
   return {

@@ -28,7 +28,7 @@ describe.skipIf(!browserAvailable)('sign-in and password pages in Chromium', () 
   });
 
   async function fontSize(page: Page, selector: string): Promise<number> {
-    return page.evaluate(`parseFloat(getComputedStyle(document.querySelector(${JSON.stringify(selector)})).fontSize)`) as Promise<number>;
+    return page.evaluate<number>(`parseFloat(getComputedStyle(document.querySelector(${JSON.stringify(selector)})).fontSize)`);
   }
 
   it('sign-in: wrong password, then refused for a while (429) with a plain message', { timeout: 180_000 }, async () => {

@@ -55,7 +55,7 @@ describe('a form posted after the session ended', () => {
     const row = ctx.database.db.select().from(pendingForms).where(eq(pendingForms.id, id)).get()!;
     expect(row.path).toBe(formUrl);
     expect(JSON.parse(row.body)).not.toHaveProperty('_csrf');
-    expect(JSON.parse(row.body).watched_elderly).toBe('１２５');
+    expect(JSON.parse(row.body)).toMatchObject({ watched_elderly: '１２５' });
 
     const loginPage = await client.get(location);
     expect(loginPage.statusCode).toBe(200);

@@ -209,10 +209,11 @@ describe('users.sessions_valid_after', () => {
 });
 
 describe('SqliteSessionStore saves', () => {
+  const toError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
   const set = (store: SqliteSessionStore, sid: string, data: Record<string, unknown>) =>
-    new Promise<void>((resolve, reject) => store.set(sid, data as unknown as Fastify.Session, (err) => (err ? reject(err) : resolve())));
+    new Promise<void>((resolve, reject) => store.set(sid, data as unknown as Fastify.Session, (err) => (err ? reject(toError(err)) : resolve())));
   const get = (store: SqliteSessionStore, sid: string) =>
-    new Promise<Fastify.Session | null | undefined>((resolve, reject) => store.get(sid, (err, s) => (err ? reject(err) : resolve(s))));
+    new Promise<Fastify.Session | null | undefined>((resolve, reject) => store.get(sid, (err, s) => (err ? reject(toError(err)) : resolve(s))));
 
   it('inserts a new session, updates a stored one, and never writes back a deleted one', async () => {
     const database = await openDatabase(':memory:');

@@ -28,11 +28,12 @@ function sessionsOf(context: TestContext, login: string) {
 }
 
 describe('session store with its own clock', () => {
+  const toError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
   const storeCall = {
     set: (store: SqliteSessionStore, sid: string, data: Record<string, unknown>) =>
-      new Promise<void>((resolve, reject) => store.set(sid, data as unknown as Fastify.Session, (err) => (err ? reject(err) : resolve()))),
+      new Promise<void>((resolve, reject) => store.set(sid, data as unknown as Fastify.Session, (err) => (err ? reject(toError(err)) : resolve()))),
     get: (store: SqliteSessionStore, sid: string) =>
-      new Promise<Fastify.Session | null | undefined>((resolve, reject) => store.get(sid, (err, s) => (err ? reject(err) : resolve(s)))),
+      new Promise<Fastify.Session | null | undefined>((resolve, reject) => store.get(sid, (err, s) => (err ? reject(toError(err)) : resolve(s)))),
   };
 
   it('ends a session after the idle time, but not while it is in use', async () => {

@@ -110,7 +110,7 @@ describe('SignInThrottle (clock injected)', () => {
   });
 
   it('lists current lockouts and clears them one by one', () => {
-    let now = 1_000_000;
+    const now = 1_000_000;
     const t = new SignInThrottle(quick, () => now);
     for (let i = 0; i < 5; i++) t.recordFailure('Taro', '10.0.0.1');
     for (let i = 0; i < 30; i++) t.recordFailure(`guess${i}`, '192.0.2.7');

@@ -14,7 +14,10 @@ import {
   monthlyValueColumns,
   rollupReportColumns,
   withField,
+  withItem,
   type CountFieldDefinition,
+  type ItemDefinition,
+  type ItemNumber,
 } from '../../src/domain/catalogue.js';
 import { HOUSEHOLD_ROWS, ITEMS } from '../../src/domain/items.js';
 import {
@@ -29,9 +32,12 @@ import {
 import { COUNT_FIELDS, FIELD_COLUMNS, FIELD_LABELS } from '../../src/monthlyReports/repository.js';
 import { FORM_GROUPS, UNITS } from '../../src/monthlyReports/form.js';
 import { IMPORT_COLUMNS } from '../../src/imports/formats.js';
+import { validateImport } from '../../src/imports/importCsv.js';
+import type { ImportLookups } from '../../src/imports/repository.js';
 import { MONTHLY_COLUMNS, monthlyImportGrid } from '../../src/exports/tables.js';
 import { reportSelectList } from '../../src/figures/rollupInput.js';
-import { rowDefinitions } from '../../src/trends/table.js';
+import { buildTrendRows, rowDefinitions, type PublishedValue } from '../../src/trends/table.js';
+import type { CellValue } from '../../src/domain/rollup.js';
 
 /** DESIGN §8's monthly columns, typed out here rather than taken from the code under test. */
 const DESIGN_MONTHLY =
@@ -187,7 +193,7 @@ describe('a field added to a copy of the catalogue', () => {
       ['2024-04', { watched_elderly: 10, volunteers: 7, drills: 2, note: null }],
       ['2024-05', { volunteers: null, drills: 1 }],
     ]);
-    const grid = monthlyImportGrid({ code: 'E01' }, 2024, ['2024-04', '2024-05', '2024-06'], reports as never, COPY);
+    const grid = monthlyImportGrid({ code: 'E01' }, 2024, ['2024-04', '2024-05', '2024-06'], reports, COPY);
     expect(grid.header).toEqual(monthlyImportColumns(COPY));
     const at = (row: number, column: string) => grid.rows[row]![grid.header.indexOf(column)];
     expect(grid.rows).toHaveLength(2);
@@ -195,6 +201,49 @@ describe('a field added to a copy of the catalogue', () => {
     expect([at(1, 'volunteers'), at(1, 'drills')]).toEqual([null, 1]);
     // The city's export has no such column.
     expect(monthlyImportGrid({ code: 'E01' }, 2024, ['2024-04'], reports as never).header).not.toContain('volunteers');
+  });
+
+  it('is read from a monthly CSV by the import’s checks, its problems reported on its own column', () => {
+    // The checks only (no database has such columns): one district, no closed year.
+    const lookups: ImportLookups = {
+      districtsByCode: new Map([['E01', { id: 1, code: 'E01', name: '東校区', wardId: 1, activeFrom: null, activeTo: null }]]),
+      wardsByName: new Map([['東区', 1]]),
+      closedYears: new Set(),
+    };
+    const options = { lookups, today: '2024-06-15', catalogue: COPY };
+    const header = [...DESIGN_MONTHLY.split(',').slice(0, -1), 'volunteers', 'drills', 'note'].join(',');
+    const file = (...lines: string[]) => Buffer.from([header, ...lines].join('\n') + '\n', 'utf8');
+    // district_code, month, the eight counts, volunteers, drills, note.
+    const row = (month: string, elderly: string, volunteers: string, drills: string) => ['E01', month, elderly, '', '', '', '', '', '', '', volunteers, drills, ''].join(',');
+
+    const read = validateImport('monthly', file(row('2024-04', '10', '７', '2'), row('2024-05', '', '3', '')), options);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.rows.map((r) => r.write.monthly?.values)).toEqual([
+      expect.objectContaining({ watched_elderly: 10, volunteers: 7, drills: 2, note: null }),
+      // A month that reports only an added field is a report.
+      expect.objectContaining({ watched_elderly: null, volunteers: 3, drills: null, note: null }),
+    ]);
+
+    const bad = validateImport('monthly', file(row('2024-04', '10', '-1', 'x')), options);
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.errors.map((e) => [e.line, e.column, e.message])).toEqual([
+      [2, 'volunteers', 'マイナスの数は入力できません。0以上の整数を入力してください。'],
+      [2, 'drills', '数字で入力してください（例：125 または １２５）。'],
+    ]);
+
+    // A file of the city's columns lacks the added ones; the city's checks do not know them.
+    const city = validateImport('monthly', Buffer.from(`${DESIGN_MONTHLY}\nE01,2024-04,10,,,,,,,,\n`), options);
+    expect(city.ok ? [] : city.errors.map((e) => [e.line, e.column])).toEqual([
+      [1, 'volunteers'],
+      [1, 'drills'],
+    ]);
+    const unknown = validateImport('monthly', file(row('2024-04', '10', '7', '2')), { lookups, today: '2024-06-15' });
+    expect(unknown.ok ? [] : unknown.errors.map((e) => e.message)).toEqual([
+      `列「volunteers」はこのファイルには使えません。使える列: ${DESIGN_MONTHLY}`,
+      `列「drills」はこのファイルには使えません。使える列: ${DESIGN_MONTHLY}`,
+    ]);
   });
 
   it('is read into the rollup input', () => {
@@ -289,5 +338,88 @@ describe('a field added to a copy of the catalogue', () => {
     };
     const f = districtYearFigures(districts[0]!, 2024, input);
     expect([f.volunteers, f.drills, f.watchedTotal]).toEqual([null, 2, null]);
+  });
+});
+
+describe('the trend tables built from a copy of the catalogue', () => {
+  /** Another council's eighth item: the flow count DRILLS summed over the year (the city's types name its seven). */
+  const DRILLS_ITEM: ItemDefinition = {
+    item: 8 as number as ItemNumber,
+    circled: '⑧',
+    title: '声かけ訓練の実施回数',
+    unit: '回',
+    figure: 'drills',
+    column: 'drills',
+    rollup: { kind: 'sum', field: 'drills' },
+    yearEnd: false,
+    registerCount: false,
+  };
+  const WITH_ITEM = withItem(COPY, DRILLS_ITEM);
+  const options = { basis: 'yoy', thresholds: { flat: 0.05, strong: 0.2 } } as const;
+
+  const month = (districtId: number, m: string, values: Record<string, number | null>) =>
+    ({
+      districtId,
+      month: m,
+      watchedElderly: null,
+      watchedDisability: null,
+      watchedSingleParent: null,
+      watchedOther: null,
+      welfareCooperators: null,
+      mutualAidCases: null,
+      coordinationMeetings: null,
+      wellClubParticipants: null,
+      ...values,
+    }) as MonthlyFigures;
+  const districts = [
+    { id: 1, activeFrom: null, activeTo: null },
+    { id: 2, activeFrom: null, activeTo: null },
+  ];
+  const reports = [
+    month(1, '2023-06', { watchedElderly: 25, volunteers: 6, drills: 4 }),
+    month(1, '2024-04', { watchedElderly: 30, volunteers: 5, drills: 1 }),
+    month(1, '2024-09', { volunteers: 8, drills: 2 }),
+    month(2, '2024-05', { watchedElderly: 20, volunteers: 3, drills: 3 }),
+  ];
+  const input: RollupInput = { districts, reports, salons: [], plans: [], regularMeetingMonths: 6, catalogue: WITH_ITEM };
+  const years = [2023, 2024];
+  const itemRollups = new Map<number, Record<string, CellValue>>(years.map((fy) => [fy, rollupYear(fy, input)]));
+  const householdRollups = new Map<number, Record<string, CellValue>>(years.map((fy) => [fy, rollupHouseholds(fy, input)]));
+  const none = new Map<string, PublishedValue>();
+
+  it('lists the added item after the seven, with its title and its yearly figures', () => {
+    expect(rowDefinitions('items', WITH_ITEM).map((r) => r.key)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    const rows = buildTrendRows('items', years, itemRollups, none, { ...options, catalogue: WITH_ITEM });
+    expect(rows).toHaveLength(8);
+    const added = rows[7]!;
+    expect([added.key, added.item, added.circled, added.title]).toEqual(['8', 8, '⑧', '声かけ訓練の実施回数']);
+    // A flow count: the sum of the months, over the districts that reported it.
+    expect(added.values.map((c) => [c.fiscalYear, c.value, c.origin, c.districtsReported])).toEqual([
+      [2023, 4, 'rollup', 1],
+      [2024, 6, 'rollup', 2],
+    ]);
+    expect([added.trend.change, added.trend.arrow]).toEqual([0.5, '↗']);
+    // The seven rows are those of the city's table over the same figures.
+    expect(rows.slice(0, 7)).toEqual(buildTrendRows('items', years, itemRollups, none, options));
+    expect(rows[0]!.values.map((c) => c.value)).toEqual([25, 50]);
+  });
+
+  it('lists the added stock field as a household row, with its title, its figures and a published figure', () => {
+    const published = new Map<string, PublishedValue>([['volunteers:2023', { value: 9, note: null }]]);
+    const rows = buildTrendRows('households', years, householdRollups, published, { ...options, catalogue: WITH_ITEM });
+    expect(rows.map((r) => r.key)).toEqual(householdRows(COPY).map((r) => r.key));
+    const added = rows.find((r) => r.key === 'volunteers')!;
+    expect([added.item, added.circled, added.title]).toEqual([null, '', 'ボランティア(人)']);
+    // The latest value of each district's year, added up; a published figure wins over the rollup.
+    expect(added.values.map((c) => [c.fiscalYear, c.value, c.origin, c.rollupValue, c.districtsReported])).toEqual([
+      [2023, 9, 'published', 6, 1],
+      [2024, 11, 'rollup', 11, 2],
+    ]);
+    expect(rows.find((r) => r.key === 'watched_total')!.values.map((c) => c.value)).toEqual([25, 50]);
+  });
+
+  it('keeps the city tables as they were when no catalogue is given', () => {
+    expect(buildTrendRows('items', years, itemRollups, none, options).map((r) => r.key)).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    expect(buildTrendRows('households', years, householdRollups, none, options).map((r) => r.title)).toEqual(HOUSEHOLD_ROWS.map((r) => r.title));
   });
 });

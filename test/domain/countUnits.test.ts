@@ -24,7 +24,8 @@ describe('parseCount with units', () => {
       well_club_participants: '３０人',
       note: '',
     });
-    expect(form.errors).toEqual({ watched_other: expect.stringContaining('数字で入力してください') });
+    expect(Object.keys(form.errors)).toEqual(['watched_other']);
+    expect(form.errors.watched_other).toContain('数字で入力してください');
     expect(form.typed.watched_elderly).toBe('125世帯');
     const ok = parseMonthlyForm({
       version: '0',

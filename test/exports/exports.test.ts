@@ -48,7 +48,7 @@ type ApiRow = {
 };
 
 function csvRecords(res: LightMyRequestResponse): string[][] {
-  return parse(res.rawPayload.toString('utf8'), { bom: true, relax_column_count: true }) as string[][];
+  return parse(res.rawPayload.toString('utf8'), { bom: true, relax_column_count: true });
 }
 
 async function workbook(res: LightMyRequestResponse): Promise<ExcelJS.Workbook> {
@@ -72,7 +72,7 @@ describe('trend table exports', () => {
   for (const q of QUERIES) {
     it(`CSV matches GET /api/trends for ${q.path}?${q.query}`, async () => {
       const client = await signedIn(ctx.app, 'city');
-      const api = (await client.get(`/api/trends?${q.query}&table=${q.table}`)).json() as { fiscalYears: number[]; rows: ApiRow[] };
+      const api = (await client.get(`/api/trends?${q.query}&table=${q.table}`)).json<{ fiscalYears: number[]; rows: ApiRow[] }>();
       const res = await client.get(`${q.path}/export.csv?${q.query}`);
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -100,7 +100,7 @@ describe('trend table exports', () => {
 
     it(`.xlsx matches GET /api/trends for ${q.path}?${q.query}`, async () => {
       const client = await signedIn(ctx.app, 'city');
-      const api = (await client.get(`/api/trends?${q.query}&table=${q.table}`)).json() as { fiscalYears: number[]; rows: ApiRow[] };
+      const api = (await client.get(`/api/trends?${q.query}&table=${q.table}`)).json<{ fiscalYears: number[]; rows: ApiRow[] }>();
       const res = await client.get(`${q.path}/export.xlsx?${q.query}`);
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCsv } from '../../src/imports/decode.js';
-import { readBoolean, readDate, readFiscalYear, readGeneration, readItem, readMonth } from '../../src/imports/cells.js';
+import fc from 'fast-check';
+import { hasPlainEnds, readBoolean, readCount, readDate, readFiscalYear, readGeneration, readItem, readMonth } from '../../src/imports/cells.js';
+import { parseCount } from '../../src/domain/numbers.js';
+import { trimSpaces } from '../../src/domain/text.js';
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; message: string }) => (r.ok ? r.value : `ERROR ${r.message}`);
 
@@ -44,6 +47,38 @@ describe('cell readers', () => {
   it('reads agenda items 1–7 (also full-width and circled) and household rows', () => {
     expect(['1', '７', '③', 'watched_elderly'].map((s) => value(readItem(s)))).toEqual(['1', '7', '3', 'watched_elderly']);
     for (const bad of ['0', '8', '⑧', 'x']) expect(readItem(bad).ok).toBe(false);
+  });
+});
+
+describe('the short cuts a large file takes', () => {
+  // Cells as files hold them: plain digits of any length, digits with spaces, commas, full-width digits, signs, text.
+  const cells = fc.oneof(
+    fc.stringMatching(/^[0-9]{1,12}$/),
+    fc.stringMatching(/^[ \t\u3000]?[0-9０-９,.\-−]{0,10}[ \t\u3000\u00a0]?$/),
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom('', '0', '0000000', '9999999', '10000000', '１２３', '1,234', '١٢', '\ufeff12', '12\u00a0'),
+  );
+
+  it('reads a count exactly as parseCount reads it', () => {
+    fc.assert(
+      fc.property(cells, (cell) => {
+        expect(readCount(cell)).toEqual(parseCount(cell));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('leaves a cell untrimmed only when trimming would not change it', () => {
+    fc.assert(
+      fc.property(cells, (cell) => {
+        if (!hasPlainEnds(cell)) return;
+        expect(trimSpaces(cell)).toBe(cell);
+        expect(cell.replace(/^[ \t\f]+/, '').trimEnd()).toBe(cell);
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(['', '12', 'a b', 'E01'].every(hasPlainEnds)).toBe(true);
+    expect([' 12', '12 ', '\t1', '1\u3000', '\ufeff1', '１'].some(hasPlainEnds)).toBe(false);
   });
 });
 

@@ -217,7 +217,7 @@ describe('a conflict on the monthly form (409)', () => {
     const hidden = Object.fromEntries(
       [...conflict.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
         .filter(([, name]) => name !== '_csrf')
-        .map(([, name, value]) => [name, value]),
+        .map(([, name, value]) => [name ?? '', value ?? ''] as const),
     );
     const overwrite = await client.post(`/districts/E01/reports/${month}`, hidden);
     expect(overwrite.statusCode, overwrite.body).toBe(303);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
+import { trendRow, type TrendsJson } from '../support/json.js';
 import { insertDistrictValues, insertIndicator, insertWardValues } from '../../src/demo/indicators.js';
 
 let ctx: TestContext;
@@ -57,9 +58,9 @@ afterEach(async () => ctx.close());
 describe('indicator rows in the trend tables', () => {
   it('are in /api/trends after the seven items, with item = the indicator key and labels by the same basis', async () => {
     const client = await signedIn(ctx.app, 'city');
-    const body = (await client.get('/api/trends?scope=city&from=2022&to=2024')).json();
-    expect(body.rows.slice(0, 7).map((r: { item: number }) => r.item)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    const rest = body.rows.slice(7).map((r: { item: string; category?: string | null; title: string }) => [r.item, r.category, r.title]);
+    const body = (await client.get('/api/trends?scope=city&from=2022&to=2024')).json<TrendsJson>();
+    expect(body.rows.slice(0, 7).map((r) => r.item)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const rest = body.rows.slice(7).map((r) => [r.item, r.category, r.title]);
     // Ordered by position: the breakdown (1) and its categories, then 話し合いの場 (2).
     expect(rest).toEqual([
       ['help_kinds', null, '助け合いの内訳'],
@@ -67,17 +68,16 @@ describe('indicator rows in the trend tables', () => {
       ['help_kinds', 'shopping', '買い物'],
       ['talks', null, '話し合いの場の実施回数'],
     ]);
-    const byKey = (item: string, category: string | null = null) =>
-      body.rows.find((r: { item: string; category?: string | null }) => r.item === item && (r.category ?? null) === category);
+    const byKey = (item: string, category: string | null = null) => trendRow(body, item, category);
     const talks = byKey('talks');
     expect(talks.unit).toBe('回');
-    expect(talks.values.map((v: { value: number | null }) => v.value)).toEqual([100, 110, 140]);
+    expect(talks.values.map((v) => v.value)).toEqual([100, 110, 140]);
     // yoy: (140 − 110) / 110 = +27.3 % → 増加 ↗
     expect(talks.trend).toMatchObject({ level: 'up', arrow: '↗', text: '増加' });
     expect(talks.trend.change).toBeCloseTo(30 / 110, 10);
     const help = byKey('help_kinds');
     // FY2022 is before the indicator's first FY: blank. 20 → 21 is +5 % → やや増加.
-    expect(help.values.map((v: { value: number | null; origin: string }) => [v.value, v.origin])).toEqual([
+    expect(help.values.map((v) => [v.value, v.origin])).toEqual([
       [null, 'none'],
       [20, 'rollup'],
       [21, 'rollup'],
@@ -90,35 +90,35 @@ describe('indicator rows in the trend tables', () => {
 
   it('follow the span basis and the thresholds of the request', async () => {
     const client = await signedIn(ctx.app, 'city');
-    const body = (await client.get('/api/trends?scope=city&from=2022&to=2024&basis=span&flat=0.05&strong=0.5')).json();
-    const talks = body.rows.find((r: { item: string }) => r.item === 'talks');
+    const body = (await client.get('/api/trends?scope=city&from=2022&to=2024&basis=span&flat=0.05&strong=0.5')).json<TrendsJson>();
+    const talks = trendRow(body, 'talks');
     // span: (140 − 100) / 100 = +40 % < 50 % → やや増加.
     expect(talks.trend).toMatchObject({ basis: 'span', level: 'slightup', text: 'やや増加' });
   });
 
   it('leave out indicators that do not count in the window, and the household table unchanged', async () => {
     const client = await signedIn(ctx.app, 'city');
-    expect((await client.get('/api/trends?scope=city&from=2019&to=2021')).json().rows).toHaveLength(7);
-    const households = (await client.get('/api/trends?scope=city&from=2022&to=2024&table=households')).json();
-    expect(households.rows.map((r: { item: string }) => r.item)).not.toContain('talks');
+    expect((await client.get('/api/trends?scope=city&from=2019&to=2021')).json<TrendsJson>().rows).toHaveLength(7);
+    const households = (await client.get('/api/trends?scope=city&from=2022&to=2024&table=households')).json<TrendsJson>();
+    expect(households.rows.map((r) => r.item)).not.toContain('talks');
   });
 
   it('give a district its own district-monthly indicators only', async () => {
     const client = await signedIn(ctx.app, 'district-e01');
-    const body = (await client.get('/api/trends?scope=district:E01&from=2023&to=2024')).json();
-    const items = body.rows.slice(7).map((r: { item: string; category?: string }) => `${r.item}:${r.category ?? ''}`);
+    const body = (await client.get('/api/trends?scope=district:E01&from=2023&to=2024')).json<TrendsJson>();
+    const items = body.rows.slice(7).map((r) => `${r.item}:${r.category ?? ''}`);
     expect(items).toEqual(['help_kinds:', 'help_kinds:safety', 'help_kinds:shopping']);
     // E01: FY2023 10 (安否確認), FY2024 10 + 11 = 21.
-    expect(body.rows[7].values.map((v: { value: number }) => v.value)).toEqual([10, 21]);
+    expect(body.rows[7]!.values.map((v) => v.value)).toEqual([10, 21]);
   });
 
   it('leave out an indicator or category nobody in the scope entered in the window', async () => {
     const client = await signedIn(ctx.app, 'city');
     // W01 entered only 買い物 (FY2023); 西区 has 話し合いの場 values.
-    const west = (await client.get('/api/trends?scope=district:W01&from=2023&to=2024')).json();
-    expect(west.rows.slice(7).map((r: { item: string; category?: string }) => `${r.item}:${r.category ?? ''}`)).toEqual(['help_kinds:', 'help_kinds:shopping']);
+    const west = (await client.get('/api/trends?scope=district:W01&from=2023&to=2024')).json<TrendsJson>();
+    expect(west.rows.slice(7).map((r) => `${r.item}:${r.category ?? ''}`)).toEqual(['help_kinds:', 'help_kinds:shopping']);
     // E02 entered nothing: the seven items only.
-    expect((await client.get('/api/trends?scope=district:E02&from=2023&to=2024')).json().rows).toHaveLength(7);
+    expect((await client.get('/api/trends?scope=district:E02&from=2023&to=2024')).json<TrendsJson>().rows).toHaveLength(7);
   });
 
   it('show on the trend page after the seven items, categories indented, with the label', async () => {
@@ -158,13 +158,13 @@ describe('indicator rows in the trend tables', () => {
   it('change as soon as a value is written (the cache follows the data version)', async () => {
     const client = await signedIn(ctx.app, 'city');
     const url = '/api/trends?scope=city&from=2022&to=2024';
-    const before = (await client.get(url)).json().rows.find((r: { item: string }) => r.item === 'talks');
-    expect(before.values[2].value).toBe(140);
+    const before = trendRow((await client.get(url)).json<TrendsJson>(), 'talks');
+    expect(before.values[2]?.value).toBe(140);
     const talksId = ctx.database.sqlite.prepare("SELECT id FROM indicator_definitions WHERE key = 'talks'").pluck().get() as number;
     ctx.database.sqlite
       .prepare('UPDATE ward_indicator_values SET value = 10 WHERE indicator_id = ? AND ward_id = ? AND fiscal_year = 2024')
       .run(talksId, ids.wardB);
-    const after = (await client.get(url)).json().rows.find((r: { item: string }) => r.item === 'talks');
-    expect(after.values[2].value).toBe(100);
+    const after = trendRow((await client.get(url)).json<TrendsJson>(), 'talks');
+    expect(after.values[2]?.value).toBe(100);
   });
 });

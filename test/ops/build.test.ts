@@ -60,8 +60,8 @@ async function startServer(databasePath: string, extra: Record<string, string> =
   });
   children.add(child);
   const output = { text: '' };
-  child.stdout!.on('data', (d) => (output.text += String(d)));
-  child.stderr!.on('data', (d) => (output.text += String(d)));
+  child.stdout.on('data', (d) => (output.text += String(d)));
+  child.stderr.on('data', (d) => (output.text += String(d)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 90_000;
   for (;;) {

@@ -77,8 +77,8 @@ describe.runIf(available || !!process.env.CI)('Litestream', { timeout: 180_000 }
       });
       children.add(child);
       let log = '';
-      child.stdout!.on('data', (d) => (log += String(d)));
-      child.stderr!.on('data', (d) => (log += String(d)));
+      child.stdout.on('data', (d) => (log += String(d)));
+      child.stderr.on('data', (d) => (log += String(d)));
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
       // The app keeps writing while Litestream ships the WAL: batches over about three seconds.

@@ -30,7 +30,7 @@ async function appBehind(trustProxy: string | undefined): Promise<{ app: Fastify
   });
   const database = await openDatabase(':memory:');
   const app = await buildApp({ config, database, sessionSecret: 'x'.repeat(64), passwordParams: TEST_SCRYPT });
-  app.get('/__ip', { config: { public: true } }, async (request) => ({ ip: request.ip, ips: request.ips ?? null }));
+  app.get('/__ip', { config: { public: true } }, (request) => ({ ip: request.ip, ips: request.ips ?? null }));
   await app.ready();
   const ctx = { app, database };
   open.push(ctx);
@@ -43,7 +43,7 @@ const FORGED = '203.0.113.9, 10.0.0.9';
 async function ipSeen(app: FastifyInstance, remoteAddress: string, forwardedFor?: string): Promise<string> {
   const res = await app.inject({ method: 'GET', url: '/__ip', remoteAddress, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
   expect(res.statusCode).toBe(200);
-  return (res.json() as { ip: string }).ip;
+  return res.json<{ ip: string }>().ip;
 }
 
 describe('TRUST_PROXY', () => {

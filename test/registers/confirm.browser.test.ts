@@ -69,11 +69,15 @@ describe.skipIf(!browserAvailable)('confirmation pages without JavaScript, in Ch
     await page.setViewportSize(SIZES.w768);
   }
 
+  /** What the test reads of an element in the page (the test program has no DOM types). */
+  interface StyledElement {
+    ownerDocument: { defaultView: { getComputedStyle: (el: StyledElement) => { backgroundColor: string } } | null };
+  }
   /** On a confirmation page: its heading, and its red button. */
   async function expectConfirmation(page: Page, heading: RegExp, button: string) {
     expect(await page.locator('h1').innerText()).toMatch(heading);
     const red = page.getByRole('button', { name: button, exact: true });
-    expect(await red.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor)).toBe(WARNING_RED);
+    expect(await red.evaluate((el: StyledElement) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor)).toBe(WARNING_RED);
     expect(await page.getByRole('link', { name: 'やめて戻る' }).count()).toBe(1);
   }
 

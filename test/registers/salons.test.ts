@@ -98,8 +98,8 @@ describe('salon register: happy paths', () => {
     const events = registerAudit(ctx.database, 'salon');
     expect(events.length).toBe(2);
     expect(events[1]).toMatchObject({ action: 'close', districtId: ids.d1 });
-    expect(JSON.parse(events[1]!.before!).closedOn).toBeNull();
-    expect(JSON.parse(events[1]!.after!).closedOn).toBe('2025-03-31');
+    expect(JSON.parse(events[1]!.before!)).toMatchObject({ closedOn: null });
+    expect(JSON.parse(events[1]!.after!)).toMatchObject({ closedOn: '2025-03-31' });
     const list = await client.get('/districts/E01/salons');
     expect(list.body).toContain('令和7年3月31日で閉鎖として記録しました。');
   });
@@ -136,7 +136,7 @@ describe('salon register: happy paths', () => {
     const table = /<table class="data year-end-table">[\s\S]*?<\/table>/.exec(body)![0];
     const years = [...table.matchAll(/<th scope="col">(令和\d+年度)<\/th>/g)].map((m) => m[1]);
     const counts = [...table.matchAll(/<td class="num">(\d+)/g)].map((m) => Number(m[1]));
-    const byYear = Object.fromEntries(years.map((y, i) => [y, counts[i]]));
+    const byYear = Object.fromEntries(years.map((y, i) => [y ?? '', counts[i]] as const));
     expect(byYear['令和5年度']).toBe(1);
     expect(byYear['令和6年度']).toBe(0);
   });

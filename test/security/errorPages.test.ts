@@ -40,7 +40,7 @@ function expectJapanesePage(res: LightMyRequestResponse, status: number, message
 function expectJapaneseJson(res: LightMyRequestResponse, status: number, message: RegExp): void {
   expect(res.statusCode).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
-  const body = res.json() as { error: string; requestId: string };
+  const body = res.json<{ error: string; requestId: string }>();
   expect(body.error).toMatch(message);
   expect(body.error).not.toMatch(ENGLISH);
   expect(body.requestId).toBe(res.headers['x-request-id']);
@@ -152,7 +152,7 @@ describe('messages from input schemas', () => {
       expect(page.body, query).toContain('問い合わせ番号：');
       const api = await client.get(`/api/trends?${query}`);
       expect(api.statusCode, query).toBe(page.statusCode);
-      expect((api.json() as { error: string }).error, query).toMatch(message);
+      expect(api.json<{ error: string }>().error, query).toMatch(message);
       expect(api.body, query).not.toMatch(ENGLISH);
     }
   });

@@ -26,9 +26,9 @@ function header(headers: Record<string, unknown>, name: string): string {
 }
 
 /** Permissions-Policy as a map: feature → allow list. */
-function parsePermissions(value: unknown): Map<string, string> {
+function parsePermissions(value: string): Map<string, string> {
   const map = new Map<string, string>();
-  for (const part of String(value ?? '').split(',')) {
+  for (const part of value.split(',')) {
     const [feature, allow] = part.trim().split('=');
     if (feature) map.set(feature, allow ?? '');
   }
@@ -51,7 +51,7 @@ function expectStrictHeaders(headers: Record<string, unknown>): void {
   expect(csp.get('style-src')).toEqual(["'self'"]);
   expect(csp.get('font-src')).toEqual(["'self'"]);
   // Browser features the app does not use are turned off.
-  const permissions = parsePermissions(headers['permissions-policy']);
+  const permissions = parsePermissions(header(headers, 'permissions-policy'));
   for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'interest-cohort', 'browsing-topics', 'display-capture']) {
     expect(permissions.get(feature), feature).toBe('()');
   }
@@ -137,7 +137,7 @@ describe('security headers', () => {
       sessionSecret: 'q'.repeat(40),
       passwordParams: TEST_SCRYPT,
     });
-    app.get('/__boom', { config: { public: true } }, async () => {
+    app.get('/__boom', { config: { public: true } }, () => {
       throw new Error('SQLITE_SECRET_INTERNAL at /srv/mimamori/db.ts:42');
     });
     ctx = {

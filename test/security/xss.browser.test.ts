@@ -92,7 +92,7 @@ describe.skipIf(!browserAvailable)('stored payloads never execute (Chromium)', (
     // A case study titled and written with them.
     await page.goto(`${server.baseUrl}/districts/E01/case-studies/new`);
     const fy = page.locator('#fiscal_year');
-    if ((await fy.evaluate((e) => e.tagName)) === 'SELECT') await fy.selectOption({ index: 1 });
+    if ((await fy.evaluate((e: { tagName: string }) => e.tagName)) === 'SELECT') await fy.selectOption({ index: 1 });
     else await fy.fill('2024');
     await page.locator('#title').fill(SCRIPT);
     await page.locator('#body').fill(ALL);
