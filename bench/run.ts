@@ -133,10 +133,12 @@ function targetKey(): string {
 
 const DATA_DIR = join(BENCH_DIR, '.data');
 const CACHE_DIR = join(DATA_DIR, targetKey());
-const RUN_DIR = join(DATA_DIR, 'run');
+// One working folder per run (two runs at once must not empty each other's), removed on exit.
+const RUN_DIR = join(DATA_DIR, `run-${process.pid}`);
 mkdirSync(CACHE_DIR, { recursive: true });
 rmSync(RUN_DIR, { recursive: true, force: true });
 mkdirSync(RUN_DIR, { recursive: true });
+process.on('exit', () => rmSync(RUN_DIR, { recursive: true, force: true }));
 
 function removeDb(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });

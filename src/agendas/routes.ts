@@ -320,23 +320,20 @@ export function agendaRoutes(app: FastifyInstance): void {
     return reply.redirect('/agendas', 303);
   });
 
-  app.post('/agendas/:id/finalize', { preHandler: guard.agendaSheet('admin') }, async (request, reply) => {
-    const id = loadedAgendaSheet(request).id;
-    if (!isConfirmed(request.body)) return confirmSheetAction(reply, request, db, 'finalize');
-    const result = finalizeAgendaSheet(db, id, postedVersion(request), request.user!.id);
-    if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
-    flash(request, '確定しました。このシートは、今後データが変わっても確定した数字で印刷されます。');
-    return reply.redirect(`/agendas/${id}/edit`, 303);
-  });
-
-  app.post('/agendas/:id/unfinalize', { preHandler: guard.agendaSheet('admin') }, async (request, reply) => {
-    const id = loadedAgendaSheet(request).id;
-    if (!isConfirmed(request.body)) return confirmSheetAction(reply, request, db, 'unfinalize');
-    const result = unfinalizeAgendaSheet(db, id, postedVersion(request), request.user!.id);
-    if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
-    flash(request, '確定を解除しました。シートは下書きに戻り、現在のデータで表示されます。');
-    return reply.redirect(`/agendas/${id}/edit`, 303);
-  });
+  /** Finalising and unfinalising share one shape: confirm, change the sheet's state at its version, flash, back to the editor. */
+  for (const { action, change, done } of [
+    { action: 'finalize', change: finalizeAgendaSheet, done: '確定しました。このシートは、今後データが変わっても確定した数字で印刷されます。' },
+    { action: 'unfinalize', change: unfinalizeAgendaSheet, done: '確定を解除しました。シートは下書きに戻り、現在のデータで表示されます。' },
+  ] as const) {
+    app.post(`/agendas/:id/${action}`, { preHandler: guard.agendaSheet('admin') }, async (request, reply) => {
+      const id = loadedAgendaSheet(request).id;
+      if (!isConfirmed(request.body)) return confirmSheetAction(reply, request, db, action);
+      const result = change(db, id, postedVersion(request), request.user!.id);
+      if (result.status === 'conflict') throw new ConflictError(CONFLICT_MESSAGE);
+      flash(request, done);
+      return reply.redirect(`/agendas/${id}/edit`, 303);
+    });
+  }
 
   // A sheet's own address: city staff compose it, ward staff print it.
   app.get('/agendas/:id', { preHandler: guard.agendaSheet('read') }, async (request, reply) => {

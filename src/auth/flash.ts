@@ -23,7 +23,7 @@ const MAX_FLASH_CHARS = 400;
  * session's own, which decides whether the session changed.
  */
 export const flashPlugin = fp<FlashOptions>(
-  async (app, { secret, secure }) => {
+  (app, { secret, secure }, done) => {
     const cookieName = secure ? '__Host-mimamori-flash' : 'mimamori-flash';
     const signer = signerFactory(createHmac('sha256', secret).update('mimamori flash cookie').digest('hex'));
     const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure };
@@ -46,6 +46,7 @@ export const flashPlugin = fp<FlashOptions>(
       const unsigned = signer.unsign(raw);
       if (unsigned.valid && unsigned.value) reply.locals = { ...(reply.locals ?? {}), flash: unsigned.value };
     });
+    done();
   },
   { name: 'mimamori-flash', dependencies: ['@fastify/cookie'] },
 );

@@ -10,9 +10,10 @@
  */
 import { randomBytes, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { and, eq, gt, lt, desc, notInArray } from 'drizzle-orm';
+import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { pendingForms } from '../db/schema.js';
+import { dropOldestBeyond } from '../db/heldPerUser.js';
 
 /** How long typed values are kept for their user. */
 export const PENDING_FORM_TTL_MS = 2 * 3_600_000;
@@ -53,17 +54,7 @@ export function keepPendingForm(db: Db, input: { userId: number; path: string; b
     tx.insert(pendingForms)
       .values({ id, userId: input.userId, path: input.path, body: JSON.stringify(input.body), createdAt: now, expiresAt: now + PENDING_FORM_TTL_MS })
       .run();
-    const keep = tx
-      .select({ id: pendingForms.id })
-      .from(pendingForms)
-      .where(eq(pendingForms.userId, input.userId))
-      .orderBy(desc(pendingForms.createdAt))
-      .limit(MAX_PER_USER)
-      .all()
-      .map((r) => r.id);
-    tx.delete(pendingForms)
-      .where(and(eq(pendingForms.userId, input.userId), notInArray(pendingForms.id, keep)))
-      .run();
+    dropOldestBeyond(tx, pendingForms, input.userId, MAX_PER_USER);
   });
   return id;
 }

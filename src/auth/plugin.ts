@@ -101,7 +101,7 @@ export function currentUserLoader(db: Db): (userId: number, signedInAt: number) 
  * guard then decides who may go further. Anonymous page requests go to the
  * sign-in page, anonymous JSON requests get 401.
  */
-export const authPlugin = fp<AuthPluginOptions>(async (app, { db, secret }) => {
+export const authPlugin = fp<AuthPluginOptions>((app, { db, secret }, done) => {
   app.decorateRequest('user', null);
   // Before the registry's hook: it reads the guard each route declares into the route's config.
   installGuards(app);
@@ -139,6 +139,7 @@ export const authPlugin = fp<AuthPluginOptions>(async (app, { db, secret }) => {
     }
     // Who may go further is the route's own guard (src/auth/guards.ts), which runs next.
   });
+  done();
 });
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { guard, loadedDistrict } from '../auth/guards.js';
 import { currentFiscalYear, warekiLong } from '../domain/fiscalYear.js';
-import { registerEntryRoutes } from '../registers/entryRoutes.js';
+import { registerEntryRoutes } from '../registers/entryPages.js';
 import { canWriteDistrict, renderRegisterPage } from '../registers/routing.js';
 import {
   CASE_STUDY_NOT_FOUND,

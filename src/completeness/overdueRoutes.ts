@@ -31,7 +31,7 @@ export function overdueCsvRows(list: readonly OverdueWard[]): string[][] {
 }
 
 /** 期限超過の一覧 (page, print, CSV): ward staff their ward, city staff one ward or every ward. */
-export async function overdueRoutes(app: FastifyInstance): Promise<void> {
+export function overdueRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   function load(request: FastifyRequest) {

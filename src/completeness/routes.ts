@@ -31,7 +31,7 @@ const query = z.object({
 });
 
 /** 報告状況: which districts have reported each month of a fiscal year. */
-export async function completenessRoutes(app: FastifyInstance): Promise<void> {
+export function completenessRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   // Ward staff see their own ward; city staff the whole city or one ward.

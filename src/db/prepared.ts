@@ -28,7 +28,7 @@ function sessionOf(conn: object): object {
 export function preparedOnce<C extends object, T>(conn: C, key: string, build: (conn: C) => T): T {
   const session = sessionOf(conn);
   let cache = byConnection.get(session);
-  if (!cache) byConnection.set(session, (cache = new Map()));
+  if (!cache) byConnection.set(session, (cache = new Map<string, unknown>()));
   if (!cache.has(key)) cache.set(key, build(conn));
   return cache.get(key) as T;
 }

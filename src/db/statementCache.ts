@@ -79,7 +79,7 @@ function viewOf(stmt: Statement): Statement {
       throw new Error('bind() is not available on shared statements');
     },
   };
-  return view as unknown as Statement;
+  return view;
 }
 
 /** Makes `sqlite.prepare` reuse compiled statements by SQL text. */

@@ -26,13 +26,14 @@ export const BIDI_MESSAGE = '文字の向きを変える見えない文字が含
 export const INVISIBLE_MESSAGE = '幅のない見えない文字が含まれています。その文字を消してください。';
 
 // C0 (except tab and LF, checked per kind), DEL and C1.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
 // Line breaks of any kind (U+2028/2029 too) and tabs have no place inside a one-line field.
 const TAB_OR_NEWLINE = /[\t\n\u2028\u2029]/u;
 const BIDI_OVERRIDE = /[\u202a-\u202e\u2066-\u2069]/u;
 const INVISIBLE = /[\u200b-\u200f\u061c\u2060\ufeff]/u;
 // A zero-width joiner between two pictographs (with optional variation selector or skin tone) joins an emoji.
-const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}[\ufe0f\u{1f3fb}-\u{1f3ff}]?)\u200d(?=\p{Extended_Pictographic})/gu;
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}(?:\ufe0f|[\u{1f3fb}-\u{1f3ff}])?)\u200d(?=\p{Extended_Pictographic})/gu;
 
 // Surrounding white space of a one-line field, but not U+FEFF (which trim() would drop unseen: it is reported instead).
 const SURROUNDING_SPACE = /^[^\S\ufeff]+|[^\S\ufeff]+$/gu;

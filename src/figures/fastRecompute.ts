@@ -132,7 +132,7 @@ export function recomputeDistrictYearsFast(conn: Conn, pairs: Iterable<DistrictY
     const after = f.active || f.monthsReported > 0 ? storedRowOf(district, fy, f, regularMeetingMonths, now) : null;
     const fields = changedFigureFields(before, after);
     if (fields.length === 0) continue;
-    if (after) s.upsert.run(after as unknown as Record<string, unknown>);
+    if (after) s.upsert.run(after);
     else s.remove.run({ fy, districtId });
     changes.push({ districtId, fiscalYear: fy, kind: !before ? 'created' : !after ? 'deleted' : 'updated', fields, before, after });
   }

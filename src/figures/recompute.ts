@@ -10,7 +10,7 @@
  * it (a write into it, a table that shows it), so a year never holds only
  * some districts' rows.
  */
-import { and, eq, inArray, max, min, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, max, min, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { closedFiscalYears, districts, districtYearFigures, monthlyReports, plans, salons, successionEvents, successionLinks } from '../db/schema.js';
 import { districtYearFigures as computeFigures, type DistrictYearFigures, type RollupInput, type SuccessionSpan } from '../domain/rollup.js';
@@ -158,7 +158,11 @@ function successorsOf(events: readonly SuccessionSpan[], ids: Iterable<number>):
     grew = false;
     for (const e of events) {
       if (!e.predecessorIds.some((p) => out.has(p))) continue;
-      for (const s of e.successorIds) if (!out.has(s)) (out.add(s), (grew = true));
+      for (const s of e.successorIds) {
+        if (out.has(s)) continue;
+        out.add(s);
+        grew = true;
+      }
     }
   }
   return out;
@@ -205,11 +209,10 @@ export function changedFigureFields(a: StoredFigures | null, b: StoredFigures | 
   return FIGURE_FIELDS.filter((k) => (a?.[k] ?? null) !== (b?.[k] ?? null));
 }
 
-const COLUMN_NAMES: Record<keyof StoredFigures, string> = Object.fromEntries(
-  Object.entries(districtYearFigures).flatMap(([key, col]) =>
-    col && typeof col === 'object' && 'name' in col && typeof col.name === 'string' ? [[key, col.name]] : [],
-  ),
-) as Record<keyof StoredFigures, string>;
+const COLUMN_NAMES = Object.fromEntries(Object.entries(getTableColumns(districtYearFigures)).map(([key, col]) => [key, col.name])) as Record<
+  keyof StoredFigures,
+  string
+>;
 
 /** One upsert statement, prepared once per recompute and run for every changed district-year. */
 function prepareUpsert(conn: Conn) {
@@ -267,7 +270,7 @@ function recomputeYear(conn: Conn, fy: number, ids: readonly number[] | null, re
     const fields = changedFigureFields(before, after);
     if (fields.length === 0) continue;
     if (after) {
-      upsert().run(after as unknown as Record<string, unknown>);
+      upsert().run(after);
     } else {
       conn
         .delete(districtYearFigures)

@@ -3,7 +3,7 @@
  * (SUM … GROUP BY fiscal_year) over `district_year_figures`, served by its
  * primary key (city), ward index or district index.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { districtYearFigures as t } from '../db/schema.js';
 import type { ScopeType } from '../db/schema.js';
@@ -34,9 +34,7 @@ const REGISTER_ITEMS = new Set(ITEMS.filter((d) => d.registerCount).map((d) => d
 const HOUSEHOLD_COLUMNS = Object.fromEntries(HOUSEHOLD_ROWS.map((r) => [r.key, r.key])) as Record<HouseholdRowKey, string>;
 const COLUMNS = [...new Set([...Object.values(ITEM_COLUMNS), ...Object.values(HOUSEHOLD_COLUMNS)])];
 /** Property name of each stored column (watched_total → watchedTotal). */
-const KEY_OF_COLUMN: Record<string, string> = Object.fromEntries(
-  Object.entries(t).flatMap(([key, col]) => (col && typeof col === 'object' && 'name' in col && typeof col.name === 'string' ? [[col.name, key]] : [])),
-);
+const KEY_OF_COLUMN: Record<string, string> = Object.fromEntries(Object.entries(getTableColumns(t)).map(([key, col]) => [col.name, key]));
 
 /** The one aggregate: every column's SUM and COUNT (districts that contributed) per fiscal year. */
 function aggregateQuery(where: SQL): SQL {

@@ -44,45 +44,55 @@ export function fiscalYearRoutes(app: FastifyInstance): void {
     return reply.viewAsync('fiscalYears/index', { title: '年度確定', rows, styles: ['admin.css'] });
   });
 
-  app.post('/fiscal-years/:fy/close', { preHandler: guard.city('admin') }, async (request, reply) => {
-    const { fy } = parsePath(fiscalYearPathParams, request.params);
-    // A year still under way (or not begun) cannot be final; its months are still being reported.
-    if (fy >= currentFiscalYear()) throw new ValidationError({ fy: 'まだ終わっていない年度は確定できません。' }, 'まだ終わっていない年度は確定できません。');
-    if (!isConfirmed(request.body)) {
-      return renderConfirmation(reply, {
-        heading: `${warekiLong(fy)}を年度確定しますか`,
-        lines: [
-          `確定すると、${warekiLong(fy)}の月次報告・サロンの開設日や閉鎖日・計画の年度は、校(地)区・区社協・市社協のだれも変更できなくなります。`,
-          'その時点の数字が、この年度の記録として推移表に使われます。誤りが見つかったときは、年度を再開してから直せます（どちらも記録に残ります）。',
-        ],
-        button: '年度確定する',
-        action: `/fiscal-years/${fy}/close`,
-        cancelUrl: '/fiscal-years',
-        styles: ['admin.css'],
-      });
-    }
-    closeFiscalYear(db, fy, request.user!.id);
-    request.session.flash = `${warekiLong(fy)}を年度確定しました。この年度の月次報告は変更できなくなりました。`;
-    return reply.redirect('/fiscal-years', 303);
-  });
+  /** One confirm-then-act POST for closing and reopening: both ask first, act, flash, and go back to the list. */
+  function confirmedYearAction(
+    action: 'close' | 'reopen',
+    ask: (fy: number) => { heading: string; lines: string[]; button: string },
+    act: (fy: number, userId: number) => void,
+    done: (fy: number) => string,
+    check: (fy: number) => void = () => undefined,
+  ): void {
+    app.post(`/fiscal-years/:fy/${action}`, { preHandler: guard.city('admin') }, async (request, reply) => {
+      const { fy } = parsePath(fiscalYearPathParams, request.params);
+      check(fy);
+      if (!isConfirmed(request.body)) {
+        return renderConfirmation(reply, { ...ask(fy), action: `/fiscal-years/${fy}/${action}`, cancelUrl: '/fiscal-years', styles: ['admin.css'] });
+      }
+      act(fy, request.user!.id);
+      request.session.flash = done(fy);
+      return reply.redirect('/fiscal-years', 303);
+    });
+  }
 
-  app.post('/fiscal-years/:fy/reopen', { preHandler: guard.city('admin') }, async (request, reply) => {
-    const { fy } = parsePath(fiscalYearPathParams, request.params);
-    if (!isConfirmed(request.body)) {
-      return renderConfirmation(reply, {
-        heading: `${warekiLong(fy)}の年度確定を取り消しますか`,
-        lines: [
-          `取り消すと、${warekiLong(fy)}の月次報告などを再び変更できるようになります。`,
-          '直し終えたら、もう一度年度確定してください。取り消したことは記録に残ります。',
-        ],
-        button: '年度確定を取り消す',
-        action: `/fiscal-years/${fy}/reopen`,
-        cancelUrl: '/fiscal-years',
-        styles: ['admin.css'],
-      });
-    }
-    reopenFiscalYear(db, fy, request.user!.id);
-    request.session.flash = `${warekiLong(fy)}の年度確定を取り消しました。この年度の月次報告を再び変更できます。`;
-    return reply.redirect('/fiscal-years', 303);
-  });
+  confirmedYearAction(
+    'close',
+    (fy) => ({
+      heading: `${warekiLong(fy)}を年度確定しますか`,
+      lines: [
+        `確定すると、${warekiLong(fy)}の月次報告・サロンの開設日や閉鎖日・計画の年度は、校(地)区・区社協・市社協のだれも変更できなくなります。`,
+        'その時点の数字が、この年度の記録として推移表に使われます。誤りが見つかったときは、年度を再開してから直せます（どちらも記録に残ります）。',
+      ],
+      button: '年度確定する',
+    }),
+    (fy, userId) => closeFiscalYear(db, fy, userId),
+    (fy) => `${warekiLong(fy)}を年度確定しました。この年度の月次報告は変更できなくなりました。`,
+    (fy) => {
+      // A year still under way (or not begun) cannot be final; its months are still being reported.
+      if (fy >= currentFiscalYear()) throw new ValidationError({ fy: 'まだ終わっていない年度は確定できません。' }, 'まだ終わっていない年度は確定できません。');
+    },
+  );
+
+  confirmedYearAction(
+    'reopen',
+    (fy) => ({
+      heading: `${warekiLong(fy)}の年度確定を取り消しますか`,
+      lines: [
+        `取り消すと、${warekiLong(fy)}の月次報告などを再び変更できるようになります。`,
+        '直し終えたら、もう一度年度確定してください。取り消したことは記録に残ります。',
+      ],
+      button: '年度確定を取り消す',
+    }),
+    (fy, userId) => reopenFiscalYear(db, fy, userId),
+    (fy) => `${warekiLong(fy)}の年度確定を取り消しました。この年度の月次報告を再び変更できます。`,
+  );
 }

@@ -4,6 +4,7 @@
  * transaction with prepared statements (ImportWriter), every row audited, and
  * the stored figures recomputed once per touched district-year at the end.
  */
+import { Rollback } from '../db/rollback.js';
 import { parse } from 'csv-parse/sync';
 import type { CsvError } from 'csv-parse';
 import type { Db } from '../db/index.js';
@@ -192,8 +193,6 @@ function checkHeader(
   return { index, missing };
 }
 
-const ROLLBACK = Symbol('rollback');
-
 /** A file read into records, with its header checked (problems so far in `errors`). */
 interface ReadFile {
   ok: true;
@@ -310,13 +309,13 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
     // figures are recomputed once per touched district-year at the end.
     db.transaction(
       (tx) => {
-        const writer = new ImportWriter(tx as unknown as Db, rawConnection(db), userId, lookups.closedYears, force, options.catalogue);
+        const writer = new ImportWriter(tx, rawConnection(db), userId, lookups.closedYears, force, options.catalogue);
         const audited = options.withValues ? auditReader(rawConnection(db)) : null;
         writer.preloadMonthly(planned.flatMap(({ write }) => (write.monthly ? [write.monthly] : [])));
         for (const { line, write } of planned) {
           try {
             const mark = audited?.last();
-            const outcome = write.apply(writer, tx as unknown as Db, userId);
+            const outcome = write.apply(writer, tx, userId);
             counts[outcome]++;
             if (outcome !== 'unchanged') changes.push({ line, outcome, label: write.label, ...(audited ? audited.since(mark ?? 0) : {}) });
           } catch (err) {
@@ -326,14 +325,14 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
             else throw err;
           }
         }
-        if (writeErrors.length > 0 || options.dryRun) throw ROLLBACK;
+        if (writeErrors.length > 0 || options.dryRun) throw new Rollback();
         // With --force, rows of a closed year are written but its figures of record stay frozen.
         writer.finish();
       },
       { behavior: 'immediate' },
     );
   } catch (err) {
-    if (err !== ROLLBACK) throw err;
+    if (!(err instanceof Rollback)) throw err;
   } finally {
     sqlite.pragma(`cache_size = ${cacheSize}`);
   }

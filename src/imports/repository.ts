@@ -347,38 +347,49 @@ export class ImportWriter {
   /** Creates a salon (audited) unless the same district, name and opening date exists; dated in a closed year is refused. */
   salon(districtId: number, input: { name: string; venue: string; openedOn: string; closedOn: string | null; subsidyApplied: boolean }): RegisterOutcome {
     const existing = findSalon(this.tx, districtId, input.name, input.openedOn);
-    if (existing) {
-      const same = existing.venue === input.venue && existing.closedOn === input.closedOn && existing.subsidyApplied === input.subsidyApplied;
-      return same ? 'unchanged' : 'differs';
-    }
-    this.assertOpen(fiscalYearOfDate(input.openedOn), 'opened_on');
-    if (input.closedOn) this.assertOpen(fiscalYearOfDate(input.closedOn), 'closed_on');
-    const row = this.tx
-      .insert(salons)
-      .values({ districtId, ...input })
-      .returning()
-      .get();
-    recordAudit(this.tx, { userId: this.userId, action: 'create', entity: 'salon', entityId: row.id, districtId, before: null, after: row });
-    this.touched.push(...salonPairs(this.tx, districtId, row));
-    return 'created';
+    const same = existing ? existing.venue === input.venue && existing.closedOn === input.closedOn && existing.subsidyApplied === input.subsidyApplied : null;
+    return this.createUnlessFound(districtId, 'salon', same, () => {
+      this.assertOpen(fiscalYearOfDate(input.openedOn), 'opened_on');
+      if (input.closedOn) this.assertOpen(fiscalYearOfDate(input.closedOn), 'closed_on');
+      const row = this.tx
+        .insert(salons)
+        .values({ districtId, ...input })
+        .returning()
+        .get();
+      return { row, pairs: salonPairs(this.tx, districtId, row) };
+    });
   }
 
   /** Creates a district's plan of one generation (audited) unless it exists; a year in a closed FY is refused. */
   plan(districtId: number, input: { generation: number; formulatedFy: number; firstFy: number; lastFy: number }): RegisterOutcome {
     const existing = findPlan(this.tx, districtId, input.generation);
-    if (existing) {
-      const same = existing.formulatedFy === input.formulatedFy && existing.firstFy === input.firstFy && existing.lastFy === input.lastFy;
-      return same ? 'unchanged' : 'differs';
-    }
-    this.assertOpen(input.formulatedFy, 'formulated_fy');
-    for (let fy = input.firstFy; fy <= input.lastFy; fy++) this.assertOpen(fy, fy === input.firstFy ? 'first_fy' : 'last_fy');
-    const row = this.tx
-      .insert(plans)
-      .values({ districtId, ...input })
-      .returning()
-      .get();
-    recordAudit(this.tx, { userId: this.userId, action: 'create', entity: 'plan', entityId: row.id, districtId, before: null, after: row });
-    this.touched.push(...planPairs(districtId, row));
+    const same = existing ? existing.formulatedFy === input.formulatedFy && existing.firstFy === input.firstFy && existing.lastFy === input.lastFy : null;
+    return this.createUnlessFound(districtId, 'plan', same, () => {
+      this.assertOpen(input.formulatedFy, 'formulated_fy');
+      for (let fy = input.firstFy; fy <= input.lastFy; fy++) this.assertOpen(fy, fy === input.firstFy ? 'first_fy' : 'last_fy');
+      const row = this.tx
+        .insert(plans)
+        .values({ districtId, ...input })
+        .returning()
+        .get();
+      return { row, pairs: planPairs(districtId, row) };
+    });
+  }
+
+  /**
+   * The import's rule for register rows: one that exists is left as it is (`sameAsFound` says whether the file agrees
+   * with it; null when none was found); a new one is created (checked, inserted), audited, and its years marked for recompute.
+   */
+  private createUnlessFound<R extends { id: number }>(
+    districtId: number,
+    entity: 'salon' | 'plan',
+    sameAsFound: boolean | null,
+    create: () => { row: R; pairs: DistrictYear[] },
+  ): RegisterOutcome {
+    if (sameAsFound !== null) return sameAsFound ? 'unchanged' : 'differs';
+    const { row, pairs } = create();
+    recordAudit(this.tx, { userId: this.userId, action: 'create', entity, entityId: row.id, districtId, before: null, after: row });
+    this.touched.push(...pairs);
     return 'created';
   }
 

@@ -83,7 +83,7 @@ function shown(v: unknown): string {
   if (v === null || v === undefined || v === '') return '（空欄）';
   if (typeof v === 'number') return v.toLocaleString('ja-JP');
   if (typeof v === 'boolean') return v ? 'はい' : 'いいえ';
-  return String(v);
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /** The dry run's rows to add and change, with what each changes (from the audit record its write would make), named as the catalogue names them. */

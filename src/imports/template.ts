@@ -84,5 +84,5 @@ export async function districtTemplate(input: TemplateInput): Promise<Buffer> {
   // Locked cells (the column names, code and month) cannot be changed; the input cells can.
   await sheet.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true });
   const buffer = await workbook.xlsx.writeBuffer();
-  return Buffer.from(buffer as ArrayBuffer);
+  return Buffer.from(buffer);
 }

@@ -3,9 +3,10 @@
  * for the user who uploaded them only, expiring, used at most once.
  */
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, gt, isNull, lt, notInArray, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { pendingUploads } from '../db/schema.js';
+import { dropOldestBeyond } from '../db/heldPerUser.js';
 import type { ImportKind } from './formats.js';
 
 /** How long an upload waits for its 「取り込む」 button. */
@@ -39,17 +40,7 @@ export function holdUpload(db: Db, input: { userId: number; kind: ImportKind; fi
       .values({ id, userId: input.userId, kind: input.kind, fileName: input.fileName, content: input.content, createdAt: now, expiresAt: now + UPLOAD_TTL_MS })
       .run();
     // A user holds a few files at most (each up to the size bound): the oldest beyond that are dropped.
-    const kept = tx
-      .select({ id: pendingUploads.id })
-      .from(pendingUploads)
-      .where(eq(pendingUploads.userId, input.userId))
-      .orderBy(desc(pendingUploads.createdAt), desc(pendingUploads.id))
-      .limit(UPLOADS_KEPT_PER_USER)
-      .all()
-      .map((r) => r.id);
-    tx.delete(pendingUploads)
-      .where(and(eq(pendingUploads.userId, input.userId), notInArray(pendingUploads.id, kept)))
-      .run();
+    dropOldestBeyond(tx, pendingUploads, input.userId, UPLOADS_KEPT_PER_USER);
   });
   return id;
 }

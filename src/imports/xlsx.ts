@@ -5,8 +5,11 @@
  * and a workbook the import cannot read faithfully is refused with the reason.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { Cell, CellValue, Worksheet } from 'exceljs';
+import type { Cell, CellValue, ValueType, Worksheet } from 'exceljs';
 import { IMPORT_COLUMNS, type ImportKind } from './formats.js';
+
+/** ValueType.Formula, without loading exceljs (large) at start-up for the enum. */
+const FORMULA = 6 as ValueType;
 
 export type UploadFormat = 'csv' | 'xlsx';
 
@@ -152,7 +155,7 @@ function readSheet(kind: ImportKind, sheet: Worksheet): PreparedFile {
         cells.push('');
         continue;
       }
-      if (cell.formula || cell.type === 6 /* Formula */) {
+      if (cell.formula || cell.type === FORMULA) {
         formulas.push(cell.address);
         cells.push('');
         continue;

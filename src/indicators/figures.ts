@@ -12,8 +12,9 @@
  */
 import { and, asc, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { indicatorCategories, indicatorDefinitions, type IndicatorEnteredBy, type IndicatorRollup } from '../db/schema.js';
+import { indicatorCategories, indicatorDefinitions } from '../db/schema.js';
 import type { ScopeType } from '../db/schema.js';
+import type { DefinitionValue } from './definitions.js';
 import { rollupDistrictIndicator, rollupWardIndicator, type DistrictYearAggregate, type IndicatorCells, type WardYearValue } from './rollup.js';
 
 /** The scope of a table: the city (id 0), a ward or a district. */
@@ -31,17 +32,10 @@ export interface IndicatorCategoryDefinition {
   position: number;
 }
 
-export interface IndicatorDefinition {
+/** A stored definition (the fields a council defines, src/indicators/definitions.ts) with its id and place. */
+export interface IndicatorDefinition extends Omit<DefinitionValue, 'breaksDownField' | 'categories'> {
   id: number;
-  key: string;
-  name: string;
-  unit: string;
-  enteredBy: IndicatorEnteredBy;
-  rollup: IndicatorRollup;
-  threshold: number | null;
   breaksDownField: string | null;
-  firstFy: number;
-  lastFy: number | null;
   position: number;
   /** In printed order. */
   categories: IndicatorCategoryDefinition[];

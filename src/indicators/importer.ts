@@ -18,6 +18,7 @@
  * dry run rolls back, every error by line and column.
  */
 import type { Db } from '../db/index.js';
+import { allOrNothing } from '../db/rollback.js';
 import { DomainError, ValidationError } from '../errors.js';
 import { currentFiscalYear, fiscalYearOfMonth, monthLabelLong, warekiLong } from '../domain/fiscalYear.js';
 import { todayInJapan } from '../domain/due.js';
@@ -57,27 +58,6 @@ export interface CheckedFile {
   errors: ImportError[];
 }
 
-/** Thrown inside the transaction to roll it back (a dry run, or a row the database refused). */
-class Rollback extends Error {}
-
-/**
- * Runs `write` in one immediate transaction and keeps it only when it reported no
- * error into `writeErrors` and this is not a dry run: all or nothing.
- */
-function allOrNothing(db: Db, dryRun: boolean | undefined, writeErrors: readonly ImportError[], write: (t: Db) => void): void {
-  try {
-    db.transaction(
-      (tx) => {
-        write(tx);
-        if (writeErrors.length > 0 || dryRun) throw new Rollback();
-      },
-      { behavior: 'immediate' },
-    );
-  } catch (err) {
-    if (!(err instanceof Rollback)) throw err;
-  }
-}
-
 function sortErrors(list: ImportError[], index: ReadonlyMap<string, number>): ImportError[] {
   const position = (c: string) => (c === '' ? -1 : (index.get(c) ?? Number.MAX_SAFE_INTEGER));
   return [...list].sort((a, b) => a.line - b.line || position(a.column) - position(b.column));
@@ -97,27 +77,29 @@ interface ImportTally {
 function writeAllOrNothing<T>(
   db: Db,
   file: CheckedFile,
-  errors: readonly ImportError[],
-  dryRun: boolean | undefined,
+  options: ImportOptions,
   planned: Iterable<T>,
-  write: (t: Db, item: T, tally: ImportTally) => void,
-  refusal: (err: unknown, item: T) => ImportError[] | null,
+  rowWrite: { write(t: Db, item: T, tally: ImportTally): void; refusal(err: unknown, item: T): ImportError[] | null },
 ): ImportResult {
-  const reported = errors.filter((e) => e.line === 1 || !file.missing.has(e.column));
+  const reported = file.errors.filter((e) => e.line === 1 || !file.missing.has(e.column));
   if (reported.length > 0) return { ok: false, errors: sortErrors(reported, file.index) };
   const tally: ImportTally = { counts: { created: 0, updated: 0, unchanged: 0 }, changes: [] };
   const writeErrors: ImportError[] = [];
-  allOrNothing(db, dryRun, writeErrors, (t) => {
-    for (const item of planned) {
-      try {
-        write(t, item, tally);
-      } catch (err) {
-        const refused = refusal(err, item);
-        if (!refused) throw err;
-        writeErrors.push(...refused);
+  allOrNothing(
+    db,
+    (t) => {
+      for (const item of planned) {
+        try {
+          rowWrite.write(t, item, tally);
+        } catch (err) {
+          const refused = rowWrite.refusal(err, item);
+          if (!refused) throw err;
+          writeErrors.push(...refused);
+        }
       }
-    }
-  });
+    },
+    () => writeErrors.length === 0 && !options.dryRun,
+  );
   if (writeErrors.length > 0) return { ok: false, errors: sortErrors(writeErrors, file.index) };
   return { ok: true, counts: tally.counts, changes: tally.changes, wardsCreated: [] };
 }
@@ -186,13 +168,8 @@ export function importIndicatorDefinitions(db: Db, file: CheckedFile, options: I
   }
   if (rows.length === 0 && errors.length === 0) errors.push({ line: 2, column: '', message: '取り込む行がありません。' });
   const userId = options.userId ?? null;
-  return writeAllOrNothing(
-    db,
-    file,
-    errors,
-    options.dryRun,
-    planned,
-    (t, p, { counts, changes }) => {
+  return writeAllOrNothing(db, file, options, planned, {
+    write(t, p, { counts, changes }) {
       const label = `${p.key} ${p.value.name}`;
       if (!p.existing) {
         const created = createIndicator(t, p.value, userId);
@@ -207,13 +184,13 @@ export function importIndicatorDefinitions(db: Db, file: CheckedFile, options: I
         changes.push({ line: p.line, outcome: 'updated', label, before: definitionWords(p.existing), after: definitionWords(r.indicator) });
       }
     },
-    (err, p) => {
+    refusal(err, p) {
       if (err instanceof ValidationError)
         return Object.entries(err.fieldErrors).map(([field, message]) => ({ line: p.line, column: columnOf(field), message }));
       if (err instanceof DomainError) return [{ line: p.line, column: 'key', message: err.message }];
       return null;
     },
-  );
+  });
 }
 
 /** A definition as the dry run lists it (column names as in the file). */
@@ -364,13 +341,8 @@ export function importIndicatorValues(db: Db, file: CheckedFile, options: Import
     }
   }
   const userId = options.userId ?? null;
-  return writeAllOrNothing(
-    db,
-    file,
-    errors,
-    options.dryRun,
-    groups.values(),
-    (t, group, { counts, changes }) => {
+  return writeAllOrNothing(db, file, options, groups.values(), {
+    write(t, group, { counts, changes }) {
       const names = (id: number) => (id === TOTAL ? '合計' : (group.indicator.categories.find((c) => c.id === id)?.name ?? String(id)));
       const stored = valuesAt(t, group.target).get(group.indicator.id) ?? new Map<number, number>();
       const outcome = writeIndicatorCells(t, group.indicator, group.target, group.cells, userId, { allowClosedYear: force });
@@ -386,12 +358,12 @@ export function importIndicatorValues(db: Db, file: CheckedFile, options: Import
         after,
       });
     },
-    (err, group) => {
+    refusal(err, group) {
       if (err instanceof ClosedFiscalYearError) return [{ line: group.firstLine, column: 'period', message: err.message }];
       if (err instanceof DomainError) return [{ line: group.firstLine, column: 'indicator', message: err.message }];
       return null;
     },
-  );
+  });
 }
 
 /** Every stored value in the `values` file format (importing it again changes nothing). */

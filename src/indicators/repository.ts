@@ -4,7 +4,8 @@
  * transaction or its own; the data-version triggers (migration 0013) make the
  * caches notice.
  */
-import { and, asc, eq, gt, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, lt, or, sql } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/index.js';
 import { districtIndicatorValues, indicatorCategories, indicatorDefinitions, wardIndicatorValues } from '../db/schema.js';
 import { recordAudit } from '../audit/repository.js';
@@ -269,6 +270,25 @@ function cellNames(indicator: Indicator): (categoryId: number) => string {
   return (id) => (id === TOTAL ? '合計' : (indicator.categories.find((c) => c.id === id)?.name ?? String(id)));
 }
 
+type ValueTable = typeof districtIndicatorValues | typeof wardIndicatorValues;
+type CellKey<T extends ValueTable> = Omit<T['$inferInsert'], 'value' | 'updatedAt' | 'updatedBy'>;
+
+/** One stored cell, by its table's unique key: null deletes the row, a number inserts or updates it. */
+function putCell<T extends ValueTable>(tx: Db, table: T, key: CellKey<T>, value: number | null, updatedAt: string, updatedBy: number | null): void {
+  const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
+  const keyColumns = Object.keys(key).map((name) => columns[name]!);
+  if (value === null) {
+    tx.delete(table)
+      .where(and(...Object.entries(key).map(([name, v]) => eq(columns[name]!, v))))
+      .run();
+    return;
+  }
+  tx.insert(table)
+    .values({ ...key, value, updatedAt, updatedBy } as T['$inferInsert'])
+    .onConflictDoUpdate({ target: keyColumns, set: { value, updatedAt, updatedBy } as SQLiteUpdateSetSource<T> })
+    .run();
+}
+
 /**
  * Writes one indicator's cells at a target (null = not entered: the row is
  * deleted), audited as one event with before and after; returns what changed.
@@ -290,44 +310,9 @@ export function writeIndicatorCells(
   if (changed.length === 0) return 'unchanged';
   const now = new Date().toISOString();
   for (const [categoryId, value] of changed) {
-    if (target.kind === 'district') {
-      const where = and(
-        eq(districtIndicatorValues.indicatorId, indicator.id),
-        eq(districtIndicatorValues.categoryId, categoryId),
-        eq(districtIndicatorValues.districtId, target.districtId),
-        eq(districtIndicatorValues.month, target.month),
-      );
-      if (value === null) tx.delete(districtIndicatorValues).where(where).run();
-      else
-        tx.insert(districtIndicatorValues)
-          .values({ indicatorId: indicator.id, categoryId, districtId: target.districtId, month: target.month, value, updatedAt: now, updatedBy: userId })
-          .onConflictDoUpdate({
-            target: [
-              districtIndicatorValues.indicatorId,
-              districtIndicatorValues.categoryId,
-              districtIndicatorValues.districtId,
-              districtIndicatorValues.month,
-            ],
-            set: { value, updatedAt: now, updatedBy: userId },
-          })
-          .run();
-    } else {
-      const where = and(
-        eq(wardIndicatorValues.indicatorId, indicator.id),
-        eq(wardIndicatorValues.categoryId, categoryId),
-        eq(wardIndicatorValues.wardId, target.wardId),
-        eq(wardIndicatorValues.fiscalYear, target.fiscalYear),
-      );
-      if (value === null) tx.delete(wardIndicatorValues).where(where).run();
-      else
-        tx.insert(wardIndicatorValues)
-          .values({ indicatorId: indicator.id, categoryId, wardId: target.wardId, fiscalYear: target.fiscalYear, value, updatedAt: now, updatedBy: userId })
-          .onConflictDoUpdate({
-            target: [wardIndicatorValues.indicatorId, wardIndicatorValues.categoryId, wardIndicatorValues.wardId, wardIndicatorValues.fiscalYear],
-            set: { value, updatedAt: now, updatedBy: userId },
-          })
-          .run();
-    }
+    if (target.kind === 'district')
+      putCell(tx, districtIndicatorValues, { indicatorId: indicator.id, categoryId, districtId: target.districtId, month: target.month }, value, now, userId);
+    else putCell(tx, wardIndicatorValues, { indicatorId: indicator.id, categoryId, wardId: target.wardId, fiscalYear: target.fiscalYear }, value, now, userId);
   }
   const name = cellNames(indicator);
   const before: Record<string, number> = {};

@@ -197,7 +197,7 @@ function fiscalYearOr404(raw: unknown): number {
 }
 
 /** 指標: definition pages (city), the ward yearly form, and the values file. */
-export async function indicatorRoutes(app: FastifyInstance): Promise<void> {
+export function indicatorRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   app.get('/indicators', { preHandler: guard.city('admin') }, async (_request, reply) => {

@@ -166,7 +166,7 @@ export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthly
         updatedBy: input.userId,
         updatedAt: now,
         id: existing.id,
-      })!;
+      });
       audit(
         {
           userId: input.userId,
@@ -192,7 +192,7 @@ export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthly
       correctedByWard: input.correctedByWard ? 1 : 0,
       updatedBy: input.userId,
       updatedAt: now,
-    })!;
+    });
     audit(
       {
         userId: input.userId,

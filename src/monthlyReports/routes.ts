@@ -132,7 +132,7 @@ function formView(db: Db, district: DistrictWithWard, month: string, stored: Mon
 }
 
 /** 月次報告: a district's year view, the monthly form with conflicts and plausibility, and its history. */
-export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
+export function monthlyReportRoutes(app: FastifyInstance): void {
   const { db } = app.database;
   const saves = groupCommitOf(app.database);
 
@@ -213,11 +213,11 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
       assertMonthOpen(db, month);
       const refusal = entryRefusal(db, district, month, todayInJapan());
       if (refusal) throw new ValidationError({ month: refusal.message }, refusal.message);
-      const stored = getMonthlyReport(db, district.id, month);
+      const row = getMonthlyReport(db, district.id, month);
       return {
-        stored,
+        stored: row,
         indicators: checkMonthlyIndicators(db, month, request.body, form.values),
-        flaggedFields: form.values ? plausibilityFlags(db, district.id, month, form, form.values, stored) : null,
+        flaggedFields: form.values ? plausibilityFlags(db, district.id, month, form, form.values, row) : null,
       };
     });
     if (!form.values || !flaggedFields || Object.keys(indicators.errors).length > 0)
@@ -267,13 +267,7 @@ export async function monthlyReportRoutes(app: FastifyInstance): Promise<void> {
         flaggedFields: flaggedFields.flagged,
       });
       if (saved.status !== 'conflict')
-        indicatorsChanged = saveIndicatorCells(
-          tx,
-          indicators.active,
-          { kind: 'district', districtId: district.id, month },
-          indicators.cells,
-          user.id,
-        );
+        indicatorsChanged = saveIndicatorCells(tx, indicators.active, { kind: 'district', districtId: district.id, month }, indicators.cells, user.id);
       return saved;
     });
     if (result.status === 'conflict') return renderConflict(reply, db, district, month, form, result.stored, indicators.typed);

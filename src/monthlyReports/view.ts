@@ -206,7 +206,7 @@ export function yearView(input: YearViewInput) {
         // Muted: counted under the successors, or not reported.
         muted: countedUnder !== null || value === null,
         value: countedUnder ? `後継の${countedUnder.map((x) => x.name).join('・')}で数えます` : yearlyValueText(item, value),
-        how: howCounted(item.item as ItemNumber, input.regularMeetingMonths),
+        how: howCounted(item.item, input.regularMeetingMonths),
       };
     }),
   };

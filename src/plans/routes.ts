@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { guard, loadedDistrict } from '../auth/guards.js';
 import { currentFiscalYear } from '../domain/fiscalYear.js';
-import { registerEntryRoutes } from '../registers/entryRoutes.js';
+import { registerEntryRoutes } from '../registers/entryPages.js';
 import { canWriteDistrict, renderRegisterPage } from '../registers/routing.js';
 import { createPlan, deletePlan, getPlan, listPlans, PLAN_NOT_FOUND, updatePlan, type PlanInput, type PlanRow } from './repository.js';
 import { GENERATION_CHOICES, generationLabel, parsePlanForm, PLAN_LABELS, planDisplay, planFormValues } from './form.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { warekiLong } from '../domain/fiscalYear.js';
-import { registerEntryRoutes } from '../registers/entryRoutes.js';
+import { registerEntryRoutes } from '../registers/entryPages.js';
 import {
   createPlanSchedule,
   deletePlanSchedule,

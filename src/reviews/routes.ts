@@ -19,7 +19,10 @@ const reviewBodySchema = z.object({
   comment: z.string().max(5000).optional(),
 });
 
-const items = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().regex(/^\d{1,10}:\d{4}-\d{2}$/)).max(10_000));
+const items = z.preprocess(
+  (v) => (v === undefined ? [] : Array.isArray(v) ? (v as unknown[]) : [v]),
+  z.array(z.string().regex(/^\d{1,10}:\d{4}-\d{2}$/)).max(10_000),
+);
 const bulkBodySchema = z.object({
   item: items.optional(),
   month: z.string().refine(isMonth).optional(),
@@ -49,7 +52,7 @@ export type ReportPageRenderer = (
  * The monthly page itself belongs to monthly reports: app.ts hands its renderer in, so neither feature imports
  * the other's routes.
  */
-export async function reviewRoutes(app: FastifyInstance, options: { renderReportPage: ReportPageRenderer }): Promise<void> {
+export function reviewRoutes(app: FastifyInstance, options: { renderReportPage: ReportPageRenderer }): void {
   const { db } = app.database;
   const { renderReportPage } = options;
 

@@ -4,7 +4,7 @@ import { currentFiscalYear } from '../domain/fiscalYear.js';
 import { formatDateLong } from '../domain/dates.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { conflictRows, formVersion } from '../registers/form.js';
-import { registerEntryRoutes, type EntryFormPage } from '../registers/entryRoutes.js';
+import { registerEntryRoutes, type EntryFormPage } from '../registers/entryPages.js';
 import { canWriteDistrict, renderRegisterPage } from '../registers/routing.js';
 import { closeSalon, createSalon, deleteSalon, getSalon, listSalons, SALON_NOT_FOUND, updateSalon, type SalonInput, type SalonRow } from './repository.js';
 import { parseClosingForm, parseSalonForm, SALON_LABELS, salonDisplay, salonFormValues, salonsOpenAtYearEnd } from './form.js';
@@ -42,7 +42,8 @@ export function salonRoutes(app: FastifyInstance): void {
         '削除すると、このサロンは一覧からも過去の年度の数からも消えます。元に戻せません。',
         '活動を終えたサロンは、削除せずに「閉鎖を記録する」で閉鎖日を記録してください。',
       ],
-      conflictNotice: '削除する前に、ほかの方がこのサロンの内容を変更しました。いま保存されている内容を表示しています。確かめてから、もう一度削除してください。',
+      conflictNotice:
+        '削除する前に、ほかの方がこのサロンの内容を変更しました。いま保存されている内容を表示しています。確かめてから、もう一度削除してください。',
       cancelTo: 'edit',
     },
   });
@@ -93,8 +94,8 @@ export function salonRoutes(app: FastifyInstance): void {
     const form = parseClosingForm(request.body, salon.openedOn);
     // The typed version goes back into the form, so a later save still notices someone else's change.
     if (!form.ok) return renderClosing(reply, { district, row: salon, values: form.values, errors: form.errors, version }, 422);
-    const written = refusedBesideField(() =>
-      closeSalon(db, { districtId: district.id, id: salon.id, expectedVersion: version, closedOn: form.data.closedOn, userId: request.user!.id }),
+    const written = refusedBesideField(
+      () => closeSalon(db, { districtId: district.id, id: salon.id, expectedVersion: version, closedOn: form.data.closedOn, userId: request.user!.id }),
       'closed_on',
     );
     if (!written.ok) return renderClosing(reply, { district, row: salon, values: form.values, errors: written.errors, version }, 409);
@@ -105,9 +106,7 @@ export function salonRoutes(app: FastifyInstance): void {
       return renderClosing(reply, { district, row: stored, values: form.values, conflict }, 409);
     }
     request.session.flash =
-      result.status === 'unchanged'
-        ? '変更はありませんでした。'
-        : `${salonName(result.row)}を${formatDateLong(form.data.closedOn)}で閉鎖として記録しました。`;
+      result.status === 'unchanged' ? '変更はありませんでした。' : `${salonName(result.row)}を${formatDateLong(form.data.closedOn)}で閉鎖として記録しました。`;
     return reply.redirect(entriesUrl(district), 303);
   });
 }

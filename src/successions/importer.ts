@@ -5,6 +5,7 @@
  * Every event goes through recordSuccession, so a file is checked exactly as
  * the page is; all or nothing, a dry run rolls back, errors by line and column.
  */
+import { allOrNothing } from '../db/rollback.js';
 import type { Db } from '../db/index.js';
 import { DomainError } from '../errors.js';
 import { readDistrictCode, readMonth, readText } from '../imports/cells.js';
@@ -30,8 +31,6 @@ interface EventRows {
   predecessors: { code: string; line: number }[];
   successors: { code: string; line: number }[];
 }
-
-const ROLLBACK = Symbol('rollback');
 
 /** The column a problem of recordSuccession belongs to. */
 const COLUMN_OF: Record<string, string> = {
@@ -81,44 +80,40 @@ export function importSuccessions(db: Db, file: SuccessionFile, options: ImportO
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
   const changes: RowChange[] = [];
   const writeErrors: ImportError[] = [];
-  try {
-    db.transaction(
-      (tx) => {
-        for (const event of events.values()) {
-          try {
-            // A savepoint per event: a refused event leaves nothing behind while the others are still checked.
-            const result = recordSuccession(
-              tx as unknown as Db,
-              {
-                label: event.label,
-                predecessorCodes: event.predecessors.map((c) => c.code),
-                successorCodes: event.successors.map((c) => c.code),
-                firstMonth: event.firstMonth,
-              },
-              { userId: options.userId ?? null },
-              options.now,
-            );
-            counts.created++;
-            const moved = result.moved.length > 0 ? `、移すサロン・計画 ${result.moved.length}件` : '';
-            changes.push({
-              line: event.firstLine,
-              outcome: 'created',
-              label: `${event.label}: ${result.predecessorCodes.join('・')} → ${result.successorCodes.join('・')}（${monthLabelLong(result.firstMonth)}から${moved}）`,
-            });
-          } catch (err) {
-            if (err instanceof SuccessionError) {
-              for (const p of err.problems) writeErrors.push({ line: lineOf(event, p), column: COLUMN_OF[p.field] ?? 'event', message: p.message });
-            } else if (err instanceof DomainError) writeErrors.push({ line: event.firstLine, column: 'event', message: err.message });
-            else throw err;
-          }
+  allOrNothing(
+    db,
+    (tx) => {
+      for (const event of events.values()) {
+        try {
+          // A savepoint per event: a refused event leaves nothing behind while the others are still checked.
+          const result = recordSuccession(
+            tx,
+            {
+              label: event.label,
+              predecessorCodes: event.predecessors.map((c) => c.code),
+              successorCodes: event.successors.map((c) => c.code),
+              firstMonth: event.firstMonth,
+            },
+            { userId: options.userId ?? null },
+            options.now,
+          );
+          counts.created++;
+          const moved = result.moved.length > 0 ? `、移すサロン・計画 ${result.moved.length}件` : '';
+          changes.push({
+            line: event.firstLine,
+            outcome: 'created',
+            label: `${event.label}: ${result.predecessorCodes.join('・')} → ${result.successorCodes.join('・')}（${monthLabelLong(result.firstMonth)}から${moved}）`,
+          });
+        } catch (err) {
+          if (err instanceof SuccessionError) {
+            for (const p of err.problems) writeErrors.push({ line: lineOf(event, p), column: COLUMN_OF[p.field] ?? 'event', message: p.message });
+          } else if (err instanceof DomainError) writeErrors.push({ line: event.firstLine, column: 'event', message: err.message });
+          else throw err;
         }
-        if (writeErrors.length > 0 || options.dryRun) throw ROLLBACK;
-      },
-      { behavior: 'immediate' },
-    );
-  } catch (err) {
-    if (err !== ROLLBACK) throw err;
-  }
+      }
+    },
+    () => writeErrors.length === 0 && !options.dryRun,
+  );
   if (writeErrors.length > 0) return { ok: false, errors: sortByLine(writeErrors) };
   return { ok: true, counts, changes, wardsCreated: [] };
 }

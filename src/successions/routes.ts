@@ -4,6 +4,7 @@
  * then see what will happen (active years, salons and plans that move, and
  * where to) and record it. The recording itself is recordSuccession.
  */
+import { Rollback, rolledBackQuietly } from '../db/rollback.js';
 import { warekiMonthToIso } from '../domain/dates.js';
 import { guard } from '../auth/guards.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -73,19 +74,15 @@ export function readSuccessionForm(body: unknown): Posted {
   };
 }
 
-const ROLLBACK = Symbol('rollback');
-
 /** What recording would do, without recording it (the transaction is rolled back); throws SuccessionError like the real one. */
 export function previewSuccession(db: Db, input: SuccessionInput, userId: number): RecordedSuccession {
   let result: RecordedSuccession | undefined;
-  try {
+  rolledBackQuietly(() =>
     db.transaction((tx) => {
-      result = recordSuccession(tx as unknown as Db, input, { userId });
-      throw ROLLBACK;
-    });
-  } catch (err) {
-    if (err !== ROLLBACK) throw err;
-  }
+      result = recordSuccession(tx, input, { userId });
+      throw new Rollback();
+    }),
+  );
   return result!;
 }
 
@@ -93,7 +90,7 @@ export function previewSuccession(db: Db, input: SuccessionInput, userId: number
 const nameOf = (d: { code: string; name: string }) => `${d.name}（${d.code}）`;
 
 /** 統合・分割: list and record (city users only). */
-export async function successionRoutes(app: FastifyInstance): Promise<void> {
+export function successionRoutes(app: FastifyInstance): void {
   const { db } = app.database;
 
   /** Step 1: the districts, the first month and the name. */

@@ -52,9 +52,13 @@ export class FiguresCache {
    * before building, so a write that lands while building leaves an entry that
    * the next request throws away. A promise is kept as it is (one build for
    * requests that arrive together); a failed one is forgotten.
+   *
+   * `version`: the data version the caller read at the start of its request (currentVersion()). When the
+   * cache holds that version, it is not read again: a request sees the data as of its start, as if it
+   * had been answered a moment earlier (each read is a statement, a visible part of a cached page).
    */
-  get<T>(key: string, build: () => T): T {
-    this.currentVersion();
+  get<T>(key: string, build: () => T, version?: number): T {
+    if (version === undefined || version !== this.version) this.currentVersion();
     if (this.entries.has(key)) {
       const value = this.entries.get(key) as T;
       // Most recently used last: a Map keeps insertion order.
@@ -76,33 +80,28 @@ export class FiguresCache {
   }
 }
 
-const caches = new WeakMap<Database.Database, FiguresCache>();
-
-/** The cache of one database connection (one per app; tests each have their own). */
-export function figuresCache(sqlite: Database.Database): FiguresCache {
-  let cache = caches.get(sqlite);
-  if (!cache) {
-    cache = new FiguresCache(sqlite);
-    caches.set(sqlite, cache);
-  }
-  return cache;
+/** One cache per database connection and purpose, made on first use. */
+function perConnection(): (sqlite: Database.Database) => FiguresCache {
+  const caches = new WeakMap<Database.Database, FiguresCache>();
+  return (sqlite) => {
+    let cache = caches.get(sqlite);
+    if (!cache) {
+      cache = new FiguresCache(sqlite);
+      caches.set(sqlite, cache);
+    }
+    return cache;
+  };
 }
 
-const lookups = new WeakMap<Database.Database, FiguresCache>();
+/** The cache of one database connection (one per app; tests each have their own). */
+export const figuresCache = perConnection();
 
 /**
  * A second cache under the same data version, for the small lookups around a
  * table that every request makes (a scope by its key, the default window, the
  * scope picker's choices), kept apart from the figures and their counts.
  */
-export function lookupCache(sqlite: Database.Database): FiguresCache {
-  let cache = lookups.get(sqlite);
-  if (!cache) {
-    cache = new FiguresCache(sqlite);
-    lookups.set(sqlite, cache);
-  }
-  return cache;
-}
+export const lookupCache = perConnection();
 
 /** A cache key from its parts, in a fixed order. */
 export function cacheKey(parts: Record<string, string | number | boolean | null | undefined>): string {

@@ -101,16 +101,18 @@ export interface YearScope {
   id: number;
 }
 
+/** The month the city's, the ward's or the district's statement finds: the latest before `before`, or the first from `from` on. */
+function monthOfScope(s: ReturnType<typeof prepare>, scope: YearScope, which: 'Latest' | 'First', bound: { before: string } | { from: string }) {
+  if (scope.type === 'city') return s[`city${which}`].get(bound)?.month;
+  if (scope.type === 'ward') return s[`ward${which}`].get({ ...bound, ward: scope.id })?.month;
+  return s[`district${which}`].get({ ...bound, district: scope.id })?.month;
+}
+
 /** The latest fiscal year before `beforeFy` with a monthly report or a published figure of the scope; null if none. */
 export function latestFiscalYearWithData(db: Db, scope: YearScope, beforeFy: number): number | null {
   const s = statementsOf(db);
   const before = `${beforeFy}-04`;
-  const month =
-    scope.type === 'city'
-      ? s.cityLatest.get({ before })?.month
-      : scope.type === 'ward'
-        ? s.wardLatest.get({ before, ward: scope.id })?.month
-        : s.districtLatest.get({ before, district: scope.id })?.month;
+  const month = monthOfScope(s, scope, 'Latest', { before });
   const published = s.publishedLatest.get({ scopeType: scope.type, scopeId: scope.id, beforeFy })?.fy ?? null;
   const reported = month ? fiscalYearOf(month) : null;
   if (reported === null) return published;
@@ -124,12 +126,7 @@ export function fiscalYearsOfScope(db: Db, scope: YearScope, options: { publishe
   let from = '';
   // Jump from the first month of each year with data to April of the next year.
   for (let step = 0; step < 1000; step++) {
-    const month =
-      scope.type === 'city'
-        ? s.cityFirst.get({ from })?.month
-        : scope.type === 'ward'
-          ? s.wardFirst.get({ from, ward: scope.id })?.month
-          : s.districtFirst.get({ from, district: scope.id })?.month;
+    const month = monthOfScope(s, scope, 'First', { from });
     if (!month) break;
     const fy = fiscalYearOf(month);
     years.add(fy);

@@ -52,7 +52,7 @@ export function indicatorTrendRows(figures: readonly IndicatorFigures[], fiscalY
 /** A row's title on paper and in files: an indicator with its unit, its categories indented under it. */
 export function printedRowTitle(row: Pick<TrendRow, 'title' | 'indicator'>): string {
   if (!row.indicator) return row.title;
-  if (row.indicator.depth === 1) return `　${row.title}`;
+  if (row.indicator.depth === 1) return `\u3000${row.title}`;
   return row.indicator.unit ? `${row.title}（${row.indicator.unit}）` : row.title;
 }
 

@@ -39,8 +39,11 @@ export interface TrendQuery {
   thresholds: TrendThresholds;
 }
 
-/** Reads and checks a trend request (page or API), including the user's right to see the scope. */
-export function parseTrendQuery(db: Db, user: CurrentUser, query: unknown): TrendQuery {
+/**
+ * Reads and checks a trend request (page or API), including the user's right to see the scope.
+ * `version`: the data version the request read at its start, if it did (see FiguresCache.get).
+ */
+export function parseTrendQuery(db: Db, user: CurrentUser, query: unknown, version?: number): TrendQuery {
   const parsed = querySchema.safeParse(query ?? {});
   if (!parsed.success) {
     const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'query'), i.message]));
@@ -50,13 +53,13 @@ export function parseTrendQuery(db: Db, user: CurrentUser, query: unknown): Tren
   const cache = cacheOf(db);
   const key = q.scope?.trim() || defaultScopeKey(user);
   // Which ward or district a key names, and a scope's default window, change only with the data.
-  const scope = cache.get(cacheKey({ what: 'scope', key }), () => resolveScope(db, key));
+  const scope = cache.get(cacheKey({ what: 'scope', key }), () => resolveScope(db, key), version);
   if (!scope) throw new NotFoundError('指定された区・校(地)区が見つかりません。');
   authorize(user, 'read', scope.target);
   // The default window looks up the scope's data: only when no year was given.
   const window = () => {
     const currentFy = fiscalYearNow();
-    return cache.get(cacheKey({ what: 'window', scope: scope.key, currentFy }), () => defaultWindow(db, scope, currentFy));
+    return cache.get(cacheKey({ what: 'window', scope: scope.key, currentFy }), () => defaultWindow(db, scope, currentFy), version);
   };
   const toFy = q.to ?? (q.from !== undefined ? q.from + 4 : window().toFy);
   const fromFy = q.from ?? toFy - 4;

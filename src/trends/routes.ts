@@ -46,26 +46,30 @@ function tableHtml(app: FastifyInstance, q: TrendQuery, table: TrendTable, showR
  * data version for everyone with the same choices: it depends on the user only through their role
  * and ward or district, which the key holds. Nothing personal is in it (no name, token or message).
  */
-function pageBody(app: FastifyInstance, user: CurrentUser, q: TrendQuery, kind: TableKind): Promise<Buffer> {
+function pageBody(app: FastifyInstance, user: CurrentUser, q: TrendQuery, kind: TableKind, version: number): Promise<Buffer> {
   const { db, sqlite } = app.database;
   const city = user.role === 'city';
   const key = trendCacheKey(q, `page:${kind}`, { city: String(city), choices: scopeChoicesKey(user, q.scope) });
-  return figuresCache(sqlite).get<Promise<Buffer>>(key, async () => {
-    const table = cachedTrendTable(app.database, q, kind);
-    const html = await app.view('trends/index', {
-      h: viewHelpers,
-      kind,
-      table,
-      tableHtml: await tableHtml(app, q, table, city),
-      query: q,
-      scopes: scopeChoices(db, user, q.scope),
-      // Only city staff pick districts through a ward first.
-      showScopeHint: city,
-      exportHref: `${kind === 'items' ? '/trends' : '/trends/households'}/export`,
-      exportQuery: trendQueryString(q),
-    });
-    return Buffer.from(html);
-  });
+  return figuresCache(sqlite).get<Promise<Buffer>>(
+    key,
+    async () => {
+      const table = cachedTrendTable(app.database, q, kind);
+      const html = await app.view('trends/index', {
+        h: viewHelpers,
+        kind,
+        table,
+        tableHtml: await tableHtml(app, q, table, city),
+        query: q,
+        scopes: scopeChoices(db, user, q.scope),
+        // Only city staff pick districts through a ward first.
+        showScopeHint: city,
+        exportHref: `${kind === 'items' ? '/trends' : '/trends/households'}/export`,
+        exportQuery: trendQueryString(q),
+      });
+      return Buffer.from(html);
+    },
+    version,
+  );
 }
 
 /**
@@ -74,8 +78,10 @@ function pageBody(app: FastifyInstance, user: CurrentUser, q: TrendQuery, kind: 
  */
 async function sendTrendPage(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, kind: TableKind) {
   const user = request.user!;
-  const q = parseTrendQuery(app.database.db, user, request.query);
-  const body = await pageBody(app, user, q, kind);
+  // The data version, read once: the request's cache lookups are as of its start.
+  const version = figuresCache(app.database.sqlite).currentVersion();
+  const q = parseTrendQuery(app.database.db, user, request.query, version);
+  const body = await pageBody(app, user, q, kind, version);
   const html = await reply.viewAsync('layout', {
     title: kind === 'items' ? `推移表（${q.scope.label}）` : `福祉協力員数・見守り世帯数（${q.scope.label}）`,
     styles: ['agenda-chart.css'],
@@ -95,11 +101,15 @@ export function trendRoutes(app: FastifyInstance): void {
   app.get('/trends/households', { preHandler: guard.scope('read') }, async (request, reply) => sendTrendPage(app, request, reply, 'households'));
 
   app.get('/api/trends', { preHandler: guard.scope('read') }, async (request, reply) => {
-    const q = parseTrendQuery(db, request.user!, request.query);
+    const cache = figuresCache(app.database.sqlite);
+    const version = cache.currentVersion();
+    const q = parseTrendQuery(db, request.user!, request.query, version);
     const kind = (request.query as { table?: string }).table === 'households' ? 'households' : 'items';
     // Serialised and encoded once per data version: the same bytes for every reader of the scope.
-    const json = figuresCache(app.database.sqlite).get(trendCacheKey(q, `json:${kind}`), () =>
-      Buffer.from(JSON.stringify(trendTableJson(cachedTrendTable(app.database, q, kind)))),
+    const json = cache.get(
+      trendCacheKey(q, `json:${kind}`),
+      () => Buffer.from(JSON.stringify(trendTableJson(cachedTrendTable(app.database, q, kind)))),
+      version,
     );
     return reply.type('application/json; charset=utf-8').send(json);
   });

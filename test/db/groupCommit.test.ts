@@ -49,10 +49,12 @@ function committedNames(path: string): string[] {
   }
 }
 
-const insert = (name: string, parentId: number | null = null) => (tx: Db) => {
-  tx.run(sql`INSERT INTO item (name, parent_id) VALUES (${name}, ${parentId})`);
-  return name;
-};
+const insert =
+  (name: string, parentId: number | null = null) =>
+  (tx: Db) => {
+    tx.run(sql`INSERT INTO item (name, parent_id) VALUES (${name}, ${parentId})`);
+    return name;
+  };
 
 describe('group commit', () => {
   it('runs units that arrive together in one transaction with one commit, and settles them after it', async () => {
@@ -89,7 +91,7 @@ describe('group commit', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toBe(failure);
     const constraint = (results[2] as PromiseRejectedResult).reason as Error;
-    expect(String(constraint.cause ?? constraint)).toMatch(/UNIQUE/);
+    expect((constraint.cause as Error).message).toMatch(/UNIQUE/);
     expect(committedNames(path)).toEqual(['a', 'c']);
     expect(walCommits(path) - before).toBe(1);
   });

@@ -13,7 +13,7 @@ function open(): Database.Database {
   // Count what reaches SQLite's own prepare.
   compiled = [];
   const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = ((source: string) => (compiled.push(source), prepare(source))) as typeof sqlite.prepare;
+  sqlite.prepare = (source: string) => (compiled.push(source), prepare(source));
   reuseStatements(sqlite);
   return sqlite;
 }
@@ -57,7 +57,7 @@ describe('statements reused by SQL text', () => {
     const seen: string[] = [];
     for (const row of db.prepare('SELECT name FROM t ORDER BY id').iterate() as Iterable<{ name: string }>) {
       // The same text inside the loop: would throw "busy" if it were the same statement.
-      seen.push(row.name + (db.prepare('SELECT name FROM t ORDER BY id').all() as unknown[]).length);
+      seen.push(row.name + db.prepare('SELECT name FROM t ORDER BY id').all().length);
     }
     expect(seen).toEqual(['一3', '二3', '三3']);
     expect(compiled).toHaveLength(4); // the shared one, then a fresh one per row while it was busy

@@ -214,7 +214,8 @@ describe('a field added to a copy of the catalogue', () => {
     const header = [...DESIGN_MONTHLY.split(',').slice(0, -1), 'volunteers', 'drills', 'note'].join(',');
     const file = (...lines: string[]) => Buffer.from([header, ...lines].join('\n') + '\n', 'utf8');
     // district_code, month, the eight counts, volunteers, drills, note.
-    const row = (month: string, elderly: string, volunteers: string, drills: string) => ['E01', month, elderly, '', '', '', '', '', '', '', volunteers, drills, ''].join(',');
+    const row = (month: string, elderly: string, volunteers: string, drills: string) =>
+      ['E01', month, elderly, '', '', '', '', '', '', '', volunteers, drills, ''].join(',');
 
     const read = validateImport('monthly', file(row('2024-04', '10', '７', '2'), row('2024-05', '', '3', '')), options);
     expect(read.ok).toBe(true);

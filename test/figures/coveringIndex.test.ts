@@ -19,10 +19,10 @@ import { smallCity } from './support.js';
 function plans(sqlite: Database.Database, run: () => unknown, keep: (source: string) => boolean = () => true): string[] {
   const sources: string[] = [];
   const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = ((source: string) => {
+  sqlite.prepare = (source: string) => {
     if (/monthly_reports/.test(source) && /month"?\s*(>=|between|BETWEEN)/i.test(source) && keep(source)) sources.push(source);
     return prepare(source);
-  }) as typeof sqlite.prepare;
+  };
   try {
     run();
   } finally {

@@ -19,10 +19,10 @@ function counting<T>(sqlite: Database.Database, run: () => T): { result: T; prep
   let transactions = 0;
   const prepare = sqlite.prepare.bind(sqlite);
   const transaction = sqlite.transaction.bind(sqlite);
-  sqlite.prepare = ((source: string) => {
+  sqlite.prepare = (source: string) => {
     prepared.push(source);
     return prepare(source);
-  }) as typeof sqlite.prepare;
+  };
   sqlite.transaction = ((fn: Parameters<typeof sqlite.transaction>[0]) => {
     transactions++;
     return transaction(fn);

@@ -266,7 +266,7 @@ describe('closing a year freezes its figures (DESIGN §7)', () => {
     const salonsFile = csv([HEADERS.salons, 'E02,みどり,集会所,2023-09-01,,0']);
     const refused = importCsv(db, 'salons', salonsFile);
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.errors).toEqual([{ line: 2, column: 'opened_on', message: expect.stringMatching(CLOSED) }]);
+    if (!refused.ok) expect(refused.errors).toEqual([{ line: 2, column: 'opened_on', message: expect.stringMatching(CLOSED) as unknown }]);
     const plansFile = csv([HEADERS.plans, 'E01,1,2023,2023,2025']);
     const refusedPlan = importCsv(db, 'plans', plansFile);
     expect(refusedPlan.ok).toBe(false);
@@ -275,7 +275,7 @@ describe('closing a year freezes its figures (DESIGN §7)', () => {
     const refusedMonthly = importCsv(db, 'monthly', monthly);
     expect(refusedMonthly.ok).toBe(false);
     if (!refusedMonthly.ok)
-      expect(refusedMonthly.errors[0]).toMatchObject({ line: 2, column: 'month', message: expect.stringContaining('令和5年度は年度確定済み') });
+      expect(refusedMonthly.errors[0]).toMatchObject({ line: 2, column: 'month', message: expect.stringContaining('令和5年度は年度確定済み') as unknown });
     expect(importCsv(db, 'monthly', monthly, { force: true })).toMatchObject({ ok: true, counts: { created: 2 } });
     expect(importCsv(db, 'salons', salonsFile, { force: true }).ok).toBe(true);
     expect(storedFigures(city.database, [2023])).toEqual(before);

@@ -50,9 +50,9 @@ describe('a closed year on the pages', () => {
     const city = await signedIn(ctx.app, 'city');
     const api = await city.get('/api/trends?from=2022&to=2024&scope=city');
     expect(api.statusCode).toBe(200);
-    const salons = (api.json() as { rows: { item: number | string; values: { fiscalYear: number; value: number | null }[] }[] }).rows.find(
-      (r) => String(r.item) === '6',
-    )!;
+    const salons = api
+      .json<{ rows: { item: number | string; values: { fiscalYear: number; value: number | null }[] }[] }>()
+      .rows.find((r) => String(r.item) === '6')!;
     // The backdated salon counts in the open years around the closed one, not in it.
     expect(salons.values.map((v) => [v.fiscalYear, v.value])).toEqual([
       [2022, 1],

@@ -109,7 +109,7 @@ describe('a file with bad rows', () => {
     expect(errorsOf(importCsv(database.db, 'monthly', csv([HEADERS.monthly, 'E01,2024-04,,,,,,,,,']), {}))).toEqual([[2, 'month']]);
   });
 
-  it('refuses reports of a district in a year it was not active', async () => {
+  it('refuses reports of a district in a year it was not active', () => {
     importCsv(database.db, 'districts', csv([HEADERS.districts, 'OLD,旧校区,きゅう,東区,R1,R3']), {});
     const result = importCsv(database.db, 'monthly', csv([HEADERS.monthly, 'OLD,2021-04,1,,,,,,,,', 'OLD,2022-04,1,,,,,,,,']), {});
     expect(errorsOf(result)).toEqual([[3, 'month']]);

@@ -37,10 +37,10 @@ function singleRowLookups<T>(sqlite: Database.Database, run: () => T): { result:
       /from\s+"?monthly_reports"?\s+where\s+"?(monthly_reports"?\.)?"?district_id"?\s*=\s*\?\s+and\s+"?(monthly_reports"?\.)?"?month"?\s*=\s*\?/i.test(source);
     if (oneRow) {
       const get = statement.get.bind(statement);
-      statement.get = ((...params: unknown[]) => {
+      statement.get = (...params: unknown[]) => {
         lookups++;
         return get(...params);
-      }) as typeof statement.get;
+      };
     }
     return statement;
   }) as typeof sqlite.prepare;

@@ -38,10 +38,10 @@ function breakdownChecks<T>(sqlite: Database.Database, run: () => T): { result: 
     const statement = prepare(source);
     if (/from\s+"district_indicator_values"\s+inner join\s+"indicator_definitions"/i.test(source)) {
       const all = statement.all.bind(statement);
-      statement.all = ((...params: unknown[]) => {
+      statement.all = (...params: unknown[]) => {
         checks++;
         return all(...params);
-      }) as typeof statement.all;
+      };
     }
     return statement;
   }) as typeof sqlite.prepare;

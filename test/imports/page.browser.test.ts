@@ -120,9 +120,9 @@ describe.skipIf(!browserAvailable)('importing files on the page in Chromium', ()
     sheet.addRow(HEADERS.monthly.split(','));
     sheet.addRow(['E01', '2024-06', 13, 2, 1, 0, 6, 4, 1, 15, 'Excelから']);
     sheet.addRow(['E02', '2024-06', 9, 1, null, null, 4, 2, null, null, null]);
-    const good = Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+    const good = Buffer.from(await workbook.xlsx.writeBuffer());
     sheet.getCell('H3').value = { formula: 'H2-2', result: 2 };
-    const bad = Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+    const bad = Buffer.from(await workbook.xlsx.writeBuffer());
 
     await page.goto(`${server.baseUrl}/imports`);
     await page.getByRole('radio', { name: /^月次報告/ }).check();
@@ -158,7 +158,7 @@ describe.skipIf(!browserAvailable)('importing files on the page in Chromium', ()
     sheet.getCell('G5').value = 4;
     sheet.getCell('H5').value = 3;
     sheet.getCell('K5').value = '夏祭りで見守り';
-    const filled = Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+    const filled = Buffer.from(await workbook.xlsx.writeBuffer());
 
     await upload(page, null, { name: download.suggestedFilename(), mimeType: XLSX_MIME, buffer: filled });
     const main = await page.locator('main').innerText();

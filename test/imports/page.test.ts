@@ -65,7 +65,7 @@ async function excelFile(build: (workbook: import('exceljs').Workbook) => void):
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   build(workbook);
-  return Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
 const MONTHLY_ROWS: (string | number | null)[][] = [

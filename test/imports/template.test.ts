@@ -108,7 +108,7 @@ describe('the round trip', () => {
     sheet.getCell('H4').value = 2;
     sheet.getCell('K4').value = 'サロンで声かけ';
     sheet.getCell('H3').value = 4;
-    const filled = Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+    const filled = Buffer.from(await workbook.xlsx.writeBuffer());
 
     const url = dryRunUrl(await uploadFile(ctx.app, ward, 'monthly', { name: '東一校区_R6.xlsx', content: filled }));
     const dry = await ward.get(url);
@@ -140,7 +140,7 @@ describe('the round trip', () => {
     const city = await signedIn(ctx.app, 'city');
     const workbook = await download(city, '/districts/W01/years/2024/template.xlsx');
     workbook.worksheets[0]!.getCell('C2').value = 5;
-    const file = Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+    const file = Buffer.from(await workbook.xlsx.writeBuffer());
     const ward = await signedIn(ctx.app, 'ward-east');
     const dry = await ward.get(dryRunUrl(await uploadFile(ctx.app, ward, 'monthly', { name: 'w.xlsx', content: file })));
     expect(pageText(dry.body)).toContain('2行目 district_code 校(地)区コード「W01」（西一校区）は、あなたが担当する区の校(地)区ではないため取り込めません。');

@@ -133,7 +133,9 @@ describe.skipIf(!browserAvailable)('forms that lose nothing, in Chromium', () =>
     await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('welfare_cooperators');
     // The label is at the top of the window, not hidden above its edge (where following #id would leave it).
     await expect.poll(() => page.evaluate<number>('window.scrollY')).toBeGreaterThan(0);
-    const labelTop = await page.locator('label[for="welfare_cooperators"]').evaluate((el) => el.getBoundingClientRect().top);
+    const labelTop = await page
+      .locator('label[for="welfare_cooperators"]')
+      .evaluate((el: { getBoundingClientRect: () => { top: number } }) => el.getBoundingClientRect().top);
     expect(labelTop).toBeGreaterThanOrEqual(0);
     expect(labelTop).toBeLessThan(100);
   });

@@ -45,8 +45,7 @@ function committedWatchedElderly(districtId: number, month: string): number | nu
   const reader = new Database(path, { readonly: true });
   try {
     const row = reader.prepare('SELECT watched_elderly FROM monthly_reports WHERE district_id = ? AND month = ?').get(districtId, month) as
-      | { watched_elderly: number | null }
-      | undefined;
+      { watched_elderly: number | null } | undefined;
     return row?.watched_elderly ?? null;
   } finally {
     reader.close();

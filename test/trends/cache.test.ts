@@ -4,6 +4,7 @@ import { Client, createTestApp, monthlyValues, seedSmallCity, signedIn, type Tes
 import { users } from '../../src/db/schema.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { CACHE_ENTRIES, FiguresCache, figuresCache } from '../../src/trends/cache.js';
+import type { TrendsJson } from '../support/json.js';
 
 let ctx: TestContext;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
@@ -78,7 +79,7 @@ describe('the figures cache', () => {
   it('shows a new figure as soon as a write has changed it', async () => {
     const client = await signedIn(ctx.app, 'city');
     const api = '/api/trends?scope=city&from=2023&to=2024';
-    const read = async () => (await client.get(api)).json().rows[0].values.map((v: { value: number | null }) => v.value);
+    const read = async () => (await client.get(api)).json<TrendsJson>().rows[0]!.values.map((v) => v.value);
     expect(await read()).toEqual([95, 40]);
     expect(await read()).toEqual([95, 40]);
     // Through the app's write path …
@@ -94,13 +95,13 @@ describe('the figures cache', () => {
 
   it('keeps tables apart by what they show', async () => {
     const client = await signedIn(ctx.app, 'city');
-    const yoy = (await client.get('/api/trends?scope=city&from=2023&to=2024&strong=0.9')).json();
-    const strict = (await client.get('/api/trends?scope=city&from=2023&to=2024&strong=0.2&flat=0.01')).json();
-    const ward = (await client.get(`/api/trends?scope=${encodeURIComponent('ward:西区')}&from=2023&to=2024`)).json();
-    const households = (await client.get('/api/trends?scope=city&from=2023&to=2024&table=households')).json();
-    expect(yoy.rows[0].trend.text).not.toBe(strict.rows[0].trend.text);
-    expect(ward.rows[0].values.map((v: { value: number | null }) => v.value)).toEqual([null, 40]);
-    expect(households.rows[0].item).not.toBe(yoy.rows[0].item);
+    const yoy = (await client.get('/api/trends?scope=city&from=2023&to=2024&strong=0.9')).json<TrendsJson>();
+    const strict = (await client.get('/api/trends?scope=city&from=2023&to=2024&strong=0.2&flat=0.01')).json<TrendsJson>();
+    const ward = (await client.get(`/api/trends?scope=${encodeURIComponent('ward:西区')}&from=2023&to=2024`)).json<TrendsJson>();
+    const households = (await client.get('/api/trends?scope=city&from=2023&to=2024&table=households')).json<TrendsJson>();
+    expect(yoy.rows[0]!.trend.text).not.toBe(strict.rows[0]!.trend.text);
+    expect(ward.rows[0]!.values.map((v) => v.value)).toEqual([null, 40]);
+    expect(households.rows[0]!.item).not.toBe(yoy.rows[0]!.item);
     expect(stats().hits).toBe(0);
   });
 

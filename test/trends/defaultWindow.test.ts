@@ -4,6 +4,7 @@ import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
 import { defaultWindow, fiscalYearsWithData, resolveScope } from '../../src/trends/repository.js';
 import { dataYearQueries } from '../../src/trends/dataYears.js';
+import type { TrendsJson } from '../support/json.js';
 
 let ctx: TestContext;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
@@ -79,7 +80,7 @@ describe('the default trend window', () => {
     const client = await signedIn(ctx.app, 'city');
     const res = await client.get('/api/trends?scope=city');
     expect(res.statusCode).toBe(200);
-    const years = res.json().fiscalYears as number[];
+    const years = res.json<TrendsJson>().fiscalYears;
     // The current fiscal year is real time here: the window ends before it, at a year with data.
     expect(years).toHaveLength(5);
     expect([2021, 2026]).toContain(years[4]);

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { users } from '../../src/db/schema.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
+import { FiguresCache } from '../../src/trends/cache.js';
 import { createTestApp, monthlyValues, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
 
 let ctx: TestContext;
@@ -102,5 +103,25 @@ describe('the trend page around its cached table', () => {
     // Forty seconds later it is FY2025 in Tokyo: FY2024 is over and ends the window.
     vi.setSystemTime(new Date('2025-03-31T15:00:10Z'));
     expect((await city.get('/trends')).body).toContain('id="to" name="to" type="text" value="2024"');
+  });
+});
+
+describe('a request that read the data version at its start', () => {
+  it('is answered as of that version, and the next request sees the write', () => {
+    const cache = new FiguresCache(ctx.database.sqlite);
+    let builds = 0;
+    const build = () => ++builds;
+    const start = cache.currentVersion();
+    expect(cache.get('k', build, start)).toBe(1);
+    // A write lands while the request is under way (another request, the CLI).
+    saveMonthlyReport(ctx.database.db, { districtId: ids.d2, month: '2024-08', values: monthlyValues({ watched_elderly: 7 }), userId: null });
+    expect(cache.get('k', build, start)).toBe(1);
+    // The next request reads the version afresh: the entry is gone.
+    const next = cache.currentVersion();
+    expect(next).toBeGreaterThan(start);
+    expect(cache.get('k', build, next)).toBe(2);
+    // A version that is not the cache's own is never trusted: it is read again.
+    expect(cache.get('k', build, start)).toBe(2);
+    expect(cache.get('k', build)).toBe(2);
   });
 });

@@ -22,10 +22,10 @@ afterEach(async () => ctx.close());
 async function compiled<T>(sqlite: Database.Database, run: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
   const statements: string[] = [];
   const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = ((source: string) => {
+  sqlite.prepare = (source: string) => {
     statements.push(source);
     return prepare(source);
-  }) as typeof sqlite.prepare;
+  };
   try {
     return { result: await run(), statements };
   } finally {

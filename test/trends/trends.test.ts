@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, monthlyValues, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
+import type { ApiErrorJson, TrendsJson } from '../support/json.js';
 
 let ctx: TestContext;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
@@ -28,11 +29,11 @@ describe('GET /api/trends', () => {
     const client = await signedIn(ctx.app, 'city');
     const res = await client.get('/api/trends?from=2022&to=2024&scope=city');
     expect(res.statusCode).toBe(200);
-    const body = res.json();
+    const body = res.json<TrendsJson>();
     expect(body.scope).toBe('city');
     expect(body.fiscalYears).toEqual([2022, 2023, 2024]);
     expect(body.rows).toHaveLength(7);
-    const watched = body.rows[0];
+    const watched = body.rows[0]!;
     expect(watched.item).toBe(1);
     expect(watched.values).toEqual([
       { fiscalYear: 2022, value: 140, origin: 'published', note: null, districtsReported: 0 },
@@ -42,9 +43,9 @@ describe('GET /api/trends', () => {
     // yoy: (110 − 150) / 150 = −26.7 % → 減少
     expect(watched.trend).toMatchObject({ basis: 'yoy', level: 'down', arrow: '↘', text: '減少' });
     expect(watched.trend.change).toBeCloseTo(-40 / 150, 10);
-    const aid = body.rows[1];
-    expect(aid.values.map((v: { value: number | null }) => v.value)).toEqual([null, 10, 12]);
-    const meetings = body.rows[2];
+    const aid = body.rows[1]!;
+    expect(aid.values.map((v) => v.value)).toEqual([null, 10, 12]);
+    const meetings = body.rows[2]!;
     expect(meetings.values[0]).toMatchObject({ value: null, origin: 'published', note: 'コロナ禍で正確な統計不可' });
   });
 
@@ -52,14 +53,14 @@ describe('GET /api/trends', () => {
     const client = await signedIn(ctx.app, 'city');
     // ② 10 → 12 is +20 %: with strong = 0.25 it is only やや増加.
     const res = await client.get('/api/trends?from=2023&to=2024&scope=city&basis=span&flat=0.05&strong=0.25');
-    expect(res.json().rows[1].trend).toMatchObject({ basis: 'span', level: 'slightup', text: 'やや増加' });
+    expect(res.json<TrendsJson>().rows[1]!.trend).toMatchObject({ basis: 'span', level: 'slightup', text: 'やや増加' });
   });
 
   it('accepts wareki years and a ward scope', async () => {
     const client = await signedIn(ctx.app, 'ward-east');
     const res = await client.get(`/api/trends?from=R5&to=R6&scope=${encodeURIComponent('ward:東区')}`);
     expect(res.statusCode).toBe(200);
-    expect(res.json().rows[0].values.map((v: { value: number | null }) => v.value)).toEqual([100, 110]);
+    expect(res.json<TrendsJson>().rows[0]!.values.map((v) => v.value)).toEqual([100, 110]);
   });
 
   it('answers 401 without a session', async () => {
@@ -83,7 +84,7 @@ describe('GET /api/trends', () => {
     const client = await signedIn(ctx.app, 'city');
     const bad = await client.get('/api/trends?from=abc&scope=city');
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().error).toContain('年度');
+    expect(bad.json<ApiErrorJson>().error).toContain('年度');
     expect((await client.get('/api/trends?from=2024&to=2020')).statusCode).toBe(422);
     expect((await client.get('/api/trends?basis=median')).statusCode).toBe(422);
     expect((await client.get('/api/trends?scope=ward:存在しない区')).statusCode).toBe(404);

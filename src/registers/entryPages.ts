@@ -108,7 +108,10 @@ export function registerEntryRoutes<Row extends Entry, Input>(app: FastifyInstan
 
   const entryOf = (request: FastifyRequest, district: DistrictWithWard) => entryOfRequest(request, district, (id) => pages.find(db, id), pages.notFoundMessage);
 
-  function refusedBesideField<T>(run: () => T, closedYearField = pages.closedYearField): { ok: true; value: T } | { ok: false; errors: Record<string, string> } {
+  function refusedBesideField<T>(
+    run: () => T,
+    closedYearField = pages.closedYearField,
+  ): { ok: true; value: T } | { ok: false; errors: Record<string, string> } {
     try {
       return { ok: true, value: run() };
     } catch (err) {

@@ -13,7 +13,7 @@ beforeEach(async () => {
 });
 afterEach(async () => ctx.close());
 
-// The register entry routes (src/registers/entryRoutes.ts) are one set for every register: a refusal that
+// The register entry routes (src/registers/entryPages.ts) are one set for every register: a refusal that
 // belongs beside a field is shown there on every write, deletes included, with the stored entry in the form.
 describe('deleting a register entry of a closed fiscal year', () => {
   it('shows the plan form again with the message beside the year, and keeps the plan', async () => {
