@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/index.js';
-import { closedFiscalYears, monthlyReports, users } from '../db/schema.js';
-import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
+import { monthlyReports, users } from '../db/schema.js';
+import { ClosedFiscalYearError, isFiscalYearClosed } from '../fiscalYears/repository.js';
 import { addMonths, fiscalYearOfMonth } from '../domain/fiscalYear.js';
 import { CATALOGUE, COUNT_FIELD_DEFINITIONS, fieldLabels, type CountFieldKey, type CountFieldName } from '../domain/catalogue.js';
 import { monthPairs } from '../figures/recompute.js';
@@ -85,11 +85,6 @@ function saveStatements(conn: Pick<Db, 'select' | 'insert'>) {
     const p = (name: string) => sql.placeholder(name);
     const counts = Object.fromEntries(COUNT_FIELDS.map((f) => [FIELD_COLUMNS[f], sql`${p(FIELD_COLUMNS[f])}`]));
     return {
-      closed: db
-        .select({ one: sql`1` })
-        .from(closedFiscalYears)
-        .where(eq(closedFiscalYears.fiscalYear, p('fy')))
-        .prepare(),
       get: db
         .select()
         .from(monthlyReports)
@@ -146,7 +141,7 @@ export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthly
   return db.transaction((tx) => {
     if (!input.allowClosedYear) {
       const fy = fiscalYearOfMonth(input.month);
-      if (s.closed.get({ fy })) throw new ClosedFiscalYearError(fy, 'month');
+      if (isFiscalYearClosed(tx, fy)) throw new ClosedFiscalYearError(fy, 'month');
     }
     const existing = s.get.get({ districtId: input.districtId, month: input.month });
     if (input.expectedVersion !== undefined && (existing?.version ?? 0) !== input.expectedVersion) {

@@ -31,7 +31,7 @@ import {
   type MonthlyReportRow,
   type MonthlyValues,
 } from './repository.js';
-import { FORM_GROUPS, historyQuerySchema, isBlank, parseMonthlyForm, typedFromValues, type FormField, type MonthlyForm, type TypedValues } from './form.js';
+import { FORM_GROUPS, historyQuerySchema, isBlank, parseMonthlyForm, typedFromValues, type MonthlyForm } from './form.js';
 import { findImplausible, type RecentRange } from './plausibility.js';
 import { neighbours } from './status.js';
 import { monthNotStartedProblems } from '../domain/invariants.js';
@@ -44,7 +44,7 @@ import { reviewBox } from '../reviews/view.js';
 import { warekiMonthToIso } from '../domain/dates.js';
 import { successionBounds, successionMonthProblem, successionsOfDistrict } from '../successions/repository.js';
 import { COUNT_FIELD_DEFINITIONS } from '../domain/catalogue.js';
-import { conflictView, MONTHLY_STYLES, monthlyFormView, reportPath, yearPath, yearView } from './view.js';
+import { conflictView, MONTHLY_STYLES, monthlyFormView, reportPath, typedFormState, yearPath, yearView, type MonthlyFormState } from './view.js';
 import { checkMonthlyIndicators, monthlyIndicatorSection, saveIndicatorCells, type EntryState } from '../indicators/form.js';
 
 /** The result of a parser, or null when it throws (kept values that no longer read as this form). */
@@ -79,18 +79,10 @@ function entryRefusal(db: Db, district: DistrictWithWard, month: string, today: 
   return null;
 }
 
-interface FormState {
-  typed: TypedValues;
-  /** The parsed values, when every field was valid. */
-  values: MonthlyValues | null;
-  version: number;
-  errors: Partial<Record<FormField, string>>;
-  /** Fields far from the recent values that the user has not confirmed yet. */
-  unusual: Map<CountField, RecentRange>;
-  confirmUnusual: boolean;
+type FormState = MonthlyFormState & {
   /** The council-defined indicators as typed after a failed save (DESIGN §11); stored values otherwise. */
   indicators?: EntryState;
-}
+};
 
 /** Everything the form page shows around the fields: neighbours, last year, stored row, refusal. */
 function formView(db: Db, district: DistrictWithWard, month: string, stored: MonthlyReportRow | undefined, state: FormState) {
@@ -187,14 +179,7 @@ export function monthlyReportRoutes(app: FastifyInstance): void {
       const form = tryParse(() => parseMonthlyForm(resumed));
       if (form) {
         return reply.viewAsync('monthlyReports/form', {
-          ...formView(db, district, month, stored, {
-            typed: form.typed,
-            values: form.values,
-            version: form.version,
-            errors: form.errors,
-            unusual: new Map(),
-            confirmUnusual: false,
-          }),
+          ...formView(db, district, month, stored, typedFormState(form)),
           flash: RESUMED_MESSAGE,
         });
       }
@@ -236,14 +221,7 @@ export function monthlyReportRoutes(app: FastifyInstance): void {
       if (!form.confirmClear) {
         reply.code(200);
         return reply.viewAsync('monthlyReports/form', {
-          ...formView(db, district, month, stored, {
-            typed: form.typed,
-            values: form.values,
-            version: form.version,
-            errors: {},
-            unusual: new Map(),
-            confirmUnusual: false,
-          }),
+          ...formView(db, district, month, stored, typedFormState(form, new Map(), {})),
           title: `${monthLabelLong(month)}の報告をすべて消しますか（${district.name}）`,
           confirmClear: true,
         });
@@ -337,15 +315,7 @@ async function renderForm(
   reply.code(status);
   // The review box stays: a district correcting a returned month keeps the ward's comment in view.
   return reply.viewAsync('monthlyReports/form', {
-    ...formView(db, district, month, stored, {
-      typed: form.typed,
-      values: form.values,
-      version: form.version,
-      errors: form.errors,
-      unusual,
-      confirmUnusual: false,
-      indicators,
-    }),
+    ...formView(db, district, month, stored, { ...typedFormState(form, unusual), indicators }),
     review: reviewBox(db, user, district, month, reportPath(district, month)),
   });
 }

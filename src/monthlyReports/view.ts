@@ -229,6 +229,15 @@ export interface MonthlyFormState {
   confirmUnusual: boolean;
 }
 
+/** The state of a form as the user sent it (parsed), with the fields to confirm, if any. */
+export function typedFormState(
+  form: Pick<MonthlyFormState, 'typed' | 'values' | 'version' | 'errors'>,
+  unusual: ReadonlyMap<CountField, RecentRange> = new Map(),
+  errors: MonthlyFormState['errors'] = form.errors,
+): MonthlyFormState {
+  return { typed: form.typed, values: form.values, version: form.version, errors, unusual, confirmUnusual: false };
+}
+
 export interface MonthlyFormInput {
   district: DistrictWithWard;
   month: string;
