@@ -14,7 +14,7 @@ import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { storedYears } from '../../src/figures/recompute.js';
 import { monthlyValues, seedSmallCity } from '../support/app.js';
 import { expectedFigures, storedFigures } from '../figures/support.js';
-import { csv, freshDatabase, HEADERS } from './support.js';
+import { countStatementRuns, csv, freshDatabase, HEADERS } from './support.js';
 
 let database: Database$;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
@@ -29,26 +29,9 @@ afterEach(() => database.sqlite.close());
 
 /** Counts how often a statement reading one monthly report by district and month runs while `run` runs. */
 function singleRowLookups<T>(sqlite: Database.Database, run: () => T): { result: T; lookups: number } {
-  let lookups = 0;
-  const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = ((source: string) => {
-    const statement = prepare(source);
-    const oneRow =
-      /from\s+"?monthly_reports"?\s+where\s+"?(monthly_reports"?\.)?"?district_id"?\s*=\s*\?\s+and\s+"?(monthly_reports"?\.)?"?month"?\s*=\s*\?/i.test(source);
-    if (oneRow) {
-      const get = statement.get.bind(statement);
-      statement.get = (...params: unknown[]) => {
-        lookups++;
-        return get(...params);
-      };
-    }
-    return statement;
-  }) as typeof sqlite.prepare;
-  try {
-    return { result: run(), lookups };
-  } finally {
-    sqlite.prepare = prepare;
-  }
+  const oneRow = /from\s+"?monthly_reports"?\s+where\s+"?(monthly_reports"?\.)?"?district_id"?\s*=\s*\?\s+and\s+"?(monthly_reports"?\.)?"?month"?\s*=\s*\?/i;
+  const { result, runs } = countStatementRuns(sqlite, oneRow, 'get', run);
+  return { result, lookups: runs };
 }
 
 describe('a monthly import', () => {

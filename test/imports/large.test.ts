@@ -17,7 +17,7 @@ import { addMonths } from '../../src/domain/fiscalYear.js';
 import { monthlyValues, seedSmallCity } from '../support/app.js';
 import { expectedFigures, storedFigures } from '../figures/support.js';
 import { monthsAgo, storeReport, typicalValues } from '../monthlyReports/helpers.js';
-import { csv, freshDatabase, HEADERS } from './support.js';
+import { countStatementRuns, csv, freshDatabase, HEADERS } from './support.js';
 
 let database: Database$;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
@@ -32,24 +32,8 @@ afterEach(() => database.sqlite.close());
 
 /** Counts the runs of the per-row breakdown check (the join of a district-month's values with the breakdown definitions) while `run` runs. */
 function breakdownChecks<T>(sqlite: Database.Database, run: () => T): { result: T; checks: number } {
-  let checks = 0;
-  const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = ((source: string) => {
-    const statement = prepare(source);
-    if (/from\s+"district_indicator_values"\s+inner join\s+"indicator_definitions"/i.test(source)) {
-      const all = statement.all.bind(statement);
-      statement.all = (...params: unknown[]) => {
-        checks++;
-        return all(...params);
-      };
-    }
-    return statement;
-  }) as typeof sqlite.prepare;
-  try {
-    return { result: run(), checks };
-  } finally {
-    sqlite.prepare = prepare;
-  }
+  const { result, runs } = countStatementRuns(sqlite, /from\s+"district_indicator_values"\s+inner join\s+"indicator_definitions"/i, 'all', run);
+  return { result, checks: runs };
 }
 
 const bytes = (lines: string[]) => Buffer.from([...lines, ''].join('\n'), 'utf8');

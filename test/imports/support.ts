@@ -1,4 +1,5 @@
 import { monthlyValues } from '../support/app.js';
+import type Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database$ } from '../../src/db/index.js';
 import type { MonthlyValues } from '../../src/monthlyReports/repository.js';
@@ -40,4 +41,31 @@ export function auditCount(database: Database$, entity?: string): number {
 /** Monthly values with nothing reported, to fill in per test. */
 export function emptyValues(): MonthlyValues {
   return monthlyValues();
+}
+
+/**
+ * Counts the calls of `method` on every statement prepared while `run` runs
+ * whose SQL matches `sql`: how often a query ran (per row, or once).
+ */
+export function countStatementRuns<T>(sqlite: Database.Database, sql: RegExp, method: 'get' | 'all', run: () => T): { result: T; runs: number } {
+  let runs = 0;
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    const statement = prepare(source);
+    if (sql.test(source)) {
+      const calls = statement as unknown as Record<typeof method, (...params: unknown[]) => unknown>;
+      const call = calls[method].bind(statement);
+      calls[method] = (...params: unknown[]) => {
+        runs++;
+        return call(...params);
+      };
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
+  try {
+    const result = run();
+    return { result, runs };
+  } finally {
+    sqlite.prepare = prepare;
+  }
 }
