@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --root <checkout>] [-- --fresh] [-- --only P1,P3] [-- --dist] [-- --prepare]`
+ * `npm run bench [-- --quick] [-- --root <checkout>] [-- --fresh] [-- --only P1,P3] [-- --tsx | --dist] [-- --prepare]`
  *
  * Prints, for each path, the app's figure and its baseline measured in the same
  * run, interleaved, three rounds, with min / median / max and the ratio
@@ -19,8 +19,10 @@
  * repository), so the same bench measures older code: servers, generated
  * databases and the CLI all come from that checkout. Generated databases are
  * cached under bench/.data/ (keyed by the checkout's schema, migrations and demo
- * city); --fresh regenerates them (do so after changing how figures are computed). --dist runs the checkout's compiled dist/ instead
- * of the TypeScript sources. --prepare only builds the databases (the first
+ * city); --fresh regenerates them (do so after changing how figures are computed). The servers run as
+ * production runs them (DESIGN §12): the checkout is compiled first (`npm run build` into its dist/) and
+ * the servers run dist/, without the TypeScript loader (which alone holds ~40 MB, a large part of P5).
+ * --tsx runs the TypeScript sources through tsx instead; --dist runs the dist/ already there, unbuilt. --prepare only builds the databases (the first
  * build of the national one takes minutes; the measured run stays under ten).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -41,6 +43,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean' },
     fresh: { type: 'boolean' },
     dist: { type: 'boolean' },
+    tsx: { type: 'boolean' },
     root: { type: 'string' },
     only: { type: 'string' },
     prepare: { type: 'boolean' },
@@ -49,7 +52,8 @@ const { values: args } = parseArgs({
 const ROOT = resolve(process.env.BENCH_APP_ROOT ?? args.root ?? join(BENCH_DIR, '..'));
 const QUICK = args.quick === true;
 const ONLY = new Set((args.only ?? 'P1,P2,P3,P4,P5').split(',').map((s) => s.trim().toUpperCase()));
-const USE_DIST = args.dist === true;
+/** Servers run the compiled dist/ (built at the start of the run unless --dist), or the sources through tsx (--tsx). */
+let USE_DIST = args.tsx !== true;
 
 const ROUNDS = 3;
 const CONNECTIONS = 50;
@@ -645,6 +649,51 @@ function rawInserts(path: string, rows: (string | number | null)[][]): number {
   return rate;
 }
 
+/**
+ * Builds the checkout once (`npm run build`: tsc into dist/), so that P4 runs the CLI as a
+ * deployment does (`node dist/cli.js`), not through tsx, which transpiles every module at
+ * start-up. A checkout without a build configuration is run through tsx.
+ */
+function buildCompiledCli(): Promise<string> {
+  if (!existsSync(join(ROOT, 'tsconfig.build.json'))) return Promise.resolve('tsx (no tsconfig.build.json in this checkout)');
+  const started = performance.now();
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  return new Promise((resolveBuild, reject) => {
+    const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      // tsc still writes JavaScript when a type check fails elsewhere (noEmitOnError is off): say so, and measure it.
+      if (!existsSync(join(ROOT, 'dist/cli.js'))) reject(new Error(`npm run build wrote no dist/cli.js (${code}): ${out.slice(-2000)}`));
+      else
+        resolveBuild(
+          `node dist/cli.js (npm run build ${fmt((performance.now() - started) / 1000, 1)} s${code === 0 ? '' : `, tsc exit ${code}: type errors`})`,
+        );
+    });
+  });
+}
+
+/** Runs the checkout's compiled CLI (`node dist/cli.js`), as runCli runs the sources. */
+function runCompiledCli(cliArgs: string[], env: Record<string, string>): Promise<{ code: number; out: string; ms: number }> {
+  if (!existsSync(join(ROOT, 'tsconfig.build.json'))) return runCli(cliArgs, env);
+  const started = performance.now();
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...cliArgs], {
+      cwd: ROOT,
+      // As runCli: NODE_ENV=production would ask for a session secret, which the CLI does not use.
+      env: { ...process.env, NODE_ENV: 'development', MIMAMORI_DEMO: 'off', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code: code ?? -1, out, ms: performance.now() - started }));
+  });
+}
+
 async function p4(): Promise<void> {
   const months = monthsOfYears(FIRST_FY, LAST_FY);
   const districtsN = Math.ceil(IMPORT_ROWS / months.length);
@@ -652,6 +701,7 @@ async function p4(): Promise<void> {
   const base = await cachedDb(`import-base-${districtsN}`, (path) =>
     generatedCity(path, { wards: 10, districts: districtsN, firstFy: 1, lastFy: 0, codePrefix: 'I', registers: false }, false),
   );
+  console.log(`  CLI: ${await buildCompiledCli()}`);
   const rows: (string | number | null)[][] = [];
   const csv: string[] = [['district_code', 'month', ...VALUE_COLUMNS, 'note'].join(',')];
   outer: for (let d = 0; d < districtsN; d++) {
@@ -669,8 +719,8 @@ async function p4(): Promise<void> {
   const probeRows = Math.ceil(rows.length / 20);
   writeFileSync(probePath, csv.slice(0, probeRows + 1).join('\n') + '\n');
   copyDb(base, join(RUN_DIR, 'p4.db'));
-  const probeStartup = await runCli(['help'], { DATABASE_PATH: join(RUN_DIR, 'p4.db') });
-  const probe = await runCli(['import', 'monthly', probePath], { DATABASE_PATH: join(RUN_DIR, 'p4.db') });
+  const probeStartup = await runCompiledCli(['help'], { DATABASE_PATH: join(RUN_DIR, 'p4.db') });
+  const probe = await runCompiledCli(['import', 'monthly', probePath], { DATABASE_PATH: join(RUN_DIR, 'p4.db') });
   if (probe.code !== 0) throw new Error(`cli import failed (${probe.code}): ${probe.out.slice(-2000)}`);
   const projectedMs = Math.max(0, probe.ms - probeStartup.ms) * 20 + probeStartup.ms;
   if (projectedMs > 30_000) {
@@ -687,8 +737,8 @@ async function p4(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     const dbPath = join(RUN_DIR, 'p4.db');
     copyDb(base, dbPath);
-    const startup = await runCli(['help'], { DATABASE_PATH: dbPath });
-    const result = await runCli(['import', 'monthly', csvPath], { DATABASE_PATH: dbPath });
+    const startup = await runCompiledCli(['help'], { DATABASE_PATH: dbPath });
+    const result = await runCompiledCli(['import', 'monthly', csvPath], { DATABASE_PATH: dbPath });
     if (result.code !== 0) throw new Error(`cli import failed (${result.code}): ${result.out.slice(-2000)}`);
     const check = new Database(dbPath, { readonly: true });
     const imported = (check.prepare('SELECT count(*) AS n FROM monthly_reports').get() as { n: number }).n;
@@ -728,7 +778,20 @@ try {
 } catch {
   /* a normal .git directory */
 }
-console.log(`みまもり ベンチマーク${QUICK ? '（--quick）' : ''}: ${ROOT}${USE_DIST ? ' (dist/)' : ' (src/, tsx)'}${gitHead ? ` [${gitHead}]` : ''}`);
+const serverPhases = ['P1', 'P2', 'P3', 'P5'].some((p) => ONLY.has(p));
+let serversHow = 'src/ through tsx (--tsx)';
+if (USE_DIST && args.dist !== true && serverPhases && !args.prepare) {
+  // Built once here (P4 builds again, incrementally): the servers run what a deployment runs.
+  serversHow = await buildCompiledCli().then(
+    (how) => `dist/ (${how.replace(/^node dist\/cli\.js /, '')})`,
+    (err: unknown) => {
+      USE_DIST = false;
+      return `src/ through tsx: the build failed (${err instanceof Error ? err.message.slice(0, 300) : String(err)})`;
+    },
+  );
+  if (!existsSync(join(ROOT, 'tsconfig.build.json'))) USE_DIST = false;
+} else if (USE_DIST) serversHow = 'dist/ as it is (--dist)';
+console.log(`みまもり ベンチマーク${QUICK ? '（--quick）' : ''}: ${ROOT}${gitHead ? ` [${gitHead}]` : ''}; servers run ${serversHow}`);
 console.log(`Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ${fmt(mb(totalmem()))} MB, ${new Date().toISOString()}`);
 console.log(`generated databases: ${CACHE_DIR}`);
 if (args.prepare) {

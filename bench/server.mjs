@@ -6,7 +6,8 @@
 //
 //   node [--import tsx] bench/server.mjs        (driven by bench/run.ts)
 //
-// Messages from the parent: { type: 'rss' } → { type: 'rss', rss, peak }.
+// Messages from the parent: { type: 'rss' } → { type: 'rss', rss, peak, usage, commits } (usage:
+// process.memoryUsage(); commits: the group commit's batches and units, where the checkout has them).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,6 +45,11 @@ for (const trust of ['1', 'true']) {
 if (!config) throw new Error('no configuration the app accepts');
 
 const database = await openDatabase(dbPath);
+// The group commit of monthly saves (older checkouts have none): batches and units, for units per commit.
+const groupCommit = await mod('db/groupCommit.ts').then(
+  (m) => m.groupCommitOf?.(database),
+  () => undefined,
+);
 const app = await buildApp({ config, database, sessionSecret: SECRET, logger: false });
 await app.ready();
 
@@ -74,7 +80,8 @@ const csrf = csrfOf(page.body);
 
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
 process.on('message', (message) => {
-  if (message?.type === 'rss') process.send({ type: 'rss', ...memory() });
+  if (message?.type === 'rss')
+    process.send({ type: 'rss', ...memory(), usage: process.memoryUsage(), commits: groupCommit?.stats ? { ...groupCommit.stats } : null });
 });
 process.on('SIGTERM', () => {
   app.close().finally(() => process.exit(0));

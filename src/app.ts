@@ -13,12 +13,13 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fastifyTrustProxy, type Config } from './config.js';
 import type { Database$ } from './db/index.js';
 import { DomainError, ForbiddenError } from './errors.js';
 import { httpStatusOf, UNSUPPORTED_MEDIA_TYPE_MESSAGE } from './web/errors.js';
 import { authPlugin, wantsJson } from './auth/plugin.js';
-import { SqliteSessionStore } from './auth/sessionStore.js';
+import { rememberingSigner, SqliteSessionStore } from './auth/sessionStore.js';
 import { flashPlugin } from './auth/flash.js';
 import { lazyCsrfToken } from './auth/csrfToken.js';
 import { OWASP_SCRYPT, type ScryptParams } from './auth/passwords.js';
@@ -107,7 +108,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     maxMs: config.SESSION_MAX_HOURS * 3_600_000,
   });
   await app.register(session, {
-    secret: options.sessionSecret,
+    // The library's signer, remembering the signatures of the busiest session cookies (checked on every request).
+    secret: rememberingSigner(options.sessionSecret),
     cookieName: production ? '__Host-mimamori' : 'mimamori',
     cookie: { httpOnly: true, sameSite: 'lax', secure: production, path: '/' },
     saveUninitialized: false,
@@ -123,10 +125,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'same-origin' },
   });
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('permissions-policy', PERMISSIONS_POLICY);
-    // Helmet 8 throws rather than passing an error on; `done` keeps Fastify's contract all the same.
-    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err instanceof Error ? err : undefined));
+  // Its headers carry no nonce and depend on nothing in the request: worked out once, copied onto every answer.
+  const securityHeaderValues = headersOf(securityHeaders);
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaderValues);
+    done();
   });
   await app.register(rateLimit, { global: false });
   await app.register(async (publicFiles) => {
@@ -189,6 +192,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done();
   });
   return app;
+}
+
+/**
+ * The headers a helmet middleware sets, read once by running it on a stand-in response, plus the
+ * Permissions-Policy. Only static settings are given to helmet (no nonce, no function directive).
+ */
+function headersOf(middleware: ReturnType<typeof helmet>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  let failure: Error | undefined;
+  middleware({} as IncomingMessage, response as unknown as ServerResponse, (err?: unknown) => {
+    if (err) failure = err instanceof Error ? err : new Error('helmet could not set its headers');
+  });
+  if (failure) throw failure;
+  return { ...headers, 'permissions-policy': PERMISSIONS_POLICY };
 }
 
 /** The Content Security Policy: only this site's own files; no inline script or style, no plugins, no framing. */

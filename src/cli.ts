@@ -20,7 +20,7 @@ import { createUser, isLoginTaken } from './users/repository.js';
 import { ensureDemoCity } from './demo/demoCity.js';
 import { toHalfWidth } from './domain/numbers.js';
 import { decodeCsv } from './imports/decode.js';
-import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS } from './imports/formats.js';
+import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS } from './domain/importFormats.js';
 import { importCsv } from './imports/importCsv.js';
 import { formatImportSummary } from './imports/summary.js';
 import { viewHelpers } from './views.js';

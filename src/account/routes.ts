@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import { z } from 'zod';
 import { recordAudit } from '../audit/repository.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.js';

@@ -164,6 +164,8 @@ const printRowSchema = z.object({
   /** The printed label: the override, or the computed label. */
   label: z.object({ arrow: z.string(), text: z.string(), overridden: z.boolean(), footnoteMarker: z.string() }),
   computed: z.object({ arrow: z.string(), text: z.string(), change: z.number().nullable() }),
+  /** Places after the decimal point of a council-defined indicator's figures (97.0); absent: whole numbers. */
+  decimals: z.number().int().min(0).max(2).optional(),
 });
 export type PrintRow = z.infer<typeof printRowSchema>;
 

@@ -104,7 +104,11 @@ export function agendaEditorView(input: AgendaEditorInput) {
           cells: pr.cells.map((c) =>
             c.value === null && c.note
               ? { note: c.note, text: '', published: false }
-              : { note: null, text: c.value === null ? '—' : formatCount(c.value), published: c.origin === 'published' },
+              : {
+                  note: null,
+                  text: c.value === null ? '—' : formatCount(c.value, 'decimals' in pr ? (pr.decimals ?? 0) : 0),
+                  published: c.origin === 'published',
+                },
           ),
           computed: {
             arrow: pr.computed.arrow === '—' ? '' : pr.computed.arrow,

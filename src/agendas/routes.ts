@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { can, type CurrentUser } from '../auth/access.js';
-import { guard, loadedAgendaSheet } from '../auth/guards.js';
+import { guard, loadedAgendaSheet } from '../guards/guard.js';
 import type { Db } from '../db/index.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { isConfirmed, renderConfirmation, type Confirmation } from '../confirmation.js';

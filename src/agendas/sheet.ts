@@ -66,6 +66,7 @@ export function buildPrintTable(number: number, spec: AgendaTable, table: TrendT
       cells: row.values.map((c): PrintCell => ({ fiscalYear: c.fiscalYear, value: c.value, note: c.note, origin: c.origin })),
       label: shown,
       computed: { arrow: row.trend.arrow, text: row.trend.text, change: row.trend.change },
+      ...(row.indicator && row.indicator.decimals > 0 ? { decimals: row.indicator.decimals } : {}),
     });
   }
   const footnotes = spec.rows

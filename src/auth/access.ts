@@ -47,7 +47,7 @@ export function can(user: CurrentUser, action: Action, target: Target): boolean 
 
 /**
  * Throws 403 unless `can` allows it. Routes do not call this: they declare a guard
- * (src/auth/guards.ts), which loads what the URL names through the user's scope.
+ * (src/guards/guard.ts), which loads what the URL names through the user's scope.
  * Domain rules that check each record of a batch (reviews, agenda sheet scopes) call it.
  */
 export function authorize(user: CurrentUser | null, action: Action, target: Target): asserts user is CurrentUser {

@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { districts, users, wards } from '../db/schema.js';
 import type { CurrentUser } from './access.js';
-import { installGuards, type GuardSpec } from './guards.js';
+import { installGuards, type GuardSpec } from './guardSpec.js';
 import { SignInThrottle } from './throttle.js';
 import { signedInAtOf } from './sessionStore.js';
 import { keepPendingForm, keptBody, SignedInUserCookie } from './pendingForms.js';
@@ -54,7 +54,7 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   public: boolean;
-  /** The guard the route declares in its options (src/auth/guards.ts); undefined if it declares none. */
+  /** The guard the route declares in its options (src/guards/guard.ts); undefined if it declares none. */
   guard: GuardSpec | undefined;
 }
 
@@ -137,7 +137,7 @@ export const authPlugin = fp<AuthPluginOptions>((app, { db, secret }, done) => {
       if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
       return reply.redirect(loginAfterLostSession(db, whoCookie, request), 303);
     }
-    // Who may go further is the route's own guard (src/auth/guards.ts), which runs next.
+    // Who may go further is the route's own guard (src/guards/guard.ts), which runs next.
   });
   done();
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { guard } from './guards.js';
+import { guard } from '../guards/guard.js';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../db/schema.js';

@@ -1,4 +1,5 @@
 import type * as Fastify from 'fastify';
+import { Signer } from '@fastify/cookie';
 import { and, eq, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { sessions, users } from '../db/schema.js';
@@ -155,4 +156,49 @@ export function endOtherSessionsOfUser(db: Writer, userId: number, keepSid: stri
 export function signedInAtOf(session: Pick<Fastify.Session, 'signedInAt' | 'createdAt'> | null | undefined): number {
   const t = session?.signedInAt ?? session?.createdAt;
   return typeof t === 'number' ? t : 0;
+}
+
+/** Session cookies whose signature is remembered (the busiest sessions; least recently used dropped first). */
+export const SIGNED_COOKIES_KEPT = 1_000;
+
+type Unsigned = { valid: boolean; renew: boolean; value: string | null };
+
+/**
+ * @fastify/cookie's signer for the session cookie, remembering its answers.
+ * @fastify/session checks the cookie's HMAC on every request and signs the
+ * session id again for every session it loads; both are the same for the same
+ * cookie, so the answers of the library's own signer are kept for the busiest
+ * sessions. Only valid signatures are remembered: a forged cookie is checked by
+ * the library every time, and cannot push anything out but other forgeries' room.
+ */
+export function rememberingSigner(secret: string): { sign(value: string): string; unsign(signed: string): Unsigned } {
+  // The session plugin's own rule for a string secret (it does not check a signer object).
+  if (secret.length < 32) throw new Error('the session secret must have length 32 or greater');
+  const signer = new Signer(secret, 'sha256');
+  const signed = new Map<string, string>();
+  const valid = new Map<string, Unsigned>();
+  const keep = <V>(map: Map<string, V>, key: string, value: V): V => {
+    map.set(key, value);
+    if (map.size > SIGNED_COOKIES_KEPT) map.delete(map.keys().next().value as string);
+    return value;
+  };
+  const recall = <V>(map: Map<string, V>, key: string): V | undefined => {
+    const value = map.get(key);
+    if (value !== undefined) {
+      // Most recently used last.
+      map.delete(key);
+      map.set(key, value);
+    }
+    return value;
+  };
+  return {
+    sign: (value) => recall(signed, value) ?? keep(signed, value, signer.sign(value)),
+    unsign: (cookie) => {
+      const known = recall(valid, cookie);
+      if (known) return { ...known };
+      const result = signer.unsign(cookie) as Unsigned;
+      if (result.valid && !result.renew) keep(valid, cookie, { ...result });
+      return result;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /** The case study form (取組事例): fields, labels, parsing and display. */
 import { z } from 'zod';
 import { warekiLong } from '../domain/fiscalYear.js';
-import { characterCount, fiscalYearField, multilineText, parseForm, singleLineText, type FormResult, type FormValues } from '../registers/form.js';
+import { characterCount, fiscalYearField, multilineText, parseForm, singleLineText, type FormResult, type FormValues } from '../web/forms.js';
 import type { CaseStudyInput, CaseStudyRow } from './repository.js';
 
 export const CASE_STUDY_FIELDS = ['fiscal_year', 'title', 'body'] as const;

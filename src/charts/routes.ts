@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import { z } from 'zod';
 import type { Database$ } from '../db/index.js';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -10,8 +10,8 @@ import { parseTrendQuery, trendCacheKey, type TrendQuery } from '../trends/query
 import { cachedTrendTable } from '../trends/tables.js';
 import { figuresCache } from '../trends/cache.js';
 import type { TrendRow } from '../trends/table.js';
-import { lineChart } from './svg.js';
-import { kindOfRow, unitOf } from './links.js';
+import { lineChart } from '../web/svg.js';
+import { kindOfRow, unitOf } from '../trends/rowCharts.js';
 import { trendQueryString } from '../web/urls.js';
 
 const ROW_KEYS = [...ITEMS.map((d) => String(d.item)), ...HOUSEHOLD_ROWS.map((r) => r.key)] as [string, ...string[]];

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CurrentUser } from '../auth/access.js';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import { currentFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import { formatDateLong } from '../domain/dates.js';
 import { todayInJapan } from '../domain/due.js';
-import { getSettings } from '../settings/repository.js';
+import { getSettings } from '../db/settings.js';
 import { listWards } from '../districts/repository.js';
 import { blankToUndefined, fiscalYearParam, wardIdParam } from '../web/params.js';
 import { parseInput } from '../web/replies.js';

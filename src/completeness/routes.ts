@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import { currentFiscalYear, fiscalYearBounds } from '../domain/fiscalYear.js';
 import { todayInJapan } from '../domain/due.js';
-import { getSettings } from '../settings/repository.js';
+import { getSettings } from '../db/settings.js';
 import { listDistricts, listWards } from '../districts/repository.js';
 import { blankToUndefined, fiscalYearParam, wardIdParam } from '../web/params.js';
 import { parseInput } from '../web/replies.js';
 import { buildCompletenessGrid, buildWardSummary } from './status.js';
 import { activeDistrictCount, reportedDistrictMonths, wardMonthCounts } from './repository.js';
-import { fiscalYearsOfScope } from '../trends/dataYears.js';
+import { fiscalYearsOfScope } from '../figures/dataYears.js';
 import { notDueByWardMonth, successionBounds } from '../successions/repository.js';
 import { reviewStatesInRange } from '../reviews/repository.js';
 import { isFiscalYearClosed } from '../fiscalYears/repository.js';

@@ -425,7 +425,7 @@ export const monthReviews = sqliteTable(
 export const INDICATOR_ENTERED_BY = ['district_monthly', 'ward_yearly'] as const;
 export type IndicatorEnteredBy = (typeof INDICATOR_ENTERED_BY)[number];
 /** How a council-defined indicator's year is rolled up (DESIGN §11). */
-export const INDICATOR_ROLLUPS = ['sum', 'latest', 'districts_meeting'] as const;
+export const INDICATOR_ROLLUPS = ['sum', 'latest', 'districts_meeting', 'ratio'] as const;
 export type IndicatorRollup = (typeof INDICATOR_ROLLUPS)[number];
 
 /**
@@ -452,6 +452,11 @@ export const indicatorDefinitions = sqliteTable(
     lastFy: integer('last_fy'),
     position: integer('position').notNull().default(0),
     version: integer('version').notNull().default(1),
+    /** Places after the decimal point its values are entered and shown with (0, 1 or 2). */
+    decimals: integer('decimals').notNull().default(0),
+    /** For `ratio` (a rate such as 充足率): 100 × Σ numerator ÷ Σ denominator, two other indicators' ids (checked in code). */
+    numeratorId: integer('numerator_id'),
+    denominatorId: integer('denominator_id'),
   },
   (t) => [uniqueIndex('indicator_definitions_key_uq').on(t.key)],
 );

@@ -5,15 +5,15 @@
  * whose magnitudes continue that series.
  */
 import { createDemoAgendaSheet } from '../agendas/demo.js';
-import { createDemoIndicatorSheet } from './indicatorSheet.js';
-import { HELP_BREAKDOWN_DISTRICTS, SEED_001_WARD, insertDemoIndicators } from './indicators.js';
+import { createDemoIndicatorSheet, createDemoMinseiSheet } from './indicatorSheet.js';
+import { HELP_BREAKDOWN_DISTRICTS, SEED_001_WARD, insertDemoIndicators, insertSeed003Indicators } from './indicators.js';
 import { count, eq, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/index.js';
 import { caseStudies, districts, monthlyReports, planSchedules, plans, publishedFigures, salons, users, wards } from '../db/schema.js';
 import { hashPassword, type ScryptParams } from '../auth/passwords.js';
 import { recordAudit } from '../audit/repository.js';
-import { getSettings } from '../settings/repository.js';
+import { getSettings } from '../db/settings.js';
 import { currentMonth, previousMonth } from '../domain/fiscalYear.js';
 import { isOverdue, todayInJapan } from '../domain/due.js';
 import { DEMO_CASE_STUDIES } from './caseStudies.js';
@@ -164,6 +164,13 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
       clock.lastReportMonth,
       nowIso,
     );
+    // Seed 003's 民生委員 table (H28, R1, R4, with 充足率 as a ratio) and ボランティア活動保険加入者数,
+    // entered by every ward so that the city's sums are the printed figures.
+    insertSeed003Indicators(
+      tx,
+      DEMO_WARDS.map((w) => ({ id: wardIds.get(w.name)!, population: w.population })),
+      nowIso,
+    );
 
     tx.insert(publishedFigures)
       .values(
@@ -221,6 +228,8 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
     createDemoAgendaSheet(db, cityUser?.id ?? null);
     // A draft sheet that prints seed 001's indicator table.
     createDemoIndicatorSheet(db, cityUser?.id ?? null, clock.lastReportMonth);
+    // A draft sheet that prints seed 003's 民生委員 table.
+    createDemoMinseiSheet(db, cityUser?.id ?? null);
   }
   return created;
 }

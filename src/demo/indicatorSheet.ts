@@ -3,7 +3,7 @@ import type { Db } from '../db/index.js';
 import { defaultTable } from '../agendas/content.js';
 import { createAgendaSheet } from '../agendas/repository.js';
 import { indicatorRowKey } from '../indicators/rowKeys.js';
-import { DEMO_INDICATOR_FIRST_FY, SEED_001_INDICATORS, lastWardYear } from './indicators.js';
+import { DEMO_INDICATOR_FIRST_FY, SEED_001_INDICATORS, SEED_003_FIRST_FY, SEED_003_KEYS, SEED_003_MINSEI, lastWardYear } from './indicators.js';
 
 /** Seed 001's opening words (区社会福祉協議会による地域福祉活動への支援). */
 const SEED_001_INTRO =
@@ -30,6 +30,40 @@ export function createDemoIndicatorSheet(db: Db, userId: number | null, lastRepo
       fromFy: Math.max(DEMO_INDICATOR_FIRST_FY, toFy - 4),
       toFy,
       content: { tables: [table], sections: [{ heading: '区社協の取組み', body: SEED_001_INTRO, caseStudies: [] }] },
+    },
+    userId,
+    'demo',
+  );
+  return sheet.id;
+}
+
+/**
+ * The demo's third sheet, a draft: seed 003's first table (民生委員の充足率の推移（各年一斉改選時）)
+ * from H28 to R4: 定数, 配置数 with 世帯担当 and 主任児童委員, 欠員 and 充足率 (a ratio, 1 decimal).
+ * The years between the elections print blank. Returns the id.
+ */
+export function createDemoMinseiSheet(db: Db, userId: number | null): number {
+  const table = defaultTable('items', 'city');
+  table.heading = '民生委員の充足率の推移（各年一斉改選時）';
+  table.showTrend = false;
+  const k = SEED_003_KEYS;
+  table.rows = [
+    indicatorRowKey(k.quota),
+    indicatorRowKey(k.placed),
+    indicatorRowKey(k.placed, 'household'),
+    indicatorRowKey(k.placed, 'chief_child'),
+    indicatorRowKey(k.vacancies),
+    indicatorRowKey(k.fillRate),
+  ].map((key) => ({ key, override: { text: '', arrow: '' as const }, footnoteMarker: '', footnote: '' }));
+  table.note = '※ 充足率＝配置数÷定数×100（市の充足率は区の値を合計して計算）';
+  const sheet = createAgendaSheet(
+    db,
+    {
+      heading: '基本目標1：支え合いの気持ちを育もう',
+      subheading: '（成果指標の推移）',
+      fromFy: SEED_003_FIRST_FY,
+      toFy: SEED_003_MINSEI[SEED_003_MINSEI.length - 1]!.fiscalYear,
+      content: { tables: [table], sections: [] },
     },
     userId,
     'demo',

@@ -32,6 +32,11 @@ export interface NewIndicator {
   lastFy?: number | null;
   position?: number;
   categories?: { key: string; name: string; firstFy?: number; lastFy?: number | null }[];
+  /** Places after the decimal point (0 when left out). */
+  decimals?: number;
+  /** For `ratio`: the ids of the numerator and denominator indicators. */
+  numeratorId?: number | null;
+  denominatorId?: number | null;
 }
 
 /** Stores an indicator and its categories; returns its id and its categories' ids by key. */
@@ -49,6 +54,9 @@ export function insertIndicator(db: Conn, d: NewIndicator): { id: number; catego
       firstFy: d.firstFy,
       lastFy: d.lastFy ?? null,
       position: d.position ?? 0,
+      decimals: d.decimals ?? 0,
+      numeratorId: d.numeratorId ?? null,
+      denominatorId: d.denominatorId ?? null,
     })
     .returning({ id: indicatorDefinitions.id })
     .get();
@@ -224,4 +232,106 @@ export function insertDemoIndicators(
       ),
     );
   insertDistrictValues(db, values, at);
+}
+
+/**
+ * Seed 003's first table (民生委員の充足率の推移（各年一斉改選時）, citywide, 人): 定数, 配置数 by
+ * 世帯担当 and 主任児童委員, 欠員, at the three elections H28, R1 and R4. 充足率 is not stored:
+ * it is the ratio of 配置数 to 定数 (97.0 %, 95.9 %, 94.9 %).
+ */
+export const SEED_003_MINSEI = [
+  { fiscalYear: 2016, quota: 1582, household: 1275, chiefChild: 259, vacancies: 48 },
+  { fiscalYear: 2019, quota: 1591, household: 1275, chiefChild: 251, vacancies: 65 },
+  { fiscalYear: 2022, quota: 1593, household: 1263, chiefChild: 249, vacancies: 81 },
+] as const;
+
+/** Seed 003's ボランティア活動保険加入者数 (人) of the years the app covers: H28 and R3. */
+export const SEED_003_VOLUNTEER_INSURED = [
+  { fiscalYear: 2016, value: 24_569 },
+  { fiscalYear: 2021, value: 17_705 },
+] as const;
+
+/** The first fiscal year of seed 003's indicators (H28). */
+export const SEED_003_FIRST_FY = 2016;
+
+/** Keys of seed 003's indicators. */
+export const SEED_003_KEYS = {
+  quota: 'minsei_quota',
+  placed: 'minsei_placed',
+  vacancies: 'minsei_vacancies',
+  fillRate: 'minsei_fill_rate',
+  volunteerInsured: 'volunteer_insured',
+} as const;
+
+/**
+ * Splits `total` over shares proportional to `weights` (largest remainder): whole
+ * numbers that add up to `total` exactly, so the wards' values sum to the printed figure.
+ */
+export function apportion(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const parts = exact.map(Math.floor);
+  let rest = total - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => ({ i, frac: x - Math.floor(x) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (let k = 0; rest > 0; k = (k + 1) % order.length, rest--) parts[order[k]!.i]! += 1;
+  return parts;
+}
+
+/**
+ * Inserts seed 003's 民生委員 table and ボランティア活動保険加入者数 as ward-yearly
+ * indicators entered by every ward (shares by population), whose citywide sums are
+ * the printed figures; 充足率 is a `ratio` indicator (1 decimal), computed, not entered.
+ */
+export function insertSeed003Indicators(db: Conn, wards: readonly { id: number; population: number }[], at: string): void {
+  const weights = wards.map((w) => w.population);
+  const base = { enteredBy: 'ward_yearly' as const, rollup: 'sum' as const, unit: '人', firstFy: SEED_003_FIRST_FY };
+  const quota = insertIndicator(db, { ...base, key: SEED_003_KEYS.quota, name: '民生委員の定数', position: 20 });
+  const placed = insertIndicator(db, {
+    ...base,
+    key: SEED_003_KEYS.placed,
+    name: '民生委員の配置数',
+    position: 21,
+    categories: [
+      { key: 'household', name: '世帯担当' },
+      { key: 'chief_child', name: '主任児童委員' },
+    ],
+  });
+  const vacancies = insertIndicator(db, { ...base, key: SEED_003_KEYS.vacancies, name: '民生委員の欠員', position: 22 });
+  insertIndicator(db, {
+    key: SEED_003_KEYS.fillRate,
+    name: '民生委員の充足率',
+    unit: '%',
+    enteredBy: 'ward_yearly',
+    rollup: 'ratio',
+    decimals: 1,
+    numeratorId: placed.id,
+    denominatorId: quota.id,
+    firstFy: SEED_003_FIRST_FY,
+    position: 23,
+  });
+  const insured = insertIndicator(db, { ...base, key: SEED_003_KEYS.volunteerInsured, name: 'ボランティア活動保険加入者数', position: 24 });
+  const householdId = placed.categoryIds.get('household')!;
+  const chiefChildId = placed.categoryIds.get('chief_child')!;
+  const rows: { indicatorId: number; categoryId?: number; wardId: number; fiscalYear: number; value: number }[] = [];
+  for (const year of SEED_003_MINSEI) {
+    const quotas = apportion(year.quota, weights);
+    const vacant = apportion(year.vacancies, weights);
+    const chiefChild = apportion(year.chiefChild, weights);
+    wards.forEach((w, i) => {
+      const fiscalYear = year.fiscalYear;
+      const placedHere = quotas[i]! - vacant[i]!;
+      rows.push(
+        { indicatorId: quota.id, wardId: w.id, fiscalYear, value: quotas[i]! },
+        { indicatorId: vacancies.id, wardId: w.id, fiscalYear, value: vacant[i]! },
+        // As the ward form stores it: the total and its categories, which add up to it.
+        { indicatorId: placed.id, wardId: w.id, fiscalYear, value: placedHere },
+        { indicatorId: placed.id, categoryId: chiefChildId, wardId: w.id, fiscalYear, value: chiefChild[i]! },
+        { indicatorId: placed.id, categoryId: householdId, wardId: w.id, fiscalYear, value: placedHere - chiefChild[i]! },
+      );
+    });
+  }
+  for (const year of SEED_003_VOLUNTEER_INSURED) {
+    apportion(year.value, weights).forEach((value, i) => rows.push({ indicatorId: insured.id, wardId: wards[i]!.id, fiscalYear: year.fiscalYear, value }));
+  }
+  insertWardValues(db, rows, at);
 }

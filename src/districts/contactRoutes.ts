@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { guard, loadedDistrict } from '../auth/guards.js';
-import type { FormValues } from '../registers/form.js';
+import { guard, loadedDistrict } from '../guards/guard.js';
+import type { FormValues } from '../web/forms.js';
 import type { DistrictWithWard } from './repository.js';
 import { CONTACT_LABELS, contactsFormValues, parseContactsForm, updateDistrictContacts } from './contacts.js';
 import { districtContactsUrl } from '../web/urls.js';

@@ -9,7 +9,7 @@ import { districts } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { recordAudit } from '../audit/repository.js';
 import { characterCount, normaliseText } from '../domain/text.js';
-import { formValues, type FormValues } from '../registers/form.js';
+import { formValues, type FormValues } from '../web/forms.js';
 
 export const CONTACT_FIELDS = ['contact_name', 'contact_phone', 'contact_email'] as const;
 

@@ -2,7 +2,7 @@
  * The district forms (add, edit, end) read through the same rules as the
  * districts CSV import (rules.ts). Pure: the caller passes the wards.
  */
-import { formValues, type FormValues } from '../registers/form.js';
+import { formValues, type FormValues } from '../web/forms.js';
 import { parseFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import { DISTRICT_RULES, readDistrict, type DistrictField } from './rules.js';
 import type { DistrictEdit, NewDistrict } from './repository.js';

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { guard, loadedDistrict } from '../auth/guards.js';
+import { guard, loadedDistrict } from '../guards/guard.js';
 import { currentFiscalYear, currentMonth, previousMonth, warekiLong } from '../domain/fiscalYear.js';
 import { todayInJapan } from '../domain/due.js';
-import { getSettings } from '../settings/repository.js';
+import { getSettings } from '../db/settings.js';
 import { reportedDistrictMonths } from '../figures/reportedMonths.js';
 import { blankToUndefined, wardIdParam } from '../web/params.js';
 import { parseInput } from '../web/replies.js';
 import { isConfirmed, renderConfirmation } from '../confirmation.js';
-import { conflictRows, type ConflictRow, type FormValues } from '../registers/form.js';
+import { conflictRows, type ConflictRow, type FormValues } from '../web/forms.js';
 import {
   createDistrict,
   DistrictEndRefused,

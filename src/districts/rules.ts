@@ -4,7 +4,7 @@
  * things). Pure: each reader returns the value or the Japanese reason shown
  * beside the field (on a page) or for the line and column (in a file).
  */
-import { readDistrictCode, readFiscalYear, readText, type CellResult } from '../imports/cells.js';
+import { readDistrictCode, readFiscalYear, readText, type CellResult } from '../domain/cells.js';
 
 /** The fields of a district as the import's columns and the form's inputs name them. */
 export const DISTRICT_FIELDS = ['code', 'name', 'kana', 'ward', 'active_from', 'active_to'] as const;

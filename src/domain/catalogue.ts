@@ -75,11 +75,12 @@ export type ItemRollup =
   /** A count from the registers (plans, salons): ④⑥⑦. */
   | { readonly kind: 'register'; readonly register: 'planFormulated' | 'salonsOpen' | 'planActive' };
 
-export type ItemNumber = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+/** The number of one of the real catalogue's items (1–7): derived from ITEM_DEFINITIONS, so an item added there is one here. */
+export type ItemNumber = (typeof ITEM_DEFINITIONS)[number]['item'];
 
 /** One agenda item (項目), titled exactly as printed on the agenda sheets (seeds 000 and 003). */
-export interface ItemDefinition {
-  readonly item: ItemNumber;
+export interface ItemDefinition<N extends number = ItemNumber> {
+  readonly item: N;
   readonly circled: string;
   readonly title: string;
   readonly unit: string;
@@ -92,6 +93,8 @@ export interface ItemDefinition {
   readonly yearEnd: boolean;
   /** Counted from the registers: a fact about every district, so 0 rather than blank in a sum. */
   readonly registerCount: boolean;
+  /** How a district's yearly value is counted, in the year view's words (③ names the city's setting). */
+  readonly howCounted: (regularMeetingMonths: number) => string;
 }
 
 export interface Catalogue {
@@ -234,6 +237,7 @@ export const ITEM_DEFINITIONS = [
     rollup: { kind: 'groupTotal', group: 'watched' },
     yearEnd: true,
     registerCount: false,
+    howCounted: () => '報告のある最後の月の見守り世帯数の合計',
   },
   {
     item: 2,
@@ -245,6 +249,7 @@ export const ITEM_DEFINITIONS = [
     rollup: { kind: 'sum', field: 'mutual_aid_cases' },
     yearEnd: false,
     registerCount: false,
+    howCounted: () => '各月の助け合い件数の合計',
   },
   {
     item: 3,
@@ -256,6 +261,7 @@ export const ITEM_DEFINITIONS = [
     rollup: { kind: 'monthsAtLeast', field: 'coordination_meetings', setting: 'regularMeetingMonths' },
     yearEnd: true,
     registerCount: false,
+    howCounted: (months) => `連絡調整会議を開いた月が${months}か月以上あれば該当`,
   },
   {
     item: 4,
@@ -267,6 +273,7 @@ export const ITEM_DEFINITIONS = [
     rollup: { kind: 'register', register: 'planFormulated' },
     yearEnd: false,
     registerCount: true,
+    howCounted: () => 'この年度に小地域福祉活動計画を策定していれば該当',
   },
   {
     item: 5,
@@ -278,6 +285,7 @@ export const ITEM_DEFINITIONS = [
     rollup: { kind: 'sum', field: 'well_club_participants' },
     yearEnd: false,
     registerCount: false,
+    howCounted: () => '各月の参加者数の合計',
   },
   {
     item: 6,
@@ -289,6 +297,7 @@ export const ITEM_DEFINITIONS = [
     rollup: { kind: 'register', register: 'salonsOpen' },
     yearEnd: true,
     registerCount: true,
+    howCounted: () => '年度末（3月31日）に開いているサロンの数',
   },
   {
     item: 7,
@@ -300,8 +309,9 @@ export const ITEM_DEFINITIONS = [
     rollup: { kind: 'register', register: 'planActive' },
     yearEnd: true,
     registerCount: true,
+    howCounted: () => '小地域福祉活動計画の推進期間中であれば該当',
   },
-] as const satisfies readonly ItemDefinition[];
+] as const satisfies readonly ItemDefinition<number>[];
 
 /** The catalogue of this city (Kitakyushu's seven items and their monthly counts). */
 export const CATALOGUE: Catalogue = deepFreeze({
@@ -329,7 +339,20 @@ export type CountFigureKey = (typeof COUNT_FIELD_DEFINITIONS)[number]['figure'] 
 /** Keys of the yearly figures of the real catalogue's seven items (watchedTotal … planActive). */
 export type ItemFigureKey = (typeof ITEM_DEFINITIONS)[number]['figure'];
 
+/** A count field of the real catalogue, by name (the monthly form's and CSV's word for it). */
+export type CountField = CountFieldName;
+
 // ——— Derived views ———
+
+/**
+ * Every yearly figure of a district-year the catalogue defines, each once: the fields', the group
+ * totals' and the items' (an item that sums a field shares its figure). Stored in
+ * district_year_figures under the same keys (src/figures/recompute.ts).
+ */
+export function figureKeys(catalogue: Catalogue = CATALOGUE): string[] {
+  const totals = catalogue.groups.flatMap((g) => (g.total ? [g.total.figure] : []));
+  return [...new Set([...catalogue.fields.map((f) => f.figure), ...totals, ...catalogue.items.map((i) => i.figure)])];
+}
 
 /** The count fields' names (form fields and CSV columns), in order. */
 export function countFieldNames(catalogue: Catalogue = CATALOGUE): string[] {
@@ -449,3 +472,9 @@ export function withField(catalogue: Catalogue, field: CountFieldDefinition): Ca
 export function withItem(catalogue: Catalogue, item: ItemDefinition): Catalogue {
   return { ...catalogue, items: [...catalogue.items, item] };
 }
+
+/** The monthly counts of the real catalogue as named in forms and CSV (DESIGN §8), in form order. */
+export const COUNT_FIELDS: readonly CountField[] = Object.freeze(COUNT_FIELD_DEFINITIONS.map((f) => f.name));
+
+/** Japanese labels of the monthly fields (counts and 備考) of the real catalogue. */
+export const FIELD_LABELS = Object.freeze(fieldLabels(CATALOGUE)) as Readonly<Record<CountField | 'note', string>>;

@@ -72,8 +72,22 @@ export function previousMonth(month: string): string {
 // Made once: building an Intl formatter costs more than formatting with it.
 let japanFormat: Intl.DateTimeFormat | undefined;
 
+/** From here on Japan's clock is UTC+9 all year (its last summer time ended in September 1951). */
+const JAPAN_FIXED_OFFSET_FROM = Date.UTC(1952, 0, 1);
+const JAPAN_FIXED_OFFSET_UNTIL = Date.UTC(9999, 0, 1);
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
 /** The date (`YYYY-MM-DD`) and time (`HH:MM`, 24-hour) on a clock in Japan at `now`. */
 export function japanClock(now: Date): { date: string; time: string } {
+  const t = now.getTime();
+  if (t >= JAPAN_FIXED_OFFSET_FROM && t < JAPAN_FIXED_OFFSET_UNTIL) {
+    // UTC+9 by arithmetic: the same reading as the formatter below, at a fraction of its cost (it runs on every request).
+    const j = new Date(t + 9 * 3_600_000);
+    return {
+      date: `${j.getUTCFullYear()}-${pad2(j.getUTCMonth() + 1)}-${pad2(j.getUTCDate())}`,
+      time: `${pad2(j.getUTCHours())}:${pad2(j.getUTCMinutes())}`,
+    };
+  }
   japanFormat ??= new Intl.DateTimeFormat('en-US', {
     timeZone: 'Asia/Tokyo',
     calendar: 'gregory',

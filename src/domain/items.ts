@@ -7,9 +7,10 @@ import { CATALOGUE, householdRows, type HouseholdRowDefinition, type HouseholdRo
 
 export type { HouseholdRowKey, ItemDefinition, ItemNumber } from './catalogue.js';
 
-export const ITEM_NUMBERS = [1, 2, 3, 4, 5, 6, 7] as const satisfies readonly ItemNumber[];
-
 export const ITEMS: readonly ItemDefinition[] = CATALOGUE.items;
+
+/** The catalogue's item numbers in order (1–7). */
+export const ITEM_NUMBERS: readonly ItemNumber[] = Object.freeze(ITEMS.map((d) => d.item));
 
 /** True if `x` is the number of one of the catalogue's items (1–7). */
 export function isItemNumber(x: unknown): x is ItemNumber {

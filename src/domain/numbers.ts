@@ -75,10 +75,59 @@ export function parseCount(input: string | null | undefined, options?: { max?: n
   return { ok: true, value };
 }
 
-const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** How many places after the decimal point an indicator's values may have (DESIGN §11: 充足率 97.0%). */
+export const DECIMAL_PLACES = [0, 1, 2] as const;
+export type DecimalPlaces = (typeof DECIMAL_PLACES)[number];
 
-/** A count with thousands separators ('125,407'); '' for not reported. */
-export function formatCount(n: number | null | undefined): string {
+const DECIMAL_NUMBER_RE = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?$/;
+
+/** The message for a value with more places than allowed, naming the allowed places. */
+export const tooManyPlacesMessage = (decimals: number): string =>
+  `小数点以下は${decimals}桁までで入力してください（例：${(97).toFixed(decimals)} または ${toFullWidthDigits((97).toFixed(decimals))}）。`;
+
+const toFullWidthDigits = (s: string): string => s.replace(/[0-9.]/g, (c) => (c === '.' ? '．' : String.fromCharCode(c.charCodeAt(0) + 0xfee0)));
+
+/**
+ * Parse a typed value with up to `decimals` places after the point (「97.0」「９７．０」「1,234.5」):
+ * blank → null; with `decimals` 0 exactly parseCount (whole numbers, today's messages). The value is
+ * rounded to its places, so that 97.05 typed as 97.050 reads as 97.05.
+ */
+export function parseDecimal(input: string | null | undefined, options: { decimals: number; max?: number; units?: readonly string[] }): ParseCountResult {
+  const decimals = options.decimals;
+  if (decimals <= 0) return parseCount(input, options);
+  const whole = parseCount(input, options);
+  if (whole.ok || whole.message !== COUNT_MESSAGES.decimal) return whole;
+  const s = withoutUnit(toHalfWidth(String(input)).trim(), options.units ?? []).replace(/^\+/, '');
+  const m = DECIMAL_NUMBER_RE.exec(s);
+  if (!m) return { ok: false, message: COUNT_MESSAGES.notNumber };
+  const places = (m[2] ?? '').replace(/0+$/, '');
+  if (places.length > decimals) return { ok: false, message: tooManyPlacesMessage(decimals) };
+  const value = Number(`${m[1]!.replace(/,/g, '')}.${places || '0'}`);
+  const limit = Math.min(options.max ?? DEFAULT_MAX_COUNT, Number.MAX_SAFE_INTEGER);
+  if (value > limit) return { ok: false, message: COUNT_MESSAGES.tooLarge(limit) };
+  return { ok: true, value: roundTo(value, decimals) };
+}
+
+/** `n` rounded to `decimals` places without float noise (0.1 + 0.2 → 0.3). */
+export function roundTo(n: number, decimals: number): number {
+  const f = 10 ** Math.max(0, Math.min(decimals, 6));
+  return Math.round(n * f) / f;
+}
+
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const DECIMAL_FORMATS = DECIMAL_PLACES.map((d) => new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+
+/**
+ * A count with thousands separators ('125,407'); '' for not reported. With `decimals`
+ * (an indicator's places), exactly that many places: 97 → '97.0'.
+ */
+export function formatCount(n: number | null | undefined, decimals = 0): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '';
+  if (decimals > 0) return (DECIMAL_FORMATS[decimals] ?? DECIMAL_FORMATS[2]!).format(n);
   return COUNT_FORMAT.format(n);
+}
+
+/** A value as typed back into a form: no separators, exactly `decimals` places ('97.0'). */
+export function plainNumber(n: number, decimals = 0): string {
+  return decimals > 0 ? roundTo(n, decimals).toFixed(decimals) : String(n);
 }

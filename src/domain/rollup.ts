@@ -8,6 +8,7 @@ import {
   CATALOGUE,
   householdRows,
   totalledGroups,
+  figureKeys,
   fieldsOfGroup,
   type Catalogue,
   type CountFieldDefinition,
@@ -342,7 +343,7 @@ function planOf(catalogue: Catalogue): CataloguePlan {
     return { item: item.item, figure: item.figure, yearEnd: item.yearEnd, registerCount: item.registerCount, value };
   });
   plan = {
-    figureKeys: [...new Set([...catalogue.fields.map((f) => f.figure), ...groups.map((g) => g.total.figure), ...catalogue.items.map((i) => i.figure)])],
+    figureKeys: figureKeys(catalogue),
     totals: groups.map((g) => ({ figure: g.total.figure, members: fieldsOfGroup(g.key, catalogue).map((f) => f.figure) })),
     monthsFields: catalogue.fields.filter((f) => f.rollup === 'monthsWithAny'),
     items,

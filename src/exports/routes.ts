@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { guard, loadedAgendaSheet, loadedDistrict } from '../auth/guards.js';
+import { guard, loadedAgendaSheet, loadedDistrict } from '../guards/guard.js';
 import { monthsOfFiscalYear, warekiLong, warekiShort } from '../domain/fiscalYear.js';
 import { districtTemplate } from '../imports/template.js';
 import { listMonthlyReports, valuesOf } from '../monthlyReports/repository.js';

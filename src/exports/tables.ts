@@ -11,7 +11,7 @@ import { percentText } from '../agendas/form.js';
 
 // Cells and grids are the web kit's file shapes (src/web/files.ts).
 export type { Cell, Grid } from '../web/files.js';
-import type { Cell, Grid } from '../web/files.js';
+import { decimalCell, type Cell, type Grid } from '../web/files.js';
 
 function rowTitle(row: Pick<TrendRow, 'circled' | 'title' | 'indicator'>): string {
   return row.circled ? `${row.circled} ${row.title}` : printedRowTitle(row);
@@ -26,9 +26,9 @@ function percentNumber(change: number | null): number | null {
   return change === null || !Number.isFinite(change) ? null : Math.round(change * 1000) / 10;
 }
 
-/** A year cell as exported: the figure, the not-available reason, or blank. */
-function figure(value: number | null, note: string | null): Cell {
-  if (value !== null) return value;
+/** A year cell as exported: the figure (with an indicator's decimal places), the not-available reason, or blank. */
+function figure(value: number | null, note: string | null, decimals = 0): Cell {
+  if (value !== null) return decimalCell(value, decimals);
   return note && note.trim() !== '' ? note : null;
 }
 
@@ -57,7 +57,7 @@ export function trendTableGrids(table: TrendTable): Grid[] {
     header: ['項目', ...years, '傾向', '変化率(%)', '出典'],
     rows: table.rows.map((row) => [
       rowTitle(row),
-      ...row.values.map((c) => figure(c.value, c.note)),
+      ...row.values.map((c) => figure(c.value, c.note, row.indicator?.decimals)),
       trendText(row.trend.arrow, row.trend.text),
       percentNumber(row.trend.change),
       originNote(table, row),
@@ -75,9 +75,9 @@ export function trendTableGrids(table: TrendTable): Grid[] {
       row.values.map((c) => [
         rowTitle(row),
         warekiShort(c.fiscalYear),
-        c.value,
+        c.value === null ? null : decimalCell(c.value, row.indicator?.decimals ?? 0),
         c.origin === 'published' ? '公表値' : c.origin === 'rollup' ? '集計値' : 'なし',
-        c.rollupValue,
+        c.rollupValue === null ? null : decimalCell(c.rollupValue, row.indicator?.decimals ?? 0),
         c.districtsReported,
         table.districtCounts.get(c.fiscalYear) ?? 0,
         c.note,
@@ -98,7 +98,7 @@ export function agendaGrids(model: PrintModel): Grid[] {
       header,
       rows: t.rows.map((r) => [
         r.group ? `${r.group} ${r.title}` : rowTitle(r),
-        ...r.cells.map((c) => figure(c.value, c.note)),
+        ...r.cells.map((c) => figure(c.value, c.note, r.decimals)),
         ...(t.showTrend ? [trendText(r.label.arrow, r.label.text) + (r.label.footnoteMarker ? `(${r.label.footnoteMarker})` : '')] : []),
       ]),
       notes: [...t.footnotes.map((f) => `${f.marker} ${f.text}`), ...(t.note ? t.note.split('\n') : [])],

@@ -12,7 +12,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { closedFiscalYears, districts, districtYearFigures, settings, successionLinks } from '../db/schema.js';
 import { districtYearFigures as computeFigures } from '../domain/rollup.js';
-import { settingsSchema } from '../settings/repository.js';
+import { settingsSchema } from '../db/settings.js';
 import {
   changedFigureFields,
   FIGURE_FIELDS,

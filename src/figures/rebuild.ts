@@ -6,7 +6,7 @@
 import type { Db } from '../db/index.js';
 import { recordAudit } from '../audit/repository.js';
 import { ITEMS } from '../domain/items.js';
-import { CATALOGUE } from '../domain/catalogue.js';
+import { CATALOGUE, figureKeys } from '../domain/catalogue.js';
 import { warekiLong } from '../domain/fiscalYear.js';
 import {
   closedYearSet,
@@ -68,25 +68,16 @@ export const FIGURE_LABELS = {
   wardId: '区',
 } as Record<FigureField, string>;
 
-const ORDER: FigureField[] = [
-  'watchedTotal',
-  'mutualAidCases',
-  'regularMeetings',
-  'planFormulated',
-  'wellClubParticipants',
-  'salonsOpen',
-  'planActive',
-  'watchedElderly',
-  'watchedDisability',
-  'watchedSingleParent',
-  'watchedOther',
-  'welfareCooperators',
-  'meetingMonths',
+/** The order a rebuild reports changes in: the items ①…, the other figures of the catalogue, then the bookkeeping. */
+const ITEM_FIGURES = ITEMS.map((d) => d.figure);
+const ORDER = [
+  ...ITEM_FIGURES,
+  ...figureKeys(CATALOGUE).filter((k) => !ITEM_FIGURES.includes(k)),
   'regularMeetingMonths',
   'monthsReported',
   'active',
   'wardId',
-];
+] as FigureField[];
 
 /** What a rebuild did, as lines for the console. */
 export function formatRebuild(result: RebuildResult): string[] {

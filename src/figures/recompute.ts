@@ -16,7 +16,8 @@ import { closedFiscalYears, districts, districtYearFigures, monthlyReports, plan
 import { districtYearFigures as computeFigures, type DistrictYearFigures, type RollupInput, type SuccessionSpan } from '../domain/rollup.js';
 import { loadRollupRecords } from './rollupInput.js';
 import { currentFiscalYear, fiscalYearOfDate, fiscalYearOfMonth } from '../domain/fiscalYear.js';
-import { getSettings } from '../settings/repository.js';
+import { getSettings } from '../db/settings.js';
+import { CATALOGUE, figureKeys, type CountFigureKey, type ItemFigureKey } from '../domain/catalogue.js';
 
 /** A connection or a write transaction (both as Drizzle hands them out). */
 export type Conn = Pick<Db, 'select' | 'selectDistinct' | 'insert' | 'update' | 'delete' | 'all'>;
@@ -29,27 +30,23 @@ export interface DistrictYear {
 
 export type StoredFigures = typeof districtYearFigures.$inferSelect;
 
-/** The stored columns that hold figures (what a change is reported by). */
-export const FIGURE_FIELDS = [
-  'wardId',
-  'active',
-  'monthsReported',
-  'watchedTotal',
-  'watchedElderly',
-  'watchedDisability',
-  'watchedSingleParent',
-  'watchedOther',
-  'welfareCooperators',
-  'mutualAidCases',
-  'regularMeetings',
-  'meetingMonths',
-  'regularMeetingMonths',
-  'planFormulated',
-  'wellClubParticipants',
-  'salonsOpen',
-  'planActive',
-] as const;
-export type FigureField = (typeof FIGURE_FIELDS)[number];
+/** The stored columns beside the catalogue's figures: the district's ward, whether it was active, its months reported, and the ③ setting used. */
+const BOOKKEEPING_FIELDS = ['wardId', 'active', 'monthsReported', 'regularMeetingMonths'] as const;
+
+/** A stored column that holds a figure: the bookkeeping, or a figure of the catalogue (its fields', group totals' and items'). */
+export type FigureField = (typeof BOOKKEEPING_FIELDS)[number] | CountFigureKey | ItemFigureKey;
+
+/**
+ * The stored columns that hold figures (what a change is reported by), in the table's order: the
+ * bookkeeping and every figure of the catalogue (test/figures/storedColumns.test.ts proves that the
+ * table has a column for each and no other).
+ */
+export const FIGURE_FIELDS: readonly FigureField[] = Object.freeze(
+  (() => {
+    const wanted = new Set<string>([...BOOKKEEPING_FIELDS, ...figureKeys(CATALOGUE)]);
+    return Object.keys(getTableColumns(districtYearFigures)).filter((k): k is FigureField => wanted.has(k));
+  })(),
+);
 
 /** One stored district-year that a recompute created, changed or removed. */
 export interface FigureChange {
@@ -178,30 +175,18 @@ function loadInput(conn: Conn, fy: number, list: DistrictInfo[], all: boolean, r
   return { districts: list, ...loadRollupRecords(conn, fy, fy, ids, reportIds), regularMeetingMonths, successions };
 }
 
-/** The stored row of a district's yearly figures (what both recompute paths write). */
+/** The stored row of a district's yearly figures (what both recompute paths write): its columns in the table's order. */
 export function storedRowOf(d: { id: number; wardId: number }, fy: number, f: DistrictYearFigures, regularMeetingMonths: number, now: string): StoredFigures {
-  return {
-    fiscalYear: fy,
-    districtId: d.id,
-    wardId: d.wardId,
-    active: f.active ? 1 : 0,
-    monthsReported: f.monthsReported,
-    watchedTotal: f.watchedTotal,
-    watchedElderly: f.watchedElderly,
-    watchedDisability: f.watchedDisability,
-    watchedSingleParent: f.watchedSingleParent,
-    watchedOther: f.watchedOther,
-    welfareCooperators: f.welfareCooperators,
-    mutualAidCases: f.mutualAidCases,
-    regularMeetings: f.regularMeetings,
-    meetingMonths: f.meetingMonths,
-    regularMeetingMonths,
-    planFormulated: f.planFormulated,
-    wellClubParticipants: f.wellClubParticipants,
-    salonsOpen: f.salonsOpen,
-    planActive: f.planActive,
-    computedAt: now,
-  };
+  const row: Record<string, number | string | null> = { fiscalYear: fy, districtId: d.id };
+  for (const k of FIGURE_FIELDS) {
+    if (k === 'wardId') row[k] = d.wardId;
+    else if (k === 'active') row[k] = f.active ? 1 : 0;
+    else if (k === 'monthsReported') row[k] = f.monthsReported;
+    else if (k === 'regularMeetingMonths') row[k] = regularMeetingMonths;
+    else row[k] = f[k] as number | null;
+  }
+  row.computedAt = now;
+  return row as StoredFigures;
 }
 
 /** The stored figures that differ between two versions of a row. */

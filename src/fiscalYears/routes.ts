@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../errors.js';
 import { isConfirmed, renderConfirmation } from '../confirmation.js';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import { currentFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import { closeFiscalYear, listClosedFiscalYears, reopenFiscalYear, reportCountsByFiscalYear } from './repository.js';
 import { usersByIds } from '../users/repository.js';
-import { fiscalYearsWithData, resolveScope } from '../trends/repository.js';
+import { fiscalYearsOfScope } from '../figures/dataYears.js';
 import { fiscalYearPathParams } from '../web/params.js';
 import { parsePath } from '../web/replies.js';
 import { formatJapanDateTime } from '../web/japanTime.js';
@@ -18,8 +18,7 @@ export function fiscalYearRoutes(app: FastifyInstance): void {
     const current = currentFiscalYear();
     const closed = listClosedFiscalYears(db);
     const counts = new Map(reportCountsByFiscalYear(db).map((c) => [c.fiscalYear, c]));
-    const city = resolveScope(db, 'city')!;
-    const years = [...new Set([...fiscalYearsWithData(db, city), ...closed.map((c) => c.fiscalYear), current])]
+    const years = [...new Set([...fiscalYearsOfScope(db, { type: 'city', id: 0 }), ...closed.map((c) => c.fiscalYear), current])]
       .filter((fy) => fy <= current)
       .sort((a, b) => b - a);
     const closers = usersByIds(

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import type { Db } from '../db/index.js';
 import type { CurrentUser } from '../auth/access.js';
 import { getDistrictByCode, listDistricts, listWards } from '../districts/repository.js';
@@ -10,7 +10,7 @@ import { successionBounds } from '../successions/repository.js';
 import { isMonthInBounds, todayInJapan } from '../domain/due.js';
 import { isDistrictActive } from '../domain/rollup.js';
 import { isFiscalYearClosed } from '../fiscalYears/repository.js';
-import { getSettings } from '../settings/repository.js';
+import { getSettings } from '../db/settings.js';
 import { districtPath } from '../registers/routing.js';
 import { listReturnedMonths } from '../reviews/repository.js';
 import { hasReportedCounts, listMonthlyReports } from '../monthlyReports/repository.js';

@@ -10,74 +10,19 @@ import type { CsvError } from 'csv-parse';
 import type { Db } from '../db/index.js';
 import { DomainError } from '../errors.js';
 import { decodeCsv } from './decode.js';
-import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS, importColumns, type ImportKind } from './formats.js';
-import { KINDS, RowReader, RowWriteError, type ImportError, type KindContext, type PlannedWrite, type RowKind } from './kinds.js';
+import { IMPORT_COLUMNS, IMPORT_KIND_LABELS, IMPORT_KINDS, importColumns, OPTIONAL_IMPORT_COLUMNS, type ImportKind } from '../domain/importFormats.js';
+import { KINDS, RowWriteError, type KindContext, type PlannedWrite, type RowKind } from './kinds.js';
+import { RowReader, type ImportCounts, type ImportError, type ImportOptions, type ImportResult, type RowChange } from '../domain/importFile.js';
 import { ImportWriter, loadLookups, rawConnection, type ImportLookups } from './repository.js';
-import { hasPlainEnds, readDistrictCode } from './cells.js';
+import { withDataVersionHeld } from './dataVersionHold.js';
+import { hasPlainEnds, readDistrictCode } from '../domain/cells.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
 import { todayInJapan } from '../domain/due.js';
-import { CATALOGUE, countFieldNames, type Catalogue } from '../domain/catalogue.js';
+import { CATALOGUE, countFieldNames } from '../domain/catalogue.js';
 import { importSuccessions } from '../successions/importer.js';
 import { importIndicatorDefinitions, importIndicatorValues } from '../indicators/importer.js';
 
-export type { ImportError } from './kinds.js';
-
-export interface ImportOptions {
-  /** Validate and count what would change, writing nothing. */
-  dryRun?: boolean;
-  /**
-   * Allow rows dated in closed fiscal years (monthly reports, salons, plans).
-   * The rows are written, but a closed year's stored figures stay frozen until it is reopened.
-   */
-  force?: boolean;
-  /** Who the audit events name; null for the command line. */
-  userId?: number | null;
-  /**
-   * Let a districts file create the wards it names that do not exist yet
-   * (`--create-wards`). Without it such rows are refused, naming the ward,
-   * unless the city has no ward at all yet (its first districts file).
-   */
-  createWards?: boolean;
-  /** The clock: months after the current month in Japan have not started and are refused. */
-  now?: Date;
-  /**
-   * Only rows of these districts are accepted (a ward user's import page); a
-   * row of any other district is refused on its line. Undefined: any district.
-   */
-  districtIds?: ReadonlySet<number>;
-  /** Fill each change's `before`/`after` from the audit record its write makes (the import page's dry run). */
-  withValues?: boolean;
-  /** What is counted: the monthly file's columns, how its rows are read and written. The city's catalogue when left out. */
-  catalogue?: Catalogue;
-}
-
-/** A row that adds or changes something (what the dry run lists). */
-export interface RowChange {
-  line: number;
-  outcome: 'created' | 'updated';
-  /** The row in words, e.g. 「E01 2024-04」. */
-  label: string;
-  /** With `withValues`: the stored record before the row (null when created) and after it, as the audit log records them. */
-  before?: Record<string, unknown> | null;
-  after?: Record<string, unknown> | null;
-}
-
-export interface ImportCounts {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
-export type ImportResult =
-  | {
-      ok: true;
-      counts: ImportCounts;
-      /** The rows that add or change something, in file order. */
-      changes: RowChange[];
-      /** Wards a districts file creates (would create, in a dry run), in file order. */
-      wardsCreated: string[];
-    }
-  | { ok: false; errors: ImportError[] };
+export type { ImportCounts, ImportError, ImportOptions, ImportResult, RowChange } from '../domain/importFile.js';
 
 interface CsvRecord {
   /** File line where the record starts (the header is line 1). */
@@ -149,7 +94,11 @@ function splitUnquoted(normalized: string): { records: CsvRecord[]; errors: Impo
     const text = lines[i]!;
     if (text === '') continue;
     // As the parser's trim: leading spaces, tabs and form feeds, and trailing whitespace.
-    const cells = text.split(',').map((c) => (hasPlainEnds(c) ? c : c.replace(/^[ \t\f]+/, '').trimEnd()));
+    const cells = text.split(',');
+    for (let c = 0; c < cells.length; c++) {
+      const cell = cells[c]!;
+      if (!hasPlainEnds(cell)) cells[c] = cell.replace(/^[ \t\f]+/, '').trimEnd();
+    }
     if (expected === -1) expected = cells.length;
     else if (cells.length !== expected) {
       errors.push({ line: i + 1, column: '', message: columnCountMessage(expected, cells.length) });
@@ -173,6 +122,7 @@ function checkHeader(
 ): { index: Map<string, number>; missing: Set<string> } {
   const index = new Map<string, number>();
   const names = header.map((h) => h.trim());
+  const optional = OPTIONAL_IMPORT_COLUMNS[kind] ?? [];
   const other = IMPORT_KINDS.find((k) => k !== kind && sameColumns(IMPORT_COLUMNS[k], names));
   if (other) {
     errors.push({
@@ -184,8 +134,8 @@ function checkHeader(
   names.forEach((name, i) => {
     if (name === '') errors.push({ line: 1, column: '', message: `${i + 1}列目の見出しが空です。` });
     else if (index.has(name)) errors.push({ line: 1, column: name, message: `列「${name}」が2回あります。` });
-    else if (!expected.includes(name)) {
-      errors.push({ line: 1, column: name, message: `列「${name}」はこのファイルには使えません。使える列: ${expected.join(',')}` });
+    else if (!expected.includes(name) && !optional.includes(name)) {
+      errors.push({ line: 1, column: name, message: `列「${name}」はこのファイルには使えません。使える列: ${[...expected, ...optional].join(',')}` });
     } else index.set(name, i);
   });
   const missing = new Set(expected.filter((c) => !index.has(c)));
@@ -308,27 +258,33 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
     // One transaction, statements prepared once, no savepoint per row; the stored
     // figures are recomputed once per touched district-year at the end.
     db.transaction(
-      (tx) => {
-        const writer = new ImportWriter(tx, rawConnection(db), userId, lookups.closedYears, force, options.catalogue);
-        const audited = options.withValues ? auditReader(rawConnection(db)) : null;
-        writer.preloadMonthly(planned.flatMap(({ write }) => (write.monthly ? [write.monthly] : [])));
-        for (const { line, write } of planned) {
-          try {
-            const mark = audited?.last();
-            const outcome = write.apply(writer, tx, userId);
-            counts[outcome]++;
-            if (outcome !== 'unchanged') changes.push({ line, outcome, label: write.label, ...(audited ? audited.since(mark ?? 0) : {}) });
-          } catch (err) {
-            if (err instanceof RowWriteError) writeErrors.push({ line, column: err.column, message: err.message });
-            else if (err instanceof ClosedFiscalYearError) writeErrors.push({ line, column: err.field ?? write.keyColumn, message: err.message });
-            else if (err instanceof DomainError) writeErrors.push({ line, column: write.keyColumn, message: err.message });
-            else throw err;
+      // The monthly rows' per-row data-version bumps are held; the import bumps it once.
+      (tx) =>
+        withDataVersionHeld(sqlite, () => {
+          const writer = new ImportWriter(tx, rawConnection(db), userId, lookups.closedYears, force, options.catalogue, options.withValues === true);
+          const audited = options.withValues ? auditReader(rawConnection(db)) : null;
+          const monthlyKeys: NonNullable<PlannedWrite['monthly']>[] = [];
+          for (const { write } of planned) if (write.monthly) monthlyKeys.push(write.monthly);
+          writer.preloadMonthly(monthlyKeys);
+          for (const { line, write } of planned) {
+            try {
+              const mark = audited?.last();
+              const outcome = write.apply(writer, tx, userId);
+              counts[outcome]++;
+              if (outcome !== 'unchanged') {
+                changes.push(audited ? { line, outcome, label: write.label, ...audited.since(mark ?? 0) } : { line, outcome, label: write.label });
+              }
+            } catch (err) {
+              if (err instanceof RowWriteError) writeErrors.push({ line, column: err.column, message: err.message });
+              else if (err instanceof ClosedFiscalYearError) writeErrors.push({ line, column: err.field ?? write.keyColumn, message: err.message });
+              else if (err instanceof DomainError) writeErrors.push({ line, column: write.keyColumn, message: err.message });
+              else throw err;
+            }
           }
-        }
-        if (writeErrors.length > 0 || options.dryRun) throw new Rollback();
-        // With --force, rows of a closed year are written but its figures of record stay frozen.
-        writer.finish();
-      },
+          if (writeErrors.length > 0 || options.dryRun) throw new Rollback();
+          // With --force, rows of a closed year are written but its figures of record stay frozen.
+          writer.finish();
+        }),
       { behavior: 'immediate' },
     );
   } catch (err) {

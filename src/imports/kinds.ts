@@ -8,11 +8,9 @@ import { getPublishedFigure, upsertPublishedFigure } from '../publishedFigures/r
 import { fiscalYearOfMonth, warekiLong } from '../domain/fiscalYear.js';
 import { monthNotStartedProblems, planPeriodProblems, salonDateProblems } from '../domain/invariants.js';
 import { toHalfWidth } from '../domain/numbers.js';
-import { trimSpaces } from '../domain/text.js';
 import { isDistrictActive } from '../domain/rollup.js';
 import { readDistrict } from '../districts/rules.js';
 import {
-  hasPlainEnds,
   readBoolean,
   readCount,
   readDate,
@@ -24,50 +22,12 @@ import {
   readText,
   REQUIRED_MESSAGE,
   type CellResult,
-} from './cells.js';
+} from '../domain/cells.js';
+import { RowReader } from '../domain/importFile.js';
 import { type DistrictRef, type ImportedMonthlyValues, type ImportLookups, type ImportWriter, type WriteOutcome } from './repository.js';
-import type { ImportKind } from './formats.js';
+import type { ImportKind } from '../domain/importFormats.js';
 import { storedBreakdownProblem } from '../indicators/repository.js';
 import { describeFieldBreakdown } from '../indicators/values.js';
-
-/** One problem of the file, as shown to people: line (header = 1), column, reason. */
-export interface ImportError {
-  line: number;
-  /** Column name; '' for a problem of the whole line. */
-  column: string;
-  message: string;
-}
-
-/** A data row of the file, read cell by cell; every failed cell is recorded once. */
-export class RowReader {
-  failed = false;
-  constructor(
-    readonly line: number,
-    private readonly cells: readonly string[],
-    private readonly columnIndex: ReadonlyMap<string, number>,
-    private readonly errors: ImportError[],
-  ) {}
-
-  /** The trimmed cell (a U+FEFF is kept, for the text check to report); '' when blank or when the file lacks the column (reported on line 1). */
-  cell(column: string): string {
-    const i = this.columnIndex.get(column);
-    const cell = i === undefined ? '' : (this.cells[i] ?? '');
-    return hasPlainEnds(cell) ? cell : trimSpaces(cell);
-  }
-
-  /** Reads a cell; on failure records the reason and returns undefined. */
-  take<T>(column: string, read: (cell: string) => CellResult<T>): T | undefined {
-    const r = read(this.cell(column));
-    if (r.ok) return r.value;
-    this.error(column, r.message);
-    return undefined;
-  }
-
-  error(column: string, message: string): void {
-    this.failed = true;
-    this.errors.push({ line: this.line, column, message });
-  }
-}
 
 /** Thrown by a planned write when the database disagrees with the row (e.g. a register entry differs). */
 export class RowWriteError extends Error {
@@ -191,7 +151,9 @@ const districtsKind: KindDefinition = {
   },
 };
 
-const readNote = (cell: string) => readText(cell, { required: false, max: 1000, multiline: true });
+/** No note: what readText gives a blank cell, without its text checks (most rows of a large file have no note). */
+const NO_NOTE: CellResult<string | null> = { ok: true, value: null };
+const readNote = (cell: string) => (cell === '' ? NO_NOTE : readText(cell, { required: false, max: 1000, multiline: true }));
 
 const monthlyKind: KindDefinition = {
   keyLabel: '校(地)区と月',

@@ -1,54 +1,19 @@
 import { and, eq, max } from 'drizzle-orm';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db/index.js';
-import { closedFiscalYears, districts, plans, salons, wards } from '../db/schema.js';
+import { districts, plans, salons, wards } from '../db/schema.js';
 import { auditActorFor, recordAudit } from '../audit/repository.js';
 import { CATALOGUE, countFieldNames, type Catalogue } from '../domain/catalogue.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
 import { fiscalYearOfDate, fiscalYearOfMonth } from '../domain/fiscalYear.js';
-import { planPairs, recomputeDistrictYears, salonPairs, storedYears, type DistrictYear } from '../figures/recompute.js';
+import { planPairs, salonPairs, storedYears, type DistrictYear } from '../figures/recompute.js';
 import { recomputeDistrictYearsFast } from '../figures/fastRecompute.js';
+import { recomputeDistrictYearsBulk } from '../figures/bulk.js';
 import type { DistrictFields } from '../districts/rules.js';
 
 type Reader = Pick<Db, 'select'>;
 
-export interface DistrictRef {
-  id: number;
-  code: string;
-  name: string;
-  wardId: number;
-  activeFrom: number | null;
-  activeTo: number | null;
-}
-
-/** What rows are checked against: districts by code, wards by name, closed years. */
-export interface ImportLookups {
-  districtsByCode: Map<string, DistrictRef>;
-  wardsByName: Map<string, number>;
-  closedYears: Set<number>;
-}
-
-/** Loads every district, ward and closed fiscal year once, so a large file needs three queries. */
-export function loadLookups(db: Reader): ImportLookups {
-  const districtRows = db
-    .select({
-      id: districts.id,
-      code: districts.code,
-      name: districts.name,
-      wardId: districts.wardId,
-      activeFrom: districts.activeFrom,
-      activeTo: districts.activeTo,
-    })
-    .from(districts)
-    .all();
-  const wardRows = db.select({ id: wards.id, name: wards.name }).from(wards).all();
-  const closed = db.select({ fy: closedFiscalYears.fiscalYear }).from(closedFiscalYears).all();
-  return {
-    districtsByCode: new Map(districtRows.map((d) => [d.code, d])),
-    wardsByName: new Map(wardRows.map((w) => [w.name, w.id])),
-    closedYears: new Set(closed.map((c) => c.fy)),
-  };
-}
+export { loadLookups, type DistrictRef, type ImportLookups } from '../districts/lookups.js';
 
 /** A district row of an import: the fields the district pages read (src/districts/rules.ts). */
 export type DistrictImport = DistrictFields;
@@ -173,8 +138,8 @@ const FAST_RECOMPUTE_MAX_PAIRS = 50;
  */
 export class ImportWriter {
   private readonly touched: DistrictYear[] = [];
-  /** District-years the monthly rows touch ('districtId|fiscalYear'), each once. */
-  private readonly touchedMonthlyYears = new Set<string>();
+  /** District-years the monthly rows touch: the districts of each fiscal year. */
+  private readonly touchedMonthlyYears = new Map<number, Set<number>>();
   /** Fiscal year of each month seen (a file has few distinct months and many rows). */
   private readonly fiscalYearByMonth = new Map<string, number>();
   /** The monthly count fields, in the catalogue's order (the columns of monthly_reports). */
@@ -184,8 +149,10 @@ export class ImportWriter {
   private readonly now = new Date().toISOString();
   private readonly actor: string | null;
   private readonly touchedDistricts = new Set<number>();
-  /** Stored rows of the file's district-months, read in bulk (`preloadMonthly`); null = not stored. */
-  private readonly storedMonthly = new Map<string, StoredMonthly | null>();
+  /** The file's district-months read in bulk (`preloadMonthly`): the months of each district. */
+  private preloadedMonths?: Map<number, Set<string>>;
+  /** The stored rows the bulk read found ('districtId|month'); a covered district-month not here is not stored. */
+  private readonly storedMonthly = new Map<string, StoredMonthly>();
   /**
    * The file's district-months that hold a breakdown of a monthly field (the kinds of help of ②),
    * read in bulk with the stored rows; undefined until `preloadMonthly` ran (then every row is checked).
@@ -196,7 +163,14 @@ export class ImportWriter {
     insert: BetterSqlite3.Statement<unknown[]>;
     update: BetterSqlite3.Statement<unknown[]>;
     audit: BetterSqlite3.Statement<unknown[]>;
+    auditCreated: BetterSqlite3.Statement<unknown[]>;
   };
+  /**
+   * The id of the first monthly row this import created, when their audit events are
+   * written together at the end (`auditCreatedMonthly`); how many it created.
+   */
+  private firstCreatedId: number | null = null;
+  private createdMonthly = 0;
 
   constructor(
     private readonly tx: Db,
@@ -207,6 +181,11 @@ export class ImportWriter {
     private readonly force: boolean,
     /** What is counted; the city's catalogue when left out. */
     catalogue: Catalogue = CATALOGUE,
+    /**
+     * Write the audit event of a created monthly row with the row (a dry run that shows each
+     * row's audit record needs it there); otherwise they are written in one statement at the end.
+     */
+    private readonly auditEachRow = false,
   ) {
     this.countFields = countFieldNames(catalogue);
     this.auditJson = auditJsonWriter(this.countFields);
@@ -229,6 +208,16 @@ export class ImportWriter {
         audit: this.sqlite.prepare(
           'INSERT INTO audit_events (at, user_id, action, entity, entity_id, district_id, month, before, after, detail, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)',
         ),
+        // The audit events of the rows this import created (ids from the first one on: the import
+        // holds the write lock, and ids only grow), in file order. The after value is the JSON the
+        // per-row path writes (auditJsonWriter): note first, then the counts; SQLite's json_object
+        // escapes text exactly as JSON.stringify does (test/imports/bulkAudit.test.ts).
+        auditCreated: this.sqlite.prepare(
+          `INSERT INTO audit_events (at, user_id, action, entity, entity_id, district_id, month, before, after, detail, actor)
+           SELECT ?, ?, 'create', 'monthly_report', CAST(id AS TEXT), district_id, month, NULL,
+                  json_object('note', note, ${fields.map((f) => `'${f}', ${f}`).join(', ')}), NULL, ?
+           FROM monthly_reports WHERE id >= ? ORDER BY id`,
+        ),
       };
     }
     return this.monthlyStatements;
@@ -249,8 +238,8 @@ export class ImportWriter {
       months.add(k.month);
       if (k.month < from) from = k.month;
       if (k.month > to) to = k.month;
-      this.storedMonthly.set(`${k.districtId}|${k.month}`, null);
     }
+    this.preloadedMonths = byDistrict;
     const ids = [...byDistrict.keys()];
     const cols = this.countFields.join(', ');
     for (let i = 0; i < ids.length; i += 500) {
@@ -281,17 +270,20 @@ export class ImportWriter {
 
   /** Whether a district-month may hold a breakdown to check against the row (false only when the bulk read saw none). */
   mayHaveBreakdown(districtId: number, month: string): boolean {
-    return this.breakdownMonths?.has(`${districtId}|${month}`) ?? true;
+    if (!this.breakdownMonths) return true;
+    return this.breakdownMonths.size > 0 && this.breakdownMonths.has(`${districtId}|${month}`);
   }
 
   /** The stored row of a district-month: from the bulk read when it covered it, else one lookup. */
   private storedRow(districtId: number, month: string): StoredMonthly | undefined {
-    const key = `${districtId}|${month}`;
-    const preloaded = this.storedMonthly.get(key);
-    if (preloaded !== undefined) {
-      // Each district-month is written once per file; later reads (none) would see the write.
+    const covered = this.preloadedMonths?.get(districtId);
+    if (covered?.delete(month)) {
+      // Each district-month is written once per file; a later read (none) would look the write up.
+      if (this.storedMonthly.size === 0) return undefined;
+      const key = `${districtId}|${month}`;
+      const row = this.storedMonthly.get(key);
       this.storedMonthly.delete(key);
-      return preloaded ?? undefined;
+      return row;
     }
     return this.statements().find.get(districtId, month);
   }
@@ -305,7 +297,9 @@ export class ImportWriter {
   private touchMonth(districtId: number, month: string): void {
     let fy = this.fiscalYearByMonth.get(month);
     if (fy === undefined) this.fiscalYearByMonth.set(month, (fy = fiscalYearOfMonth(month)));
-    this.touchedMonthlyYears.add(`${districtId}|${fy}`);
+    let touched = this.touchedMonthlyYears.get(fy);
+    if (!touched) this.touchedMonthlyYears.set(fy, (touched = new Set()));
+    touched.add(districtId);
   }
 
   /**
@@ -319,7 +313,12 @@ export class ImportWriter {
     const existing = this.storedRow(districtId, month);
     if (!existing) {
       const id = Number(st.insert.run(districtId, month, ...counts, values.note, this.userId, this.now).lastInsertRowid);
-      st.audit.run(this.now, this.userId, 'create', 'monthly_report', String(id), districtId, month, null, this.auditJson(values), this.actor);
+      if (this.auditEachRow)
+        st.audit.run(this.now, this.userId, 'create', 'monthly_report', String(id), districtId, month, null, this.auditJson(values), this.actor);
+      else {
+        this.firstCreatedId ??= id;
+        this.createdMonthly++;
+      }
       this.touchMonth(districtId, month);
       return 'created';
     }
@@ -403,13 +402,24 @@ export class ImportWriter {
     return outcome;
   }
 
-  /** Recomputes the stored figures once per touched district-year (closed years stay frozen). */
+  /**
+   * Writes the audit events of the monthly rows created without one (one INSERT … SELECT
+   * for the whole file instead of a statement per row), before the import commits.
+   */
+  private auditCreatedMonthly(): void {
+    if (this.firstCreatedId === null) return;
+    const written = this.statements().auditCreated.run(this.now, this.userId, this.actor, this.firstCreatedId).changes;
+    // Every created row, and only those: anything else would be an audit log that lies.
+    if (written !== this.createdMonthly) throw new Error(`監査記録の件数が合いません（作成 ${this.createdMonthly} 件、記録 ${written} 件）`);
+    this.firstCreatedId = null;
+    this.createdMonthly = 0;
+  }
+
+  /** Audits the created monthly rows, and recomputes the stored figures once per touched district-year (closed years stay frozen). */
   finish(): void {
+    this.auditCreatedMonthly();
     const pairs = [...this.touched];
-    for (const key of this.touchedMonthlyYears) {
-      const [districtId, fiscalYear] = key.split('|').map(Number) as [number, number];
-      pairs.push({ districtId, fiscalYear });
-    }
+    for (const [fiscalYear, districtIds] of this.touchedMonthlyYears) for (const districtId of districtIds) pairs.push({ districtId, fiscalYear });
     if (this.touchedDistricts.size > 0) {
       const years = storedYears(this.tx);
       for (const districtId of this.touchedDistricts) for (const fiscalYear of years) pairs.push({ districtId, fiscalYear });
@@ -417,6 +427,6 @@ export class ImportWriter {
     // A few district-years: one at a time with statements prepared once (as a save). Many: year by
     // year, each year's records read once for all its districts, which is faster past a few dozen.
     if (pairs.length <= FAST_RECOMPUTE_MAX_PAIRS) recomputeDistrictYearsFast(this.tx, pairs);
-    else recomputeDistrictYears(this.tx, pairs);
+    else recomputeDistrictYearsBulk(this.tx, this.sqlite, pairs);
   }
 }

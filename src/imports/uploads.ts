@@ -7,7 +7,7 @@ import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { pendingUploads } from '../db/schema.js';
 import { dropOldestBeyond } from '../db/heldPerUser.js';
-import type { ImportKind } from './formats.js';
+import type { ImportKind } from '../domain/importFormats.js';
 
 /** How long an upload waits for its 「取り込む」 button. */
 export const UPLOAD_TTL_MS = 30 * 60_000;

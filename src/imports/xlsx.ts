@@ -6,7 +6,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Cell, CellValue, ValueType, Worksheet } from 'exceljs';
-import { IMPORT_COLUMNS, type ImportKind } from './formats.js';
+import { IMPORT_COLUMNS, type ImportKind } from '../domain/importFormats.js';
 
 /** ValueType.Formula, without loading exceljs (large) at start-up for the enum. */
 const FORMULA = 6 as ValueType;

@@ -7,9 +7,9 @@
 import { INDICATOR_ENTERED_BY, INDICATOR_ROLLUPS, type IndicatorEnteredBy, type IndicatorRollup } from '../db/schema.js';
 import { parseFiscalYear } from '../domain/fiscalYear.js';
 import { HOUSEHOLD_ROWS } from '../domain/items.js';
-import { parseCount, toHalfWidth } from '../domain/numbers.js';
+import { DECIMAL_PLACES, parseDecimal, toHalfWidth } from '../domain/numbers.js';
 import { characterCount, normaliseText } from '../domain/text.js';
-import { COUNT_FIELDS, FIELD_LABELS, type CountField } from '../monthlyReports/repository.js';
+import { COUNT_FIELDS, FIELD_LABELS, type CountField } from '../domain/catalogue.js';
 
 /** Separates category names in the `categories` CSV cell; a category name may not contain it. */
 export const CATEGORY_SEPARATOR = '|';
@@ -40,6 +40,7 @@ export const ROLLUP_LABELS: Record<IndicatorRollup, string> = {
   sum: '月の値の合計',
   latest: 'その年度の最新の月の値',
   districts_meeting: '基準の値以上の校(地)区の数',
+  ratio: '割合（分子の指標 ÷ 分母の指標 × 100）',
 };
 
 /** Monthly fields an indicator may break down (its categories then add up to that field; the total stays the field). */
@@ -64,6 +65,19 @@ export interface DefinitionText {
   breaks_down_field: string;
   first_fy: string;
   last_fy: string;
+  /** 「小数点以下の桁数」: '' or 0, 1, 2 (the CSV column is optional: blank is 0). */
+  decimals?: string;
+  /** For `ratio`: the keys of the numerator and denominator indicators ('' or absent otherwise). */
+  numerator?: string;
+  denominator?: string;
+}
+
+/** Another indicator, as a ratio's numerator or denominator is checked against it. */
+export interface RatioPart {
+  key: string;
+  name: string;
+  enteredBy: IndicatorEnteredBy;
+  rollup: IndicatorRollup;
 }
 
 /** One category row as typed: `id` null for a new one. */
@@ -92,6 +106,11 @@ export interface DefinitionValue {
   firstFy: number;
   lastFy: number | null;
   categories: CategoryValue[];
+  /** Places after the decimal point (0, 1 or 2). */
+  decimals: number;
+  /** For `ratio`: the numerator's and denominator's keys; null otherwise. */
+  numeratorKey: string | null;
+  denominatorKey: string | null;
 }
 
 export type DefinitionCheck = { ok: true; value: DefinitionValue } | { ok: false; errors: Record<string, string> };
@@ -115,6 +134,13 @@ function fiscalYear(raw: string, what: string, required: boolean): { value: numb
   return { value: fy };
 }
 
+/** Reads 「小数点以下の桁数」 as typed: blank is 0; else 0, 1 or 2 (half- or full-width). */
+export function readDecimals(raw: string): number | null {
+  const s = toHalfWidth(raw).trim();
+  if (s === '') return 0;
+  return (DECIMAL_PLACES as readonly number[]).includes(Number(s)) && /^\d$/.test(s) ? Number(s) : null;
+}
+
 /** Reads a rollup as typed: the stored names, and `districts_at_least` (DESIGN §8's word for `districts_meeting`). */
 export function readRollup(raw: string): IndicatorRollup | null {
   const s = toHalfWidth(raw).trim().toLowerCase();
@@ -125,9 +151,15 @@ export function readRollup(raw: string): IndicatorRollup | null {
 /**
  * Checks a definition and its categories; returns what to store, or one
  * message per field (category problems under `cat-<row>-<part>`).
- * `existingKey`: when editing, the key cannot change.
+ * `existingKey`: when editing, the key cannot change. `others`: the indicators a
+ * ratio may divide (its numerator and denominator must be among them).
  */
-export function checkDefinition(text: DefinitionText, categories: readonly CategoryText[], existingKey: string | null = null): DefinitionCheck {
+export function checkDefinition(
+  text: DefinitionText,
+  categories: readonly CategoryText[],
+  existingKey: string | null = null,
+  others: readonly RatioPart[] = [],
+): DefinitionCheck {
   const errors: Record<string, string> = {};
   let key = existingKey ?? '';
   if (existingKey === null) {
@@ -144,13 +176,17 @@ export function checkDefinition(text: DefinitionText, categories: readonly Categ
   const enteredBy = (INDICATOR_ENTERED_BY as readonly string[]).includes(text.entered_by.trim()) ? (text.entered_by.trim() as IndicatorEnteredBy) : null;
   if (!enteredBy) errors.entered_by = `だれが入力するかを選んでください（${INDICATOR_ENTERED_BY.join(' または ')}）。`;
   const rollup = readRollup(text.rollup);
-  if (!rollup) errors.rollup = '年度の集計のしかたを選んでください（sum、latest、districts_meeting のどれか）。';
-  else if (enteredBy === 'ward_yearly' && rollup !== 'sum') errors.rollup = '区が年度ごとに入力する指標は、集計のしかたを「合計」（sum）にしてください。';
+  if (!rollup) errors.rollup = '年度の集計のしかたを選んでください（sum、latest、districts_meeting、ratio のどれか）。';
+  else if (enteredBy === 'ward_yearly' && rollup !== 'sum' && rollup !== 'ratio')
+    errors.rollup = '区が年度ごとに入力する指標は、集計のしかたを「合計」（sum）か「割合」（ratio）にしてください。';
+
+  const decimals = readDecimals(text.decimals ?? '');
+  if (decimals === null) errors.decimals = '小数点以下の桁数は 0、1、2 のどれかにしてください（整数だけのときは 0）。';
 
   let threshold: number | null = null;
   const thresholdText = text.threshold.trim();
   if (rollup === 'districts_meeting') {
-    const t = parseCount(thresholdText, { units: [unit && 'value' in unit ? unit.value : ''] });
+    const t = parseDecimal(thresholdText, { decimals: decimals ?? 0, units: [unit && 'value' in unit ? unit.value : ''] });
     if (!t.ok) errors.threshold = `基準の値は${t.message}`;
     else if (t.value === null) errors.threshold = '「基準の値以上の校(地)区の数」で数えるときは、基準の値を入力してください（例：6）。';
     else threshold = t.value;
@@ -196,21 +232,78 @@ export function checkDefinition(text: DefinitionText, categories: readonly Categ
     if (catName && cFirst !== null) checkedCategories.push({ id: c.id, name: catName, firstFy: cFirst, lastFy: cLast });
   });
 
+  const ratio = checkRatio(text, rollup, enteredBy, existingKey ?? key, others, errors);
+  if (rollup === 'ratio') {
+    const firstCategory = categories.findIndex((c) => c.id !== null || c.name.trim() !== '');
+    if (firstCategory >= 0) errors[categoryField(firstCategory, 'name')] = '割合の指標には内訳を付けられません。内訳の欄を空にしてください。';
+  }
+
   let breaksDownField: CountField | null = null;
   const bd = text.breaks_down_field.trim();
   if (bd !== '') {
     if (!(BREAKDOWN_FIELDS as readonly string[]).includes(bd)) errors.breaks_down_field = '内訳にする月次報告の欄を選び直してください。';
     else if (enteredBy === 'ward_yearly') errors.breaks_down_field = '月次報告の欄の内訳は、校(地)区が毎月入力する指標にだけ設定できます。';
+    else if (rollup === 'ratio') errors.breaks_down_field = '割合の指標は、月次報告の欄の内訳にはできません。「内訳にしない」を選んでください。';
     else if (categories.every((c) => c.name.trim() === ''))
       errors.breaks_down_field = `「${breakdownFieldLabel(bd)}」の内訳にするときは、内訳を1つ以上入力してください。`;
     else breaksDownField = bd as CountField;
   }
 
-  if (Object.keys(errors).length > 0 || !enteredBy || !rollup || firstFy === null || 'error' in name || 'error' in unit) return { ok: false, errors };
+  if (Object.keys(errors).length > 0 || !enteredBy || !rollup || firstFy === null || decimals === null || 'error' in name || 'error' in unit)
+    return { ok: false, errors };
   return {
     ok: true,
-    value: { key, name: name.value, unit: unit.value, enteredBy, rollup, threshold, breaksDownField, firstFy, lastFy, categories: checkedCategories },
+    value: {
+      key,
+      name: name.value,
+      unit: unit.value,
+      enteredBy,
+      rollup,
+      threshold,
+      breaksDownField,
+      firstFy,
+      lastFy,
+      categories: checkedCategories,
+      decimals,
+      numeratorKey: ratio.numerator,
+      denominatorKey: ratio.denominator,
+    },
   };
+}
+
+/**
+ * A ratio's numerator and denominator (「分子の指標」「分母の指標」): required for `ratio`, two
+ * other indicators entered the same way that are not ratios themselves; blank for every other rule.
+ */
+function checkRatio(
+  text: Pick<DefinitionText, 'numerator' | 'denominator'>,
+  rollup: IndicatorRollup | null,
+  enteredBy: IndicatorEnteredBy | null,
+  ownKey: string,
+  others: readonly RatioPart[],
+  errors: Record<string, string>,
+): { numerator: string | null; denominator: string | null } {
+  const out: { numerator: string | null; denominator: string | null } = { numerator: null, denominator: null };
+  for (const part of ['numerator', 'denominator'] as const) {
+    const what = part === 'numerator' ? '分子の指標' : '分母の指標';
+    const raw = toHalfWidth(text[part] ?? '').trim();
+    if (rollup !== 'ratio') {
+      if (raw !== '' && rollup) errors[part] = `${what}は、集計のしかたが「割合」のときだけ選びます。空欄にしてください。`;
+      continue;
+    }
+    if (raw === '') {
+      errors[part] = `「割合」で集計するときは、${what}を選んでください。`;
+      continue;
+    }
+    const other = others.find((o) => o.key === raw);
+    if (!other || raw === ownKey) errors[part] = `${what}「${raw}」はありません。ほかの指標の記号を選んでください。`;
+    else if (other.rollup === 'ratio') errors[part] = `${what}に、割合の指標（${other.name}）は選べません。値を入力する指標を選んでください。`;
+    else if (enteredBy && other.enteredBy !== enteredBy)
+      errors[part] = `${what}（${other.name}）は入力する人が違います。${ENTERED_BY_LABELS[enteredBy]}指標を選んでください。`;
+    else out[part] = raw;
+  }
+  if (out.numerator !== null && out.numerator === out.denominator) errors.denominator = '分子と分母に同じ指標は選べません。';
+  return out;
 }
 
 /** Splits a `categories` CSV cell into names (blank parts dropped). */

@@ -15,7 +15,14 @@ import type { Db } from '../db/index.js';
 import { indicatorCategories, indicatorDefinitions } from '../db/schema.js';
 import type { ScopeType } from '../db/schema.js';
 import type { DefinitionValue } from './definitions.js';
-import { rollupDistrictIndicator, rollupWardIndicator, type DistrictYearAggregate, type IndicatorCells, type WardYearValue } from './rollup.js';
+import {
+  rollupDistrictIndicator,
+  rollupRatioIndicator,
+  rollupWardIndicator,
+  type DistrictYearAggregate,
+  type IndicatorCells,
+  type WardYearValue,
+} from './rollup.js';
 
 /** The scope of a table: the city (id 0), a ward or a district. */
 export interface IndicatorScope {
@@ -33,9 +40,12 @@ export interface IndicatorCategoryDefinition {
 }
 
 /** A stored definition (the fields a council defines, src/indicators/definitions.ts) with its id and place. */
-export interface IndicatorDefinition extends Omit<DefinitionValue, 'breaksDownField' | 'categories'> {
+export interface IndicatorDefinition extends Omit<DefinitionValue, 'breaksDownField' | 'categories' | 'numeratorKey' | 'denominatorKey'> {
   id: number;
   breaksDownField: string | null;
+  /** For `ratio`: the ids of the numerator and denominator indicators. */
+  numeratorId: number | null;
+  denominatorId: number | null;
   position: number;
   /** In printed order. */
   categories: IndicatorCategoryDefinition[];
@@ -77,6 +87,9 @@ export function indicatorsCountingIn(db: Db, fromFy: number, toFy: number): Indi
     firstFy: d.firstFy,
     lastFy: d.lastFy,
     position: d.position,
+    decimals: d.decimals,
+    numeratorId: d.numeratorId,
+    denominatorId: d.denominatorId,
     categories: cats
       .filter((c) => c.indicatorId === d.id)
       .map((c) => ({ id: c.id, key: c.key, name: c.name, firstFy: c.firstFy, lastFy: c.lastFy, position: c.position })),
@@ -174,14 +187,30 @@ export function loadIndicatorFigures(db: Db, scope: IndicatorScope, fromFy: numb
       toFy,
     ),
   );
-  return defs.map((definition) => {
+  const cellsById = new Map<number, IndicatorCells>();
+  for (const definition of defs) {
+    if (definition.rollup === 'ratio') continue;
     const categoryIds = definition.categories.map((c) => c.id);
-    const cells =
+    cellsById.set(
+      definition.id,
       definition.enteredBy === 'district_monthly'
         ? rollupDistrictIndicator(definition, aggs.get(definition.id) ?? [], categoryIds, fiscalYears)
-        : rollupWardIndicator(wardValues.get(definition.id) ?? [], categoryIds, fiscalYears);
-    return { definition, cells };
-  });
+        : rollupWardIndicator(wardValues.get(definition.id) ?? [], categoryIds, fiscalYears, definition.decimals),
+    );
+  }
+  // A rate is computed from its numerator's and denominator's values in the same scope (never summed).
+  return defs.map((definition) => ({
+    definition,
+    cells:
+      definition.rollup === 'ratio'
+        ? rollupRatioIndicator(
+            definition.numeratorId === null ? undefined : cellsById.get(definition.numeratorId),
+            definition.denominatorId === null ? undefined : cellsById.get(definition.denominatorId),
+            definition.decimals,
+            fiscalYears,
+          )
+        : cellsById.get(definition.id)!,
+  }));
 }
 
 function groupBy<T extends { indicatorId: number }>(rows: readonly T[]): Map<number, T[]> {

@@ -8,7 +8,7 @@ import type { Db } from '../db/index.js';
 import { indicatorCategories, indicatorDefinitions } from '../db/schema.js';
 import { preparedOnce } from '../db/prepared.js';
 import { fiscalYearOfMonth } from '../domain/fiscalYear.js';
-import type { CountField } from '../monthlyReports/repository.js';
+import type { CountField } from '../domain/catalogue.js';
 import { breakdownFieldLabel } from './definitions.js';
 import { valuesAt, writeIndicatorCells, type Indicator, type ValueTarget } from './repository.js';
 import { activeIndicators, checkEntry, entryField, entryLabels, hasOwnTotal, typedFromStored, type ActiveIndicator, type EntryCheck } from './values.js';
@@ -28,6 +28,10 @@ export interface EntryGroup {
   unit: string;
   /** 「助け合い件数の内訳」: the categories add up to that monthly field. */
   breaksDown: string | null;
+  /** Places after the decimal point the values may have (0: whole numbers). */
+  decimals: number;
+  /** 「小数点以下1桁まで（例：97.0）」 for an indicator with decimals; null for whole numbers. */
+  decimalsHint: string | null;
   total: EntryInput | null;
   categories: EntryInput[];
 }
@@ -46,6 +50,8 @@ export function entryGroups(active: readonly ActiveIndicator[], state: EntryStat
     name: a.indicator.name,
     unit: a.indicator.unit,
     breaksDown: a.breaksDownField ? `${breakdownFieldLabel(a.breaksDownField)}の内訳` : null,
+    decimals: a.indicator.decimals,
+    decimalsHint: a.indicator.decimals > 0 ? `小数点以下${a.indicator.decimals}桁まで入力できます（例：${(97).toFixed(a.indicator.decimals)}）。` : null,
     total: hasOwnTotal(a) ? input(entryField(a.indicator.key), a.categories.length > 0 ? '合計' : a.indicator.name) : null,
     categories: a.categories.map((c) => input(entryField(a.indicator.key, c.key), c.name)),
   }));

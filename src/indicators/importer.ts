@@ -2,7 +2,9 @@
  * Files of council-defined indicators (DESIGN §8, §11), read by importCsv like
  * the successions file:
  *
- * - `import indicators`: `key,name,unit,entered_by,rollup,threshold,categories,first_fy,last_fy`.
+ * - `import indicators`: `key,name,unit,entered_by,rollup,threshold,categories,first_fy,last_fy`,
+ *   and optionally `decimals,numerator,denominator` (places after the point, 0 when blank or
+ *   absent; a `ratio`'s numerator and denominator keys, which may be indicators of earlier rows).
  *   `categories` lists category names separated by `|` (CATEGORY_SEPARATOR; a
  *   name cannot contain it). A row whose key exists changes that indicator;
  *   listed names it lacks are added as categories, and categories the row does
@@ -23,20 +25,29 @@ import { DomainError, ValidationError } from '../errors.js';
 import { currentFiscalYear, fiscalYearOfMonth, monthLabelLong, warekiLong } from '../domain/fiscalYear.js';
 import { todayInJapan } from '../domain/due.js';
 import { isDistrictActive } from '../domain/rollup.js';
-import { isFutureMonth } from '../monthlyReports/status.js';
-import { getMonthlyReport, valuesOf } from '../monthlyReports/repository.js';
+import { isFutureMonth } from '../domain/invariants.js';
+import { reportedCounts } from '../figures/reportedMonths.js';
 import { closedYearMessage, ClosedFiscalYearError } from '../fiscalYears/repository.js';
-import { readDistrictCode, readFiscalYear, readMonth, REQUIRED_MESSAGE } from '../imports/cells.js';
-import { RowReader, type ImportError } from '../imports/kinds.js';
-import type { ImportCounts, ImportOptions, ImportResult, RowChange } from '../imports/importCsv.js';
-import { loadLookups } from '../imports/repository.js';
-import { IMPORT_COLUMNS } from '../imports/formats.js';
-import type { Grid } from '../exports/tables.js';
+import { readDistrictCode, readFiscalYear, readMonth, REQUIRED_MESSAGE } from '../domain/cells.js';
+import { RowReader, type ImportCounts, type ImportError, type ImportOptions, type ImportResult, type RowChange } from '../domain/importFile.js';
+import { loadLookups } from '../districts/lookups.js';
+import { IMPORT_COLUMNS, OPTIONAL_IMPORT_COLUMNS } from '../domain/importFormats.js';
+import { decimalCell, type Cell, type Grid } from '../web/files.js';
 import { listDistricts, listWards } from '../districts/repository.js';
 import { toHalfWidth } from '../domain/numbers.js';
-import { CATEGORY_SEPARATOR, checkDefinition, countsIn, rangeWords, splitCategories, type CategoryText, type DefinitionValue } from './definitions.js';
+import {
+  CATEGORY_SEPARATOR,
+  checkDefinition,
+  countsIn,
+  rangeWords,
+  splitCategories,
+  type CategoryText,
+  type DefinitionValue,
+  type RatioPart,
+} from './definitions.js';
 import {
   createIndicator,
+  keyOfId,
   listAllValues,
   listIndicators,
   TOTAL,
@@ -104,6 +115,9 @@ function writeAllOrNothing<T>(
   return { ok: true, counts: tally.counts, changes: tally.changes, wardsCreated: [] };
 }
 
+/** The optional trailing columns of an `indicators` file (DESIGN §8, §11). */
+const OPTIONAL_DEFINITION_COLUMNS = OPTIONAL_IMPORT_COLUMNS.indicators ?? [];
+
 /** The CSV column of a definition field (category rows are all in `categories`). */
 const columnOf = (field: string) => (field.startsWith('cat-') || field === 'breaks_down_field' ? 'categories' : field);
 
@@ -114,7 +128,10 @@ function dataRows(file: CheckedFile) {
 /** Reads and writes an `indicators` file (see the module comment). */
 export function importIndicatorDefinitions(db: Db, file: CheckedFile, options: ImportOptions = {}): ImportResult {
   const errors = file.errors;
-  const indicators = new Map(listIndicators(db).map((i) => [i.key, i]));
+  const allIndicators = listIndicators(db);
+  const indicators = new Map(allIndicators.map((i) => [i.key, i]));
+  // What a ratio may divide: the stored indicators, overlaid by the file's rows as they are read.
+  const ratioParts = new Map<string, RatioPart>(allIndicators.map((i) => [i.key, i]));
   const planned: { line: number; key: string; existing: Indicator | undefined; value: DefinitionValue }[] = [];
   const firstLine = new Map<string, number>();
   const rows = dataRows(file);
@@ -144,8 +161,14 @@ export function importIndicatorDefinitions(db: Db, file: CheckedFile, options: I
         breaks_down_field: existing?.breaksDownField ?? '',
         first_fy: row.cell('first_fy'),
         last_fy: row.cell('last_fy'),
+        // Optional columns: a file without them keeps what is stored (a blank cell in them means 0 / none).
+        decimals: file.index.has('decimals') ? row.cell('decimals') : existing ? String(existing.decimals) : '',
+        numerator: file.index.has('numerator') ? row.cell('numerator') : existing ? keyOfId(allIndicators, existing.numeratorId) : '',
+        denominator: file.index.has('denominator') ? row.cell('denominator') : existing ? keyOfId(allIndicators, existing.denominatorId) : '',
       },
       categories,
+      null,
+      [...ratioParts.values()],
     );
     if (!checked.ok) {
       const seen = new Set<string>();
@@ -164,6 +187,7 @@ export function importIndicatorDefinitions(db: Db, file: CheckedFile, options: I
       continue;
     }
     firstLine.set(key, record.line);
+    ratioParts.set(key, checked.value);
     planned.push({ line: record.line, key, existing, value: checked.value });
   }
   if (rows.length === 0 && errors.length === 0) errors.push({ line: 2, column: '', message: '取り込む行がありません。' });
@@ -235,6 +259,13 @@ export function importIndicatorValues(db: Db, file: CheckedFile, options: Import
     if (key === '') row.error('indicator', REQUIRED_MESSAGE);
     else if (!indicator) row.error('indicator', `指標「${key}」は登録されていません。先に指標を登録してください（記号で指定します）。`);
     if (!indicator) continue;
+    if (indicator.rollup === 'ratio') {
+      row.error(
+        'indicator',
+        `指標「${indicator.name}」は割合（分子の指標 ÷ 分母の指標 × 100）として計算するため、値は取り込めません。分子と分母の指標の値を取り込んでください。`,
+      );
+      continue;
+    }
     let target: ValueTarget | undefined;
     let scopeLabel = '';
     if (indicator.enteredBy === 'district_monthly') {
@@ -324,7 +355,7 @@ export function importIndicatorValues(db: Db, file: CheckedFile, options: Import
       [entryField(group.indicator.key), TOTAL],
       ...(active[0]?.categories ?? []).map((c) => [entryField(group.indicator.key, c.key), c.id] as [string, number]),
     ]);
-    const monthly = group.target.kind === 'district' ? getMonthlyReport(db, group.target.districtId, group.target.month) : undefined;
+    const monthly = group.target.kind === 'district' ? reportedCounts(db, group.target.districtId, group.target.month) : undefined;
     const check = checkEntry(
       active,
       (f) => {
@@ -332,7 +363,7 @@ export function importIndicatorValues(db: Db, file: CheckedFile, options: Import
         const v = id === undefined ? null : (merged.get(id) ?? null);
         return v === null ? '' : String(v);
       },
-      monthly ? valuesOf(monthly) : {},
+      monthly ?? {},
     );
     for (const [field, message] of Object.entries(check.errors)) {
       const id = fieldOf.get(field);
@@ -373,21 +404,27 @@ export function indicatorValuesGrid(db: Db): Grid {
   const wardNames = new Map(listWards(db).map((w) => [w.id, w.name]));
   const { district, ward } = listAllValues(db);
   const category = (i: Indicator, id: number) => (id === TOTAL ? '' : (i.categories.find((c) => c.id === id)?.name ?? ''));
-  const rows: (string | number)[][] = [];
+  const rows: Cell[][] = [];
   for (const v of district) {
     const i = indicators.get(v.indicatorId)!;
-    rows.push([i.key, districtCodes.get(v.districtId) ?? '', v.month, category(i, v.categoryId), v.value]);
+    rows.push([i.key, districtCodes.get(v.districtId) ?? '', v.month, category(i, v.categoryId), decimalCell(v.value, i.decimals)]);
   }
   for (const v of ward) {
     const i = indicators.get(v.indicatorId)!;
-    rows.push([i.key, wardNames.get(v.wardId) ?? '', String(v.fiscalYear), category(i, v.categoryId), v.value]);
+    rows.push([i.key, wardNames.get(v.wardId) ?? '', String(v.fiscalYear), category(i, v.categoryId), decimalCell(v.value, i.decimals)]);
   }
   return { name: '指標の値', header: [...IMPORT_COLUMNS.values], rows, widths: [16, 12, 10, 20, 10] };
 }
 
-/** Every definition in the `indicators` file format. */
+/**
+ * Every definition in the `indicators` file format. The optional columns
+ * `decimals,numerator,denominator` are written only when some indicator uses them,
+ * so that a council that never did keeps exactly the documented header.
+ */
 export function indicatorDefinitionsGrid(db: Db): Grid {
-  const rows = listIndicators(db).map((i) => [
+  const all = listIndicators(db);
+  const optional = all.some((i) => i.decimals !== 0 || i.rollup === 'ratio');
+  const rows = all.map((i) => [
     i.key,
     i.name,
     i.unit,
@@ -397,8 +434,10 @@ export function indicatorDefinitionsGrid(db: Db): Grid {
     i.categories.map((c) => c.name).join(CATEGORY_SEPARATOR),
     String(i.firstFy),
     i.lastFy === null ? '' : String(i.lastFy),
+    ...(optional ? [String(i.decimals), keyOfId(all, i.numeratorId), keyOfId(all, i.denominatorId)] : []),
   ]);
-  return { name: '指標', header: [...IMPORT_COLUMNS.indicators], rows, widths: [16, 30, 8, 18, 18, 10, 60, 10, 10] };
+  const header = [...IMPORT_COLUMNS.indicators, ...(optional ? OPTIONAL_DEFINITION_COLUMNS : [])];
+  return { name: '指標', header, rows, widths: [16, 30, 8, 18, 18, 10, 60, 10, 10, ...(optional ? [10, 16, 16] : [])] };
 }
 
 /** The text check of a category cell, for messages naming the separator. */

@@ -47,6 +47,56 @@ export function getIndicatorByKey(db: Reader, key: string): Indicator | undefine
   return { ...d, categories };
 }
 
+/** The key of the indicator with id `id` (a ratio's numerator or denominator), or '' when there is none. */
+export function keyOfId(indicators: readonly Pick<DefinitionRow, 'id' | 'key'>[], id: number | null): string {
+  return id === null ? '' : (indicators.find((i) => i.id === id)?.key ?? '');
+}
+
+/** The ids of a checked ratio's numerator and denominator (null for other rules); a key no longer there is refused. */
+function ratioIds(db: Reader, value: DefinitionValue): { numeratorId: number | null; denominatorId: number | null } {
+  const idOf = (key: string | null, field: 'numerator' | 'denominator') => {
+    if (key === null) return null;
+    const found = db.select({ id: indicatorDefinitions.id }).from(indicatorDefinitions).where(eq(indicatorDefinitions.key, key)).get();
+    if (!found) throw new DefinitionError({ [field]: `指標「${key}」は見つかりません。選び直してください。` });
+    return found.id;
+  };
+  return { numeratorId: idOf(value.numeratorKey, 'numerator'), denominatorId: idOf(value.denominatorKey, 'denominator') };
+}
+
+/** Ratios that divide the indicator with id `id` (their names). */
+function ratiosUsing(db: Reader, id: number): string[] {
+  return db
+    .select({ name: indicatorDefinitions.name })
+    .from(indicatorDefinitions)
+    .where(or(eq(indicatorDefinitions.numeratorId, id), eq(indicatorDefinitions.denominatorId, id)))
+    .all()
+    .map((r) => r.name);
+}
+
+/** How many values of an indicator have more places after the point than `decimals`. */
+function valuesWithMorePlaces(db: Reader, indicatorId: number, decimals: number): number {
+  const d =
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(districtIndicatorValues)
+      .where(
+        and(
+          eq(districtIndicatorValues.indicatorId, indicatorId),
+          sql`abs(${districtIndicatorValues.value} - round(${districtIndicatorValues.value}, ${decimals})) > 1e-9`,
+        ),
+      )
+      .get()?.n ?? 0;
+  const w =
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(wardIndicatorValues)
+      .where(
+        and(eq(wardIndicatorValues.indicatorId, indicatorId), sql`abs(${wardIndicatorValues.value} - round(${wardIndicatorValues.value}, ${decimals})) > 1e-9`),
+      )
+      .get()?.n ?? 0;
+  return d + w;
+}
+
 /** What the audit log keeps of a definition. */
 function snapshot(i: Indicator) {
   const { categories, ...definition } = i;
@@ -163,6 +213,8 @@ export function createIndicator(
         firstFy: value.firstFy,
         lastFy: value.lastFy,
         position,
+        decimals: value.decimals,
+        ...ratioIds(t, value),
       })
       .returning()
       .get();
@@ -203,6 +255,20 @@ export function updateIndicator(
       const n = valuesOutside(t, stored.id, v);
       if (n > 0) errors[v.lastFy !== stored.lastFy ? 'last_fy' : 'first_fy'] = outsideMessage(n, v, 'この指標');
     }
+    // A ratio is computed, never entered: values already entered would be hidden.
+    if (v.rollup === 'ratio' && stored.rollup !== 'ratio' && valueCount(t, stored.id) > 0) {
+      errors.rollup = 'すでに値が入力されているため、「割合」にはできません。割合は新しい指標として作ってください。';
+    }
+    const users = v.rollup === 'ratio' || v.enteredBy !== stored.enteredBy ? ratiosUsing(t, stored.id) : [];
+    if (users.length > 0) {
+      errors[v.rollup === 'ratio' ? 'rollup' : 'entered_by'] =
+        `この指標は割合の指標（${users.join('、')}）の分子か分母になっているため、この変更はできません。`;
+    }
+    if (v.decimals < stored.decimals) {
+      const n = valuesWithMorePlaces(t, stored.id, v.decimals);
+      if (n > 0) errors.decimals = `小数点以下が${v.decimals}桁より多い値が${n}件入力されています。桁数を減らすには、先にその値を直してください。`;
+    }
+    const ratio = ratioIds(t, v);
     if (Object.keys(errors).length > 0) throw new DefinitionError(errors);
     const same =
       stored.name === v.name &&
@@ -213,6 +279,9 @@ export function updateIndicator(
       stored.breaksDownField === v.breaksDownField &&
       stored.firstFy === v.firstFy &&
       stored.lastFy === v.lastFy &&
+      stored.decimals === v.decimals &&
+      stored.numeratorId === ratio.numeratorId &&
+      stored.denominatorId === ratio.denominatorId &&
       v.categories.every((c) => {
         const s = stored.categories.find((e) => e.id === c.id);
         return s && s.name === c.name && s.firstFy === c.firstFy && s.lastFy === c.lastFy;
@@ -228,6 +297,8 @@ export function updateIndicator(
         breaksDownField: v.breaksDownField,
         firstFy: v.firstFy,
         lastFy: v.lastFy,
+        decimals: v.decimals,
+        ...ratio,
         version: stored.version + 1,
       })
       .where(eq(indicatorDefinitions.id, stored.id))

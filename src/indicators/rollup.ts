@@ -11,8 +11,12 @@
  * - `districts_meeting`: a district counts 1 when the sum of its months is at
  *   least the threshold, else 0 (like ③); a ward's or the city's value is the
  *   number of districts that count.
+ * - `ratio` (a rate such as 民生委員の充足率): at every scope, 100 × the scope's value of
+ *   the numerator ÷ the scope's value of the denominator — never the sum of the
+ *   districts' or wards' rates; no value where the denominator is 0 or missing.
  * Ward-yearly indicators: the ward's value as entered; the city's is the sum over wards.
- * Categories are rolled up the same way, each on its own.
+ * Categories are rolled up the same way, each on its own. Values are rounded to
+ * the indicator's decimal places, so that sums never show float noise.
  *
  * Merges and splits: values stay with the district that entered them, and a
  * ward or the city sums whichever districts entered values in the FY — for
@@ -23,6 +27,7 @@
  */
 import type { IndicatorRollup } from '../db/schema.js';
 import type { CellValue } from '../domain/rollup.js';
+import { roundTo } from '../domain/numbers.js';
 
 /** The category id of an indicator's total (`category_id` 0). */
 export const TOTAL_CATEGORY = 0;
@@ -32,6 +37,8 @@ export interface IndicatorRule {
   rollup: IndicatorRollup;
   /** For `districts_meeting`: a district counts when its year's sum is at least this. */
   threshold: number | null;
+  /** Places after the decimal point the values are kept to (0 when left out). */
+  decimals?: number;
 }
 
 /** One district's months of one indicator category in one FY, aggregated by SQL. */
@@ -71,15 +78,39 @@ export function rollupDistricts(rule: IndicatorRule, aggs: readonly Pick<Distric
   if (aggs.length === 0) return { value: null, districtsReported: 0 };
   let value = 0;
   for (const a of aggs) value += districtYearValue(rule, a);
-  return { value: tidy(value), districtsReported: aggs.length };
+  return { value: tidy(value, rule.decimals), districtsReported: aggs.length };
 }
 
 /** The city's (or one ward's) value of a ward-yearly indicator: the sum of the wards' values. */
-export function rollupWards(values: readonly Pick<WardYearValue, 'value'>[]): CellValue {
+export function rollupWards(values: readonly Pick<WardYearValue, 'value'>[], decimals?: number): CellValue {
   if (values.length === 0) return { value: null, districtsReported: 0 };
   let value = 0;
   for (const v of values) value += v.value;
-  return { value: tidy(value), districtsReported: values.length };
+  return { value: tidy(value, decimals), districtsReported: values.length };
+}
+
+/**
+ * A rate (`ratio`) in one scope and year: 100 × numerator ÷ denominator, where both are that
+ * scope's rolled-up values (sums over its districts or wards), rounded to `decimals`.
+ * No value where either is missing or the denominator is 0.
+ */
+export function ratioValue(numerator: CellValue | undefined, denominator: CellValue | undefined, decimals: number): CellValue {
+  const n = numerator?.value ?? null;
+  const d = denominator?.value ?? null;
+  if (n === null || d === null || d === 0) return { value: null, districtsReported: 0 };
+  return { value: roundTo((100 * n) / d, decimals), districtsReported: Math.min(numerator!.districtsReported, denominator!.districtsReported) };
+}
+
+/** A ratio's cells over a window (its total only: a ratio has no categories) from its numerator's and denominator's totals. */
+export function rollupRatioIndicator(
+  numerator: IndicatorCells | undefined,
+  denominator: IndicatorCells | undefined,
+  decimals: number,
+  fiscalYears: readonly number[],
+): IndicatorCells {
+  const byYear = new Map<number, CellValue>();
+  for (const fy of fiscalYears) byYear.set(fy, ratioValue(numerator?.get(TOTAL_CATEGORY)?.get(fy), denominator?.get(TOTAL_CATEGORY)?.get(fy), decimals));
+  return new Map([[TOTAL_CATEGORY, byYear]]);
 }
 
 /**
@@ -148,7 +179,12 @@ export function rollupDistrictIndicator(
  * fiscal year, summing the wards given (one ward, or every ward for the city).
  * A ward that entered only categories gets their sum as its total.
  */
-export function rollupWardIndicator(values: readonly WardYearValue[], categoryIds: readonly number[], fiscalYears: readonly number[]): IndicatorCells {
+export function rollupWardIndicator(
+  values: readonly WardYearValue[],
+  categoryIds: readonly number[],
+  fiscalYears: readonly number[],
+  decimals?: number,
+): IndicatorCells {
   const hasTotal = new Set<string>();
   for (const v of values) if (v.categoryId === TOTAL_CATEGORY) hasTotal.add(`${v.wardId}:${v.fiscalYear}`);
   const derived = new Map<string, WardYearValue>();
@@ -169,7 +205,7 @@ export function rollupWardIndicator(values: readonly WardYearValue[], categoryId
   const cells: IndicatorCells = new Map();
   for (const categoryId of [TOTAL_CATEGORY, ...categoryIds]) {
     const byYear = new Map<number, CellValue>();
-    for (const fy of fiscalYears) byYear.set(fy, rollupWards(groups.get(`${categoryId}:${fy}`) ?? []));
+    for (const fy of fiscalYears) byYear.set(fy, rollupWards(groups.get(`${categoryId}:${fy}`) ?? [], decimals));
     cells.set(categoryId, byYear);
   }
   return cells;
@@ -180,7 +216,8 @@ export function countsIn(span: { firstFy: number; lastFy: number | null }, fy: n
   return span.firstFy <= fy && (span.lastFy === null || fy <= span.lastFy);
 }
 
-/** Sums of decimal values without float noise (0.1 + 0.2 → 0.3). */
-function tidy(n: number): number {
-  return Number.isInteger(n) ? n : Math.round(n * 1e6) / 1e6;
+/** Sums of decimal values without float noise (0.1 + 0.2 → 0.3), at the indicator's places when known. */
+function tidy(n: number, decimals?: number): number {
+  if (Number.isInteger(n)) return n;
+  return decimals === undefined ? Math.round(n * 1e6) / 1e6 : roundTo(n, decimals);
 }

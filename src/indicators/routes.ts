@@ -5,9 +5,8 @@
  * District-monthly indicators are entered on the monthly form (src/indicators/form.ts).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { guard, signedInUser, type WardRow } from '../auth/guards.js';
+import { guard, signedInUser, type WardRow } from '../guards/guard.js';
 import type { CurrentUser } from '../auth/access.js';
-import type { Db } from '../db/index.js';
 import { INDICATOR_ENTERED_BY, INDICATOR_ROLLUPS } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { currentFiscalYear, parseFiscalYear, warekiLong, warekiShort } from '../domain/fiscalYear.js';
@@ -26,10 +25,15 @@ import {
   ROLLUP_LABELS,
   type CategoryText,
   type DefinitionText,
+  type RatioPart,
 } from './definitions.js';
-import { createIndicator, DefinitionError, getIndicatorByKey, listIndicators, updateIndicator, valuesAt, type Indicator } from './repository.js';
+import { DECIMAL_PLACES } from '../domain/numbers.js';
+import { createIndicator, DefinitionError, getIndicatorByKey, keyOfId, listIndicators, updateIndicator, valuesAt, type Indicator } from './repository.js';
 import { entryGroups, saveIndicatorCells, wardIndicators } from './form.js';
 import { checkEntry, entryLabels, typedFromStored } from './values.js';
+import { postedValuesVersion, sameAsStored, valuesVersion, wardConflictView } from './conflict.js';
+import { lastWardValuesSave } from './lastSaved.js';
+import { formatJapanDateTime } from '../web/japanTime.js';
 import { indicatorDefinitionsGrid, indicatorValuesGrid } from './importer.js';
 
 const STYLES = ['admin.css', 'indicators.css'];
@@ -47,6 +51,9 @@ export const DEFINITION_LABELS: Record<string, string> = {
   breaks_down_field: '月次報告の欄の内訳',
   first_fy: '最初の年度',
   last_fy: '最後の年度',
+  decimals: '小数点以下の桁数',
+  numerator: '分子の指標',
+  denominator: '分母の指標',
 };
 
 interface DefinitionForm {
@@ -87,6 +94,9 @@ function readDefinitionForm(raw: unknown): DefinitionForm {
       breaks_down_field: field(body, 'breaks_down_field'),
       first_fy: field(body, 'first_fy'),
       last_fy: field(body, 'last_fy'),
+      decimals: field(body, 'decimals'),
+      numerator: field(body, 'numerator'),
+      denominator: field(body, 'denominator'),
     },
     categories,
     version: version === undefined ? null : Number(version),
@@ -94,7 +104,7 @@ function readDefinitionForm(raw: unknown): DefinitionForm {
   };
 }
 
-function formOf(i: Indicator): DefinitionForm {
+function formOf(i: Indicator, all: readonly Indicator[]): DefinitionForm {
   return {
     text: {
       key: i.key,
@@ -106,6 +116,9 @@ function formOf(i: Indicator): DefinitionForm {
       breaks_down_field: i.breaksDownField ?? '',
       first_fy: String(i.firstFy),
       last_fy: i.lastFy === null ? '' : String(i.lastFy),
+      decimals: String(i.decimals),
+      numerator: keyOfId(all, i.numeratorId),
+      denominator: keyOfId(all, i.denominatorId),
     },
     categories: i.categories.map((c) => ({ id: c.id, name: c.name, first_fy: String(c.firstFy), last_fy: c.lastFy === null ? '' : String(c.lastFy) })),
     version: i.version,
@@ -116,7 +129,20 @@ function formOf(i: Indicator): DefinitionForm {
 /** A new definition's form: blank, or the kinds of help of seed 004 as the breakdown of ② (preset). */
 function newForm(preset: string | undefined): DefinitionForm {
   const fy = String(currentFiscalYear());
-  const blank = { key: '', name: '', unit: '', entered_by: 'district_monthly', rollup: 'sum', threshold: '', breaks_down_field: '', first_fy: fy, last_fy: '' };
+  const blank = {
+    key: '',
+    name: '',
+    unit: '',
+    entered_by: 'district_monthly',
+    rollup: 'sum',
+    threshold: '',
+    breaks_down_field: '',
+    first_fy: fy,
+    last_fy: '',
+    decimals: '0',
+    numerator: '',
+    denominator: '',
+  };
   if (preset === 'mutual_aid_kinds') {
     return {
       text: { ...blank, key: 'mutual_aid_kinds', name: '助け合いの種類別の件数', unit: '件', breaks_down_field: 'mutual_aid_cases' },
@@ -129,7 +155,13 @@ function newForm(preset: string | undefined): DefinitionForm {
 }
 
 /** View data of the definition page (pure). */
-export function definitionView(form: DefinitionForm, stored: Indicator | null, errors: Record<string, string>, extraRows = 0) {
+export function definitionView(
+  form: DefinitionForm,
+  stored: Indicator | null,
+  errors: Record<string, string>,
+  extraRows = 0,
+  others: readonly RatioPart[] = [],
+) {
   const rows = [...form.categories];
   const blanks = Math.max(BLANK_ROWS - rows.filter((c) => c.id === null && c.name === '').length, 0) + extraRows;
   for (let i = 0; i < blanks && rows.length < MAX_ROWS; i++) rows.push({ id: null, name: '', first_fy: '', last_fy: '' });
@@ -159,6 +191,14 @@ export function definitionView(form: DefinitionForm, stored: Indicator | null, e
     labels,
     enteredByChoices: INDICATOR_ENTERED_BY.map((v) => ({ value: v, label: ENTERED_BY_LABELS[v] })),
     rollupChoices: INDICATOR_ROLLUPS.map((v) => ({ value: v, label: ROLLUP_LABELS[v] })),
+    decimalsChoices: DECIMAL_PLACES.map((d) => ({ value: String(d), label: d === 0 ? '0（整数だけ）' : `${d}（例：${(97).toFixed(d)}）` })),
+    // A ratio divides two indicators that are entered (not other ratios), listed with who enters them.
+    ratioChoices: [
+      { value: '', label: '（割合のときだけ選びます）' },
+      ...others
+        .filter((o) => o.rollup !== 'ratio' && o.key !== stored?.key)
+        .map((o) => ({ value: o.key, label: `${o.name}（${o.key}・${ENTERED_BY_LABELS[o.enteredBy]}）` })),
+    ],
     breakdownChoices: [
       { value: '', label: '（月次報告の欄の内訳にしない）' },
       ...BREAKDOWN_FIELDS.map((f) => ({ value: f, label: `${breakdownFieldLabel(f)}の内訳` })),
@@ -178,7 +218,7 @@ export function indicatorListView(indicators: readonly Indicator[], thisFy: numb
       name: i.name,
       unit: i.unit,
       enteredBy: ENTERED_BY_LABELS[i.enteredBy],
-      rollup: i.rollup === 'districts_meeting' ? `${ROLLUP_LABELS.districts_meeting}（${i.threshold ?? ''}${i.unit}以上）` : ROLLUP_LABELS[i.rollup],
+      rollup: rollupWords(i, indicators),
       breaksDown: i.breaksDownField ? `${breakdownFieldLabel(i.breaksDownField)}の内訳` : null,
       period: rangeWords(i, warekiLong),
       categories: i.categories.map((c) => ({ name: c.name, period: countsIn(c, thisFy) ? null : rangeWords(c, warekiLong) })),
@@ -230,7 +270,7 @@ export function indicatorRoutes(app: FastifyInstance): void {
       stored,
       action: isNew ? '/indicators/new' : `/indicators/${stored.key}/edit`,
       conflict: null,
-      ...definitionView(form, stored, errors, extraRows),
+      ...definitionView(form, stored, errors, extraRows, listIndicators(db)),
       ...extras,
     });
   }
@@ -238,7 +278,7 @@ export function indicatorRoutes(app: FastifyInstance): void {
   /** Checks and saves a posted definition; re-renders with the typed values on any problem. */
   async function saveDefinition(reply: FastifyReply, user: CurrentUser, form: DefinitionForm, stored: Indicator | null, flash: (msg: string) => void) {
     if (form.action === 'more_rows') return renderDefinition(reply, form, stored, {}, {}, 5);
-    const checked = checkDefinition(form.text, form.categories, stored?.key ?? null);
+    const checked = checkDefinition(form.text, form.categories, stored?.key ?? null, listIndicators(db));
     if (!checked.ok) {
       reply.code(422);
       return renderDefinition(reply, form, stored, checked.errors);
@@ -292,7 +332,7 @@ export function indicatorRoutes(app: FastifyInstance): void {
 
   app.get('/indicators/:key/edit', { preHandler: guard.city('admin') }, async (request, reply) => {
     const indicator = indicatorOr404(request.params);
-    return renderDefinition(reply, formOf(indicator), indicator);
+    return renderDefinition(reply, formOf(indicator, listIndicators(db)), indicator);
   });
 
   app.post('/indicators/:key/edit', { preHandler: guard.city('admin') }, async (request, reply) => {
@@ -324,16 +364,33 @@ export function indicatorRoutes(app: FastifyInstance): void {
     return reply.redirect(wardFormUrl(ward.id, currentFiscalYear()), 303);
   });
 
-  async function renderWardForm(reply: FastifyReply, ward: WardRow, fy: number, typed: Record<string, string> | null, errors: Record<string, string> = {}) {
+  /** The ward yearly form's values as stored, and their version. */
+  function storedWardForm(active: ReturnType<typeof wardIndicators>, wardId: number, fy: number) {
+    const stored = valuesAt(db, { kind: 'ward', wardId, fiscalYear: fy });
+    return { typed: typedFromStored(active, stored), version: valuesVersion(stored) };
+  }
+
+  /**
+   * The ward yearly form: the stored values and their version, or (after a failed save) what was
+   * typed and the version the form was based on, so that a later save still notices a change.
+   */
+  async function renderWardForm(
+    reply: FastifyReply,
+    ward: WardRow,
+    fy: number,
+    posted: { typed: Record<string, string>; version: string } | null,
+    errors: Record<string, string> = {},
+  ) {
     const active = wardIndicators(db, fy);
-    const shown = typed ?? typedFromStored(active, valuesAt(db, { kind: 'ward', wardId: ward.id, fiscalYear: fy }));
+    const shown = posted ?? storedWardForm(active, ward.id, fy);
     const closed = isFiscalYearClosed(db, fy);
     return reply.viewAsync('indicators/ward', {
       title: `${ward.name}の指標（${warekiLong(fy)}）`,
       styles: ['monthly.css', 'indicators.css'],
       ward,
       fiscalYear: fy,
-      groups: entryGroups(active, { typed: shown, errors }),
+      version: shown.version,
+      groups: entryGroups(active, { typed: shown.typed, errors }),
       errors,
       labels: entryLabels(active),
       refusal: closed ? closedYearMessage(fy) : null,
@@ -365,16 +422,54 @@ export function indicatorRoutes(app: FastifyInstance): void {
       const typed = body[f];
       return typeof typed === 'string' ? typed.slice(0, 1000) : '';
     });
+    const basedOn = postedValuesVersion(request.body);
     if (Object.keys(check.errors).length > 0) {
       reply.code(422);
-      return renderWardForm(reply, ward, fy, check.typed, check.errors);
+      return renderWardForm(reply, ward, fy, { typed: check.typed, version: basedOn }, check.errors);
     }
-    const changed = db.transaction((tx) =>
-      saveIndicatorCells(tx as unknown as Db, active, { kind: 'ward', wardId: ward.id, fiscalYear: fy }, check.cells, user.id),
-    );
-    request.session.flash = changed ? `${ward.name}の${warekiLong(fy)}の指標を保存しました。` : `${ward.name}の${warekiLong(fy)}の指標は変更されていません。`;
+    const target = { kind: 'ward', wardId: ward.id, fiscalYear: fy } as const;
+    // Checked and written in one transaction: values stored since the form was opened are never
+    // overwritten unseen. A save that changes nothing stored is no conflict (a double click's second save).
+    const outcome = db.transaction((tx) => {
+      const stored = valuesAt(tx, target);
+      const stale = valuesVersion(stored) !== basedOn;
+      if (stale && !sameAsStored(check.cells, stored)) return { status: 'conflict', stored } as const;
+      return { status: 'saved', changed: saveIndicatorCells(tx, active, target, check.cells, user.id) || stale } as const;
+    });
+    if (outcome.status === 'conflict') {
+      reply.code(409);
+      const saved = lastWardValuesSave(db, ward.id, fy);
+      const lastSaved = saved && { updatedAt: formatJapanDateTime(saved.updatedAt), editor: saved.editor };
+      return reply.viewAsync(
+        'indicators/wardConflict',
+        wardConflictView({
+          ward,
+          fiscalYear: fy,
+          formUrl: wardFormUrl(ward.id, fy),
+          active,
+          cells: check.cells,
+          typed: check.typed,
+          stored: outcome.stored,
+          lastSaved,
+        }),
+      );
+    }
+    request.session.flash = outcome.changed
+      ? `${ward.name}の${warekiLong(fy)}の指標を保存しました。`
+      : `${ward.name}の${warekiLong(fy)}の指標は変更されていません。`;
     return reply.redirect(wardFormUrl(ward.id, fy), 303);
   });
+}
+
+/** How an indicator's year is rolled up, in words for the list (a ratio names its numerator and denominator). */
+function rollupWords(i: Indicator, all: readonly Indicator[]): string {
+  const decimals = i.decimals > 0 ? `、小数点以下${i.decimals}桁` : '';
+  if (i.rollup === 'districts_meeting') return `${ROLLUP_LABELS.districts_meeting}（${i.threshold ?? ''}${i.unit}以上）${decimals}`;
+  if (i.rollup === 'ratio') {
+    const name = (id: number | null) => all.find((o) => o.id === id)?.name ?? '（なし）';
+    return `割合：${name(i.numeratorId)} ÷ ${name(i.denominatorId)} × 100${decimals}`;
+  }
+  return ROLLUP_LABELS[i.rollup] + decimals;
 }
 
 /** The stored definition in words, shown beside the typed one after a conflict. */
@@ -384,6 +479,7 @@ function definitionSummary(i: Indicator): { label: string; value: string }[] {
     { label: '単位', value: i.unit },
     { label: 'だれが入力するか', value: ENTERED_BY_LABELS[i.enteredBy] },
     { label: '年度の集計のしかた', value: ROLLUP_LABELS[i.rollup] + (i.threshold === null ? '' : `（${i.threshold}${i.unit}以上）`) },
+    { label: '小数点以下の桁数', value: i.decimals === 0 ? '0（整数だけ）' : `${i.decimals}桁` },
     { label: '期間', value: rangeWords(i, warekiLong) },
     { label: '内訳', value: i.categories.map((c) => c.name + (c.lastFy === null ? '' : `（${warekiShort(c.lastFy)}まで）`)).join('、') || 'なし' },
   ];

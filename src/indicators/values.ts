@@ -5,8 +5,8 @@
  * to that field's value, which stays the total). The monthly form, the ward
  * form and the `values` CSV import all check through `checkEntry`.
  */
-import { parseCount, formatCount } from '../domain/numbers.js';
-import type { CountField } from '../monthlyReports/repository.js';
+import { formatCount, parseDecimal, plainNumber, roundTo } from '../domain/numbers.js';
+import type { CountField } from '../domain/catalogue.js';
 import { breakdownFieldLabel, countsIn } from './definitions.js';
 import { TOTAL, type Indicator } from './repository.js';
 
@@ -18,10 +18,10 @@ export interface ActiveIndicator {
   breaksDownField: CountField | null;
 }
 
-/** The indicators entered by `enteredBy` that count in `fy`, with their categories of that year. */
+/** The indicators entered by `enteredBy` that count in `fy`, with their categories of that year (a ratio is computed, never entered). */
 export function activeIndicators(indicators: readonly Indicator[], enteredBy: Indicator['enteredBy'], fy: number): ActiveIndicator[] {
   return indicators
-    .filter((i) => i.enteredBy === enteredBy && countsIn(i, fy))
+    .filter((i) => i.enteredBy === enteredBy && i.rollup !== 'ratio' && countsIn(i, fy))
     .map((i) => ({
       indicator: i,
       categories: i.categories.filter((c) => countsIn(c, fy)).map((c) => ({ id: c.id, key: c.key, name: c.name })),
@@ -37,9 +37,9 @@ export function entryField(indicatorKey: string, categoryKey?: string): string {
 /** Whether an active indicator has a total of its own to enter (not when it breaks down a monthly field). */
 export const hasOwnTotal = (a: ActiveIndicator): boolean => a.breaksDownField === null;
 
-/** A value as typed: blank is not entered (null); the indicator's unit may follow the number. */
-export function parseIndicatorValue(typed: string, unit: string): { ok: true; value: number | null } | { ok: false; message: string } {
-  return parseCount(typed, { units: [unit] });
+/** A value as typed: blank is not entered (null); the indicator's unit may follow the number; up to `decimals` places. */
+export function parseIndicatorValue(typed: string, unit: string, decimals = 0): { ok: true; value: number | null } | { ok: false; message: string } {
+  return parseDecimal(typed, { decimals, units: [unit] });
 }
 
 /**
@@ -47,14 +47,19 @@ export function parseIndicatorValue(typed: string, unit: string): { ok: true; va
  * must add up to the total. Returns the Japanese message or null.
  * `totalLabel` names the total (「合計」 or the monthly field, e.g. 助け合い件数).
  */
-export function breakdownProblem(total: number | null, parts: readonly (number | null)[], unit: string, totalLabel: string): string | null {
+export function breakdownProblem(total: number | null, parts: readonly (number | null)[], unit: string, totalLabel: string, decimals = 0): string | null {
   const entered = parts.filter((p): p is number => p !== null);
   if (entered.length === 0) return null;
-  const sum = entered.reduce((s, p) => s + p, 0);
-  if (total === null) return `内訳を入力したときは、${totalLabel}も入力してください（内訳の合計は${formatCount(sum)}${unit}です）。`;
-  if (sum === total) return null;
-  const diff = Math.abs(sum - total);
-  return `内訳の合計（${formatCount(sum)}${unit}）が${totalLabel}（${formatCount(total)}${unit}）と${formatCount(diff)}${unit}合いません（内訳が${sum > total ? '多い' : '少ない'}）。`;
+  // Sums of decimals are compared at the indicator's places (0.1 + 0.2 is 0.3).
+  const sum = roundTo(
+    entered.reduce((s, p) => s + p, 0),
+    decimals,
+  );
+  const n = (v: number) => formatCount(v, decimals);
+  if (total === null) return `内訳を入力したときは、${totalLabel}も入力してください（内訳の合計は${n(sum)}${unit}です）。`;
+  if (sum === roundTo(total, decimals)) return null;
+  const diff = roundTo(Math.abs(sum - total), decimals);
+  return `内訳の合計（${n(sum)}${unit}）が${totalLabel}（${n(total)}${unit}）と${n(diff)}${unit}合いません（内訳が${sum > total ? '多い' : '少ない'}）。`;
 }
 
 export interface EntryCheck {
@@ -90,7 +95,7 @@ export function checkEntry(
       const text = read(field);
       typed[field] = text;
       if (text.trim() !== '') anyTyped = true;
-      const r = parseIndicatorValue(text, unit);
+      const r = parseIndicatorValue(text, unit, a.indicator.decimals);
       if (r.ok) byCategory.set(categoryId, r.value);
       else {
         errors[field] = r.message;
@@ -104,7 +109,7 @@ export function checkEntry(
       const parts = a.categories.map((c) => byCategory.get(c.id) ?? null);
       const problem = a.breaksDownField
         ? breakdownProblem(monthly[a.breaksDownField] ?? null, parts, unit, breakdownFieldLabel(a.breaksDownField))
-        : breakdownProblem(byCategory.get(TOTAL) ?? null, parts, unit, '合計');
+        : breakdownProblem(byCategory.get(TOTAL) ?? null, parts, unit, '合計', a.indicator.decimals);
       // Beside the total: the indicator's own total field, or the first category of a breakdown of a monthly field.
       const first = a.categories[0];
       if (problem) errors[hasOwnTotal(a) || !first ? totalField : entryField(a.indicator.key, first.key)] = problem;
@@ -121,7 +126,7 @@ export function typedFromStored(active: readonly ActiveIndicator[], stored: Read
     const s = stored.get(a.indicator.id);
     const text = (id: number) => {
       const v = s?.get(id);
-      return v === undefined ? '' : String(v);
+      return v === undefined ? '' : plainNumber(v, a.indicator.decimals);
     };
     if (hasOwnTotal(a)) typed[entryField(a.indicator.key)] = text(TOTAL);
     for (const c of a.categories) typed[entryField(a.indicator.key, c.key)] = text(c.id);

@@ -1,20 +1,17 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/index.js';
+import { atomically } from '../db/atomic.js';
 import { monthlyReports, users } from '../db/schema.js';
 import { ClosedFiscalYearError, isFiscalYearClosed } from '../fiscalYears/repository.js';
 import { addMonths, fiscalYearOfMonth } from '../domain/fiscalYear.js';
-import { CATALOGUE, COUNT_FIELD_DEFINITIONS, fieldLabels, type CountFieldKey, type CountFieldName } from '../domain/catalogue.js';
+import { COUNT_FIELD_DEFINITIONS, COUNT_FIELDS, type CountField, type CountFieldKey } from '../domain/catalogue.js';
 import { monthPairs } from '../figures/recompute.js';
 import { recomputeDistrictYearsFast } from '../figures/fastRecompute.js';
 import { auditWriter, preparedOnce } from '../figures/fastStatements.js';
 
-/** The monthly counts as named in forms and CSV (DESIGN §8), in form order: from the catalogue. */
-export const COUNT_FIELDS: readonly CountFieldName[] = Object.freeze(COUNT_FIELD_DEFINITIONS.map((f) => f.name));
-export type CountField = CountFieldName;
-
-/** Japanese labels of the monthly fields (counts and 備考), from the catalogue. */
-export const FIELD_LABELS = Object.freeze(fieldLabels(CATALOGUE)) as Readonly<Record<CountField | 'note', string>>;
+// The monthly counts in form order and their labels are the catalogue's (src/domain/catalogue.ts).
+export { COUNT_FIELDS, FIELD_LABELS, type CountField } from '../domain/catalogue.js';
 
 /** Which column each field is stored in (its key in the catalogue). */
 export const FIELD_COLUMNS = Object.freeze(Object.fromEntries(COUNT_FIELD_DEFINITIONS.map((f) => [f.name, f.key]))) as Readonly<
@@ -138,7 +135,8 @@ function columnParams(values: MonthlyValues): Record<string, number | string | n
 export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthlyResult {
   const s = saveStatements(db);
   const audit = auditWriter(db);
-  return db.transaction((tx) => {
+  // A savepoint inside the group commit's transaction, a transaction of its own elsewhere (imports, CLI).
+  return atomically(db, (tx) => {
     if (!input.allowClosedYear) {
       const fy = fiscalYearOfMonth(input.month);
       if (isFiscalYearClosed(tx, fy)) throw new ClosedFiscalYearError(fy, 'month');
@@ -205,6 +203,21 @@ export function saveMonthlyReport(db: Db, input: SaveMonthlyReport): SaveMonthly
     if (!input.deferFigures) recomputeDistrictYearsFast(tx, monthPairs(input.districtId, input.month));
     return { status: 'saved', report, created: true } as const;
   });
+}
+
+/**
+ * Marks a report changed when only what is saved with it changed (its council
+ * indicators, DESIGN §11): a new version, so that a form opened before is stale
+ * and its save a conflict, and who saved it when. Runs in the caller's
+ * transaction; the values are audited by their own write path, the counts did not change.
+ */
+export function touchMonthlyReport(tx: Db, report: MonthlyReportRow, userId: number | null): MonthlyReportRow {
+  return tx
+    .update(monthlyReports)
+    .set({ version: report.version + 1, updatedBy: userId, updatedAt: new Date().toISOString() })
+    .where(eq(monthlyReports.id, report.id))
+    .returning()
+    .get();
 }
 
 /** True if the row has at least one count: a saved form with every count blank is still not a report. */

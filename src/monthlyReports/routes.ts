@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CurrentUser } from '../auth/access.js';
-import { guard, loadedDistrict } from '../auth/guards.js';
+import { guard, loadedDistrict } from '../guards/guard.js';
 import type { Db } from '../db/index.js';
 import { groupCommitOf } from '../db/groupCommit.js';
+import { atomically } from '../db/atomic.js';
 import type { DistrictWithWard } from '../districts/repository.js';
 import { addMonths, currentFiscalYear, fiscalYearOfMonth, isMonth, monthLabelLong, monthsOfFiscalYear, warekiLong } from '../domain/fiscalYear.js';
 import { todayInJapan } from '../domain/due.js';
@@ -13,7 +14,7 @@ import { toHalfWidth } from '../domain/numbers.js';
 import { ITEMS } from '../domain/items.js';
 import { assertMonthOpen, isFiscalYearClosed } from '../fiscalYears/repository.js';
 import { listDistrictHistory } from '../audit/repository.js';
-import { getSettings } from '../settings/repository.js';
+import { getSettings } from '../db/settings.js';
 import { districtPath } from '../registers/routing.js';
 import { ValidationError } from '../errors.js';
 import {
@@ -26,6 +27,7 @@ import {
   listMonthlyReports,
   recentValuesBefore,
   saveMonthlyReport,
+  touchMonthlyReport,
   valuesOf,
   type CountField,
   type MonthlyReportRow,
@@ -46,6 +48,9 @@ import { successionBounds, successionMonthProblem, successionsOfDistrict } from 
 import { COUNT_FIELD_DEFINITIONS } from '../domain/catalogue.js';
 import { conflictView, MONTHLY_STYLES, monthlyFormView, reportPath, typedFormState, yearPath, yearView, type MonthlyFormState } from './view.js';
 import { checkMonthlyIndicators, monthlyIndicatorSection, saveIndicatorCells, type EntryState } from '../indicators/form.js';
+import { indicatorConflictRows } from '../indicators/conflict.js';
+import { valuesAt } from '../indicators/repository.js';
+import type { ActiveIndicator, EntryCheck } from '../indicators/values.js';
 
 /** The result of a parser, or null when it throws (kept values that no longer read as this form). */
 function tryParse<T>(parse: () => T): T | null {
@@ -193,7 +198,7 @@ export function monthlyReportRoutes(app: FastifyInstance): void {
     const district = loadedDistrict(request);
     const form = parseMonthlyForm(request.body);
     // The checks read in one read transaction: one snapshot, and one lock of the WAL instead of one per statement.
-    const { stored, indicators, flaggedFields } = db.transaction(() => {
+    const { stored, indicators, flaggedFields } = atomically(db, () => {
       // A closed year is a 409 whatever was typed; the write path checks again inside its transaction.
       assertMonthOpen(db, month);
       const refusal = entryRefusal(db, district, month, todayInJapan());
@@ -208,12 +213,13 @@ export function monthlyReportRoutes(app: FastifyInstance): void {
     if (!form.values || !flaggedFields || Object.keys(indicators.errors).length > 0)
       return renderForm(reply, 422, db, user, district, month, stored, form, new Map(), indicators);
 
-    if ((stored?.version ?? 0) !== form.version) return renderConflict(reply, db, district, month, form, stored, indicators.typed);
+    if ((stored?.version ?? 0) !== form.version) return renderConflict(reply, db, district, month, form, stored, indicators);
 
     // Nothing typed: a month never reported stays 未報告 without writing anything; clearing a
     // saved month takes a confirmation first.
     if (isBlank(form.values) && !indicators.anyTyped) {
-      const storedHasValues = hasReportedCounts(stored) || !!stored?.note;
+      // Indicator values count too: clearing them is a change, never silently dropped.
+      const storedHasValues = hasReportedCounts(stored) || !!stored?.note || hasStoredIndicatorValues(db, district.id, month, indicators.active);
       if (!storedHasValues) {
         request.session.flash = `${monthLabelLong(month)}は、空欄のため未報告のままです。`;
         return reply.redirect(yearPath(district, fiscalYearOfMonth(month)), 303);
@@ -221,7 +227,8 @@ export function monthlyReportRoutes(app: FastifyInstance): void {
       if (!form.confirmClear) {
         reply.code(200);
         return reply.viewAsync('monthlyReports/form', {
-          ...formView(db, district, month, stored, typedFormState(form, new Map(), {})),
+          // The indicator section as posted (blank), so that confirming clears it as well.
+          ...formView(db, district, month, stored, { ...typedFormState(form, new Map(), {}), indicators: { typed: indicators.typed, errors: {} } }),
           title: `${monthLabelLong(month)}の報告をすべて消しますか（${district.name}）`,
           confirmClear: true,
         });
@@ -244,11 +251,14 @@ export function monthlyReportRoutes(app: FastifyInstance): void {
         correctedByWard: user.role === 'ward' ? true : undefined,
         flaggedFields: flaggedFields.flagged,
       });
-      if (saved.status !== 'conflict')
-        indicatorsChanged = saveIndicatorCells(tx, indicators.active, { kind: 'district', districtId: district.id, month }, indicators.cells, user.id);
+      if (saved.status === 'conflict') return saved;
+      indicatorsChanged = saveIndicatorCells(tx, indicators.active, { kind: 'district', districtId: district.id, month }, indicators.cells, user.id);
+      // An indicator-only change is a change of the month: a new version, so a form opened before it is stale.
+      if (indicatorsChanged && saved.status === 'unchanged')
+        return { status: 'saved', report: touchMonthlyReport(tx, saved.report, user.id), created: false } as const;
       return saved;
     });
-    if (result.status === 'conflict') return renderConflict(reply, db, district, month, form, result.stored, indicators.typed);
+    if (result.status === 'conflict') return renderConflict(reply, db, district, month, form, result.stored, indicators);
     request.session.flash =
       result.status === 'unchanged' && !indicatorsChanged
         ? `${monthLabelLong(month)}の報告は変更されていません。`
@@ -279,6 +289,13 @@ export function monthlyReportRoutes(app: FastifyInstance): void {
       action: `${districtPath(district)}/history`,
     });
   });
+}
+
+/** True when any of the posted indicators has a value stored for the district-month. */
+function hasStoredIndicatorValues(db: Db, districtId: number, month: string, active: readonly ActiveIndicator[]): boolean {
+  if (active.length === 0) return false;
+  const stored = valuesAt(db, { kind: 'district', districtId, month });
+  return active.some((a) => (stored.get(a.indicator.id)?.size ?? 0) > 0);
 }
 
 /**
@@ -351,30 +368,39 @@ async function renderConflict(
   month: string,
   form: MonthlyForm,
   stored: MonthlyReportRow | undefined,
-  /** The council indicators' fields as typed: carried to the overwrite, so nothing typed is lost. */
-  typedIndicators: Record<string, string> = {},
+  /** The council indicators as posted: shown beside the stored ones and carried to the overwrite, so nothing typed is lost. */
+  indicators: Pick<EntryCheck, 'typed' | 'cells'> & { active: readonly ActiveIndicator[] },
 ) {
   reply.code(409);
-  return reply.viewAsync(
-    'monthlyReports/conflict',
-    conflictView({
-      district,
-      month,
-      labels: FIELD_LABELS,
-      fields: [...COUNT_FIELDS, 'note'],
-      stored: stored
-        ? {
-            values: valuesOf(stored),
-            editor: editorName(db, stored),
-            updatedAt: formatJapanDateTime(stored.updatedAt),
-            version: stored.version,
-            correctedByWard: stored.correctedByWard,
-          }
-        : null,
-      typedValues: form.values!,
-      typed: { ...form.typed, ...typedIndicators },
-      confirmUnusual: form.confirmUnusual,
-      confirmedValues: form.confirmedValues,
-    }),
-  );
+  const storedIndicators =
+    indicators.active.length > 0 ? valuesAt(db, { kind: 'district', districtId: district.id, month }) : new Map<number, Map<number, number>>();
+  const view = conflictView({
+    district,
+    month,
+    labels: FIELD_LABELS,
+    fields: [...COUNT_FIELDS, 'note'],
+    stored: stored
+      ? {
+          values: valuesOf(stored),
+          editor: editorName(db, stored),
+          updatedAt: formatJapanDateTime(stored.updatedAt),
+          version: stored.version,
+          correctedByWard: stored.correctedByWard,
+        }
+      : null,
+    typedValues: form.values!,
+    typed: { ...form.typed, ...indicators.typed },
+    confirmUnusual: form.confirmUnusual,
+    confirmedValues: form.confirmedValues,
+  });
+  return reply.viewAsync('monthlyReports/conflict', {
+    ...view,
+    rows: [...view.rows, ...indicatorConflictRows(indicators.active, indicators.cells, storedIndicators)],
+    // Posted back by the overwrite: what was typed, and the plausibility confirmation given with it.
+    hidden: {
+      ...view.typed,
+      ...(view.confirmUnusual ? { confirm_unusual: '1' } : {}),
+      ...(view.confirmedValues !== null ? { confirmed_values: view.confirmedValues } : {}),
+    },
+  });
 }

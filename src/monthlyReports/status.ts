@@ -3,6 +3,7 @@
  * Pure: "today" is passed in, so tests can choose it.
  */
 import { addMonths } from '../domain/fiscalYear.js';
+import { isFutureMonth } from '../domain/invariants.js';
 import { dueDate, isMonthInBounds, isMonthOver, isOverdue, type ReportingBounds } from '../domain/due.js';
 
 export type MonthStatusKind = 'reported' | 'unreported' | 'overdue' | 'future' | 'notDue';
@@ -22,10 +23,8 @@ export const STATUS_LABELS: Record<MonthStatusKind, string> = {
   notDue: '対象外',
 };
 
-/** True if `month` comes after the month that holds `today` ('YYYY-MM-DD'). */
-export function isFutureMonth(month: string, today: string): boolean {
-  return month > today.slice(0, 7);
-}
+// Whether a month has not started yet is a domain invariant (src/domain/invariants.ts).
+export { isFutureMonth } from '../domain/invariants.js';
 
 /**
  * The status of `month` given whether it was reported, today's date in Japan and the due day.

@@ -7,7 +7,7 @@ import { fiscalYearOfMonth, monthLabelLong, warekiLong, warekiShort } from '../d
 import { formatDateLong } from '../domain/dates.js';
 import { formatCount, parseCount } from '../domain/numbers.js';
 import type { ReportingBounds } from '../domain/due.js';
-import type { ItemDefinition, ItemNumber } from '../domain/items.js';
+import { itemByNumber, type ItemDefinition, type ItemNumber } from '../domain/items.js';
 import { districtPath } from '../registers/routing.js';
 import type { DistrictWithWard } from '../districts/repository.js';
 import type { CountField, MonthlyValues } from './repository.js';
@@ -54,18 +54,9 @@ function sumOf(values: readonly (number | null)[]): number | null {
   return values.reduce<number | null>((s, v) => (v === null ? s : (s ?? 0) + v), null);
 }
 
-/** How a district's yearly value of each item is counted (DESIGN §4), as the year view explains it. */
+/** How a district's yearly value of an item is counted (DESIGN §4), as the year view explains it: the catalogue's words. */
 export function howCounted(item: ItemNumber, regularMeetingMonths: number): string {
-  const how: Record<ItemNumber, string> = {
-    1: '報告のある最後の月の見守り世帯数の合計',
-    2: '各月の助け合い件数の合計',
-    3: `連絡調整会議を開いた月が${regularMeetingMonths}か月以上あれば該当`,
-    4: 'この年度に小地域福祉活動計画を策定していれば該当',
-    5: '各月の参加者数の合計',
-    6: '年度末（3月31日）に開いているサロンの数',
-    7: '小地域福祉活動計画の推進期間中であれば該当',
-  };
-  return how[item];
+  return itemByNumber(item).howCounted(regularMeetingMonths);
 }
 
 /**

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { warekiLong } from '../domain/fiscalYear.js';
 import { PLAN_FORMULATED_AFTER_PERIOD, PLAN_PERIOD_BACKWARDS, planPeriodProblems } from '../domain/invariants.js';
-import { choiceField, fiscalYearField, parseForm, type FormResult, type FormValues } from '../registers/form.js';
+import { choiceField, fiscalYearField, parseForm, type FormResult, type FormValues } from '../web/forms.js';
 import type { PlanInput, PlanRow } from './repository.js';
 
 export const PLAN_FIELDS = ['generation', 'formulated_fy', 'first_fy', 'last_fy'] as const;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { guard, loadedDistrict } from '../auth/guards.js';
+import { guard, loadedDistrict } from '../guards/guard.js';
 import { currentFiscalYear } from '../domain/fiscalYear.js';
 import { registerEntryRoutes } from '../registers/entryPages.js';
 import { canWriteDistrict, renderRegisterPage } from '../registers/routing.js';

@@ -1,7 +1,7 @@
 /** The 策定予定 form (計画の策定予定の登録・変更): fields, labels, parsing and display. */
 import { z } from 'zod';
 import { warekiLong } from '../domain/fiscalYear.js';
-import { fiscalYearField, parseForm, singleLineText, type FormResult, type FormValues } from '../registers/form.js';
+import { fiscalYearField, parseForm, singleLineText, type FormResult, type FormValues } from '../web/forms.js';
 import type { PlanScheduleInput, PlanScheduleRow } from './schedules.js';
 
 export const PLAN_SCHEDULE_FIELDS = ['scheduled_fy', 'note'] as const;

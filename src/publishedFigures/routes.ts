@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import { NotFoundError, ConflictError } from '../errors.js';
 import { parseCount } from '../domain/numbers.js';
 import { characterCount, normaliseText } from '../domain/text.js';

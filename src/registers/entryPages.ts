@@ -13,12 +13,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.js';
-import { guard, loadedDistrict } from '../auth/guards.js';
+import { guard, loadedDistrict } from '../guards/guard.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
 import { isConfirmed, renderConfirmation } from '../confirmation.js';
 import type { DistrictWithWard } from '../districts/repository.js';
 import { ClosedFiscalYearError } from '../fiscalYears/repository.js';
-import { conflictRows, formVersion, type ConflictRow, type FormResult, type FormValues } from './form.js';
+import { conflictRows, formVersion, type ConflictRow, type FormResult, type FormValues } from '../web/forms.js';
 import type { RegisterEntryRef, RegisterWriteResult } from './repository.js';
 import { districtPath, entryOfRequest, renderRegisterPage } from './routing.js';
 

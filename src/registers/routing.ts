@@ -1,6 +1,6 @@
 /**
  * Request helpers shared by the register routes under /districts/:code/…
- * (the district itself is loaded by the route's guard, src/auth/guards.ts):
+ * (the district itself is loaded by the route's guard, src/guards/guard.ts):
  * which entry id the URL names, and whether the user may change the registers.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';

@@ -9,12 +9,11 @@ import type { Db } from '../db/index.js';
 import { districts, monthlyReports, monthReviews } from '../db/schema.js';
 import { districtTarget } from '../districts/repository.js';
 import { fiscalYearBounds, fiscalYearOfMonth, monthLabelLong } from '../domain/fiscalYear.js';
-import { reportedInRange } from '../figures/reportedMonths.js';
+import { reportedInRange, reportedVersion } from '../figures/reportedMonths.js';
 import { characterCount, normaliseText } from '../domain/text.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { recordAudit } from '../audit/repository.js';
 import { ClosedFiscalYearError, isFiscalYearClosed } from '../fiscalYears/repository.js';
-import { getMonthlyReport, hasReportedCounts } from '../monthlyReports/repository.js';
 import { reviewState, type MonthReviewState } from './status.js';
 
 export const COMMENT_MAX = 500;
@@ -42,8 +41,7 @@ export function monthReviewOf(
   districtId: number,
   month: string,
 ): { state: MonthReviewState; review: MonthReviewRow | null; version: number | null } {
-  const report = getMonthlyReport(db, districtId, month);
-  const version = hasReportedCounts(report) ? report!.version : null;
+  const version = reportedVersion(db, districtId, month);
   const review = getMonthReview(db, districtId, month) ?? null;
   const state = reviewState({ reportedVersion: version, review });
   return { state, review: state === 'accepted' || state === 'returned' ? review : null, version };

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { guard, loadedDistrict } from '../auth/guards.js';
+import { guard, loadedDistrict } from '../guards/guard.js';
 import type { CurrentUser } from '../auth/access.js';
 import type { Db } from '../db/index.js';
 import type { DistrictWithWard } from '../districts/repository.js';

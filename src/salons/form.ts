@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { formatDateLong } from '../domain/dates.js';
 import { fiscalYearEndDate, rollupDistrictYear } from '../domain/rollup.js';
 import { SALON_CLOSED_BEFORE_OPENING, salonDateProblems } from '../domain/invariants.js';
-import { checkboxField, dateField, parseForm, singleLineText, type FormResult, type FormValues } from '../registers/form.js';
+import { checkboxField, dateField, parseForm, singleLineText, type FormResult, type FormValues } from '../web/forms.js';
 import type { SalonInput, SalonRow } from './repository.js';
 
 export const SALON_FIELDS = ['name', 'venue', 'opened_on', 'closed_on', 'subsidy_applied'] as const;

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { guard, loadedDistrict } from '../auth/guards.js';
+import { guard, loadedDistrict } from '../guards/guard.js';
 import { currentFiscalYear } from '../domain/fiscalYear.js';
 import { formatDateLong } from '../domain/dates.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
-import { conflictRows, formVersion } from '../registers/form.js';
+import { conflictRows, formVersion } from '../web/forms.js';
 import { registerEntryRoutes, type EntryFormPage } from '../registers/entryPages.js';
 import { canWriteDistrict, renderRegisterPage } from '../registers/routing.js';
 import { closeSalon, createSalon, deleteSalon, getSalon, listSalons, SALON_NOT_FOUND, updateSalon, type SalonInput, type SalonRow } from './repository.js';

@@ -1,32 +1,9 @@
-import { z } from 'zod';
+/** Changing the city's settings (the settings page); reading them is src/db/settings.ts. */
 import type { Db } from '../db/index.js';
-import { preparedOnce } from '../db/prepared.js';
 import { settings } from '../db/schema.js';
+import { getSettings, settingsSchema, type SettingKey, type Settings } from '../db/settings.js';
 import { recordAudit } from '../audit/repository.js';
 import { recomputeFiscalYears, storedYears } from '../figures/recompute.js';
-
-/** Every setting the city can change, with its default. */
-export const settingsSchema = z.object({
-  /** ③: months with a coordination meeting that make a district "regular" (定例的). */
-  regularMeetingMonths: z.number().int().min(1).max(12).default(6),
-  /** A month's report is due on this day of the following month. */
-  reportDueDay: z.number().int().min(1).max(28).default(10),
-  /** Plausibility: a value more than this many times the recent maximum (or below the recent minimum divided by it) asks for confirmation. */
-  plausibilityFactor: z.number().min(1.1).max(100).default(3),
-  /** Plausibility: how many earlier months count as "recent". */
-  plausibilityMonths: z.number().int().min(1).max(24).default(6),
-});
-
-export type Settings = z.infer<typeof settingsSchema>;
-export type SettingKey = keyof Settings;
-
-/** Reads all settings, falling back to defaults for anything not stored. */
-export function getSettings(db: Db): Settings {
-  const all = preparedOnce(db, 'settings.all', (c) => c.select().from(settings).prepare());
-  const stored = Object.fromEntries(all.all().map((r) => [r.key, JSON.parse(r.value) as unknown]));
-  const known = Object.fromEntries(Object.entries(stored).filter(([k]) => k in settingsSchema.shape));
-  return settingsSchema.parse(known);
-}
 
 /** Settings that the yearly figures depend on (③ uses regularMeetingMonths). */
 const FIGURE_SETTINGS: readonly SettingKey[] = ['regularMeetingMonths'];

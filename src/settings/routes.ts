@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import { parseCount, toHalfWidth } from '../domain/numbers.js';
 import { parseInput } from '../web/replies.js';
 import { RESUMED_MESSAGE, resumedFormBody } from '../auth/pendingForms.js';
-import { getSettings, updateSetting, type SettingKey, type Settings } from './repository.js';
+import { getSettings, type SettingKey, type Settings } from '../db/settings.js';
+import { updateSetting } from './repository.js';
 
 interface SettingSpec {
   key: SettingKey;

@@ -8,9 +8,8 @@
 import { allOrNothing } from '../db/rollback.js';
 import type { Db } from '../db/index.js';
 import { DomainError } from '../errors.js';
-import { readDistrictCode, readMonth, readText } from '../imports/cells.js';
-import { RowReader, type ImportError } from '../imports/kinds.js';
-import type { ImportCounts, ImportOptions, ImportResult, RowChange } from '../imports/importCsv.js';
+import { readDistrictCode, readMonth, readText } from '../domain/cells.js';
+import { RowReader, type ImportCounts, type ImportError, type ImportOptions, type ImportResult, type RowChange } from '../domain/importFile.js';
 import { monthLabelLong } from '../domain/fiscalYear.js';
 import { recordSuccession, SuccessionError, type SuccessionProblem } from './repository.js';
 

@@ -21,7 +21,7 @@ import {
   monthsOfFiscalYear,
   warekiLong,
 } from '../domain/fiscalYear.js';
-import { readDistrictCode, readMonth, REQUIRED_MESSAGE } from '../imports/cells.js';
+import { readDistrictCode, readMonth, REQUIRED_MESSAGE } from '../domain/cells.js';
 import { normaliseText, characterCount } from '../domain/text.js';
 import { isMonthInBounds, type ReportingBounds } from '../domain/due.js';
 import { isDistrictActive } from '../domain/rollup.js';

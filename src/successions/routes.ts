@@ -6,13 +6,13 @@
  */
 import { Rollback, rolledBackQuietly } from '../db/rollback.js';
 import { warekiMonthToIso } from '../domain/dates.js';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../db/index.js';
 import { fiscalYearOfMonth, monthLabelLong, previousMonth, warekiLong } from '../domain/fiscalYear.js';
 import { toHalfWidth } from '../domain/numbers.js';
 import { isConfirmed } from '../confirmation.js';
-import { formValues, type FormValues } from '../registers/form.js';
+import { formValues, type FormValues } from '../web/forms.js';
 import { listDistricts, listWards, type DistrictWithWard } from '../districts/repository.js';
 import { listSuccessions, movablesOf, recordSuccession, SuccessionError, type Movable, type RecordedSuccession, type SuccessionInput } from './repository.js';
 import { districtUrl } from '../web/urls.js';

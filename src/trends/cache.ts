@@ -23,9 +23,53 @@ export interface CacheStats {
   invalidations: number;
 }
 
+/**
+ * The data version of one connection, read with one statement prepared once; a
+ * request reads it at most once (`of(request)`), however many caches it asks.
+ */
+class DataVersion {
+  /** How many times the version was read (a test proves a warm page reads it once). */
+  reads = 0;
+  private readonly statement: Database.Statement<[], number>;
+  private readonly byRequest = new WeakMap<object, number>();
+
+  constructor(sqlite: Database.Database) {
+    this.statement = sqlite.prepare<[], number>('SELECT version FROM data_version WHERE id = 1').pluck();
+  }
+
+  read(): number {
+    this.reads++;
+    return this.statement.get() ?? 0;
+  }
+
+  /** The version as of the request's first look: read once, then the same for the rest of the request. */
+  of(request: object): number {
+    let version = this.byRequest.get(request);
+    if (version === undefined) this.byRequest.set(request, (version = this.read()));
+    return version;
+  }
+}
+
+const dataVersions = new WeakMap<Database.Database, DataVersion>();
+
+/** The data version reader of a connection. */
+export function dataVersionOf(sqlite: Database.Database): DataVersion {
+  let reader = dataVersions.get(sqlite);
+  if (!reader) dataVersions.set(sqlite, (reader = new DataVersion(sqlite)));
+  return reader;
+}
+
+/**
+ * The data version as of this request's first look at it (the scope guard's, usually), read once per
+ * request and passed to every cache the request asks: its cached parts are all as of its start.
+ */
+export function requestDataVersion(sqlite: Database.Database, request: object): number {
+  return dataVersionOf(sqlite).of(request);
+}
+
 export class FiguresCache {
   private readonly entries = new Map<string, unknown>();
-  private readonly readVersion: Database.Statement<[], number>;
+  private readonly dataVersion: DataVersion;
   private version = -1;
   private readonly counts = { hits: 0, misses: 0, invalidations: 0 };
 
@@ -33,12 +77,16 @@ export class FiguresCache {
     sqlite: Database.Database,
     private readonly maxEntries = CACHE_ENTRIES,
   ) {
-    this.readVersion = sqlite.prepare<[], number>('SELECT version FROM data_version WHERE id = 1').pluck();
+    this.dataVersion = dataVersionOf(sqlite);
   }
 
   /** The current data version; empties the cache when it has moved since the last look. */
   currentVersion(): number {
-    const version = this.readVersion.get() ?? 0;
+    return this.adopt(this.dataVersion.read());
+  }
+
+  /** Moves the cache to `version` (read by the caller), emptying it when it differs. */
+  private adopt(version: number): number {
     if (version !== this.version) {
       if (this.entries.size > 0) this.counts.invalidations++;
       this.entries.clear();
@@ -53,12 +101,15 @@ export class FiguresCache {
    * the next request throws away. A promise is kept as it is (one build for
    * requests that arrive together); a failed one is forgotten.
    *
-   * `version`: the data version the caller read at the start of its request (currentVersion()). When the
-   * cache holds that version, it is not read again: a request sees the data as of its start, as if it
-   * had been answered a moment earlier (each read is a statement, a visible part of a cached page).
+   * `version`: the data version the caller read at the start of its request (requestDataVersion()). It
+   * is not read again: a newer one empties the cache; an older one (a write landed since the request
+   * began) finds the cache already emptied for the newer data, which it may serve, as if it had been
+   * answered a moment later. Every entry is built after its version was read, so an entry is never
+   * older than its version. Without `version`, the version is read here.
    */
   get<T>(key: string, build: () => T, version?: number): T {
-    if (version === undefined || version !== this.version) this.currentVersion();
+    if (version === undefined) this.currentVersion();
+    else if (version > this.version) this.adopt(version);
     if (this.entries.has(key)) {
       const value = this.entries.get(key) as T;
       // Most recently used last: a Map keeps insertion order.

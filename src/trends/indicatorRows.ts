@@ -21,7 +21,7 @@ export function indicatorTrendRows(figures: readonly IndicatorFigures[], fiscalY
     const total = row(
       indicatorRowKey(d.key),
       d.name,
-      { key: d.key, categoryKey: null, unit: d.unit, depth: 0 },
+      { key: d.key, categoryKey: null, unit: d.unit, depth: 0, decimals: d.decimals },
       cells,
       TOTAL_CATEGORY,
       d,
@@ -36,7 +36,7 @@ export function indicatorTrendRows(figures: readonly IndicatorFigures[], fiscalY
       const category = row(
         indicatorRowKey(d.key, c.key),
         c.name,
-        { key: d.key, categoryKey: c.key, unit: d.unit, depth: 1 },
+        { key: d.key, categoryKey: c.key, unit: d.unit, depth: 1, decimals: d.decimals },
         cells,
         c.id,
         span,

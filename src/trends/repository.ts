@@ -6,9 +6,9 @@ import type { CellValue, RollupInput } from '../domain/rollup.js';
 import { loadScopeFigures } from '../figures/repository.js';
 import { loadRollupRecords } from '../figures/rollupInput.js';
 import { DEFAULT_THRESHOLDS, type TrendBasis, type TrendThresholds } from '../domain/trend.js';
-import { getSettings } from '../settings/repository.js';
+import { getSettings } from '../db/settings.js';
 import { buildTrendRows, yearRange, type PublishedValue, type TableKind, type TrendRow } from './table.js';
-import { fiscalYearsOfScope, latestFiscalYearWithData } from './dataYears.js';
+import { fiscalYearsOfScope, latestFiscalYearWithData } from '../figures/dataYears.js';
 import { loadIndicatorFigures } from '../indicators/figures.js';
 import { indicatorTrendRows } from './indicatorRows.js';
 

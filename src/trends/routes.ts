@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import type { CurrentUser } from '../auth/access.js';
 import type { TrendTable } from './repository.js';
 import type { TableKind } from './table.js';
-import { rowSparkline } from '../charts/links.js';
+import { rowSparkline } from './rowCharts.js';
 import { chartHref, trendQueryString } from '../web/urls.js';
-import { figuresCache } from './cache.js';
+import { figuresCache, requestDataVersion } from './cache.js';
 import { parseTrendQuery, scopeChoices, scopeChoicesKey, trendCacheKey, type TrendQuery } from './query.js';
 import { cachedTrendTable, trendTableJson } from './tables.js';
 import { acceptedCountsByFiscalYear } from '../reviews/repository.js';
@@ -78,8 +78,8 @@ function pageBody(app: FastifyInstance, user: CurrentUser, q: TrendQuery, kind: 
  */
 async function sendTrendPage(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, kind: TableKind) {
   const user = request.user!;
-  // The data version, read once: the request's cache lookups are as of its start.
-  const version = figuresCache(app.database.sqlite).currentVersion();
+  // The data version as the scope guard read it: once per request, and its cache lookups are as of its start.
+  const version = requestDataVersion(app.database.sqlite, request);
   const q = parseTrendQuery(app.database.db, user, request.query, version);
   const body = await pageBody(app, user, q, kind, version);
   const html = await reply.viewAsync('layout', {
@@ -102,7 +102,7 @@ export function trendRoutes(app: FastifyInstance): void {
 
   app.get('/api/trends', { preHandler: guard.scope('read') }, async (request, reply) => {
     const cache = figuresCache(app.database.sqlite);
-    const version = cache.currentVersion();
+    const version = requestDataVersion(app.database.sqlite, request);
     const q = parseTrendQuery(db, request.user!, request.query, version);
     const kind = (request.query as { table?: string }).table === 'households' ? 'households' : 'items';
     // Serialised and encoded once per data version: the same bytes for every reader of the scope.

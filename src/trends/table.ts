@@ -40,6 +40,8 @@ export interface IndicatorRowInfo {
   unit: string;
   /** 0: the indicator; 1: one of its categories, indented under it. */
   depth: 0 | 1;
+  /** Places after the decimal point its figures are shown with (97.0). */
+  decimals: number;
 }
 
 export interface TrendRow {

@@ -3,6 +3,7 @@ import type { Database$ } from '../db/index.js';
 import { loadTrendTable, type TrendTable } from './repository.js';
 import type { TableKind } from './table.js';
 import { figuresCache } from './cache.js';
+import { formatCount } from '../domain/numbers.js';
 import { trendCacheKey, type TrendQuery } from './query.js';
 
 /** The trend table of a request, from the cache while no write has changed the data. */
@@ -24,11 +25,13 @@ export function trendTableJson(table: TrendTable) {
     rows: table.rows.map((r) => ({
       // A council-defined indicator's rows carry its key, and a category row its category's key too.
       item: r.indicator ? r.indicator.key : (r.item ?? r.key),
-      ...(r.indicator ? { category: r.indicator.categoryKey, unit: r.indicator.unit } : {}),
+      // …and its decimal places, with each figure as shown (97.0: a JSON number cannot keep the trailing zero).
+      ...(r.indicator ? { category: r.indicator.categoryKey, unit: r.indicator.unit, decimals: r.indicator.decimals } : {}),
       title: r.title,
       values: r.values.map((c) => ({
         fiscalYear: c.fiscalYear,
         value: c.value,
+        ...(r.indicator ? { text: c.value === null ? null : formatCount(c.value, r.indicator.decimals) } : {}),
         origin: c.origin,
         note: c.note,
         districtsReported: c.districtsReported,

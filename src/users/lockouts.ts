@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import type { SignInThrottle } from '../auth/throttle.js';
 import { recordAudit } from '../audit/repository.js';
 import { parseInput } from '../web/replies.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { guard } from '../auth/guards.js';
+import { guard } from '../guards/guard.js';
 import { hashPassword, passwordProblem, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { ROLES, type Role } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';

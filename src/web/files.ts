@@ -2,8 +2,21 @@
 // every feature that sends a file (exports, imports' templates, the overdue list, indicators) uses it.
 import { stringify } from 'csv-stringify/sync';
 
+/** A number shown with exactly `decimals` places (an indicator's 97.0): CSV writes '97.0', .xlsx a number formatted so. */
+export interface DecimalCell {
+  number: number;
+  decimals: number;
+}
+
 /** A cell of a download: numbers stay numbers; a blank is null. */
-export type Cell = string | number | null;
+export type Cell = string | number | DecimalCell | null;
+
+/** A figure with its places: a DecimalCell when it has any, else the plain number (whole numbers stay as before). */
+export function decimalCell(n: number, decimals: number): Cell {
+  return decimals > 0 ? { number: n, decimals } : n;
+}
+
+const isDecimalCell = (c: Cell): c is DecimalCell => typeof c === 'object' && c !== null;
 
 /** One grid: an optional title above it, a header row, data rows, notes below. */
 export interface Grid {
@@ -46,7 +59,7 @@ export function toCsv(grids: readonly Grid[]): Buffer {
     rows.push(...gridRows(grid));
   });
   const text = stringify(
-    rows.map((r) => r.map((c) => (c === null ? '' : guardText(c)))),
+    rows.map((r) => r.map((c) => (c === null ? '' : isDecimalCell(c) ? c.number.toFixed(c.decimals) : guardText(c)))),
     // Excel ends a row at a bare LF too, so fields with any line break are quoted.
     { bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ },
   );
@@ -89,10 +102,11 @@ export async function toXlsx(grids: readonly Grid[]): Promise<Buffer> {
     });
     sheet.views = [{ state: 'frozen', ySplit: headerRow.number }];
     for (const cells of grid.rows) {
-      const row = sheet.addRow(cells.map((c) => (c === null ? null : c)));
-      row.eachCell((cell) => {
+      const row = sheet.addRow(cells.map((c) => (isDecimalCell(c) ? c.number : c)));
+      row.eachCell((cell, column) => {
+        const source = cells[column - 1] ?? null;
         if (typeof cell.value === 'number') {
-          cell.numFmt = '#,##0';
+          cell.numFmt = isDecimalCell(source) ? `#,##0.${'0'.repeat(source.decimals)}` : '#,##0';
           cell.alignment = { horizontal: 'right' };
         } else {
           // Not-available reasons and labels: wrapped, centred like the paper's small text.

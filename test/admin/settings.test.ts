@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, seedSmallCity, signedIn, type Client, type TestContext } from '../support/app.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
-import { getSettings } from '../../src/settings/repository.js';
+import { getSettings } from '../../src/db/settings.js';
 import { parseSettingValue, SETTING_SPECS } from '../../src/settings/routes.js';
 import { auditOf, values } from './helpers.js';
 import { trendRow, type TrendsJson } from '../support/json.js';

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '../../src/auth/access.js';
-import { declaredGuard, districtInScope, guard, wardInScope } from '../../src/auth/guards.js';
+import { declaredGuard } from '../../src/auth/guardSpec.js';
+import { districtInScope, guard, wardInScope } from '../../src/guards/guard.js';
 import { ForbiddenError, NotFoundError } from '../../src/errors.js';
 import { createTestApp, seedSmallCity, signedIn, type Client, type TestContext } from '../support/app.js';
 
 /*
- * The guard factory (src/auth/guards.ts): each route declares one guard in its
+ * The guard factory (src/guards/guard.ts): each route declares one guard in its
  * options, which loads the record the URL names through the user's scope. An
  * unknown record is 404, one outside the user's scope 403 (DESIGN §1).
  */

@@ -4,7 +4,7 @@ import { agendaSheets, pendingForms, publishedFigures, sessions, users } from '.
 import { createAgendaSheet, getAgendaSheet } from '../../src/agendas/repository.js';
 import { defaultContent } from '../../src/agendas/content.js';
 import { createSalon, getSalon } from '../../src/salons/repository.js';
-import { getSettings } from '../../src/settings/repository.js';
+import { getSettings } from '../../src/db/settings.js';
 import { getMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { TIMEOUT_MESSAGE, RESUMED_MESSAGE } from '../../src/auth/pendingForms.js';
 import { Client, createTestApp, seedSmallCity, signedIn, TEST_PASSWORD, type TestContext } from '../support/app.js';

@@ -11,7 +11,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database$, Db } from '../../src/db/index.js';
-import { BatchAbortedError, GroupCommit, groupCommitOf } from '../../src/db/groupCommit.js';
+import { BatchAbortedError, GroupCommit, groupCommitOf, MAX_WAIT_TURNS } from '../../src/db/groupCommit.js';
 import { walCommits } from './walCommits.js';
 
 let dir: string | null = null;
@@ -128,6 +128,43 @@ describe('group commit', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
     expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(BatchAbortedError);
     expect(committedNames(path)).toEqual(['c']);
+  });
+
+  it('waits while saves are still arriving: units of consecutive turns share one commit', async () => {
+    const { database, path } = fileDatabase();
+    const group = new GroupCommit(database);
+    const before = walCommits(path);
+    const turn = () => new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+    // As requests read in the poll phases after the first one: each a turn later than the one before.
+    const runs = [group.run(insert('a'))];
+    await turn();
+    runs.push(group.run(insert('b')));
+    await turn();
+    runs.push(group.run(insert('c')));
+    await Promise.all(runs);
+    expect(walCommits(path) - before).toBe(1);
+    expect(committedNames(path)).toEqual(['a', 'b', 'c']);
+    expect(group.stats).toEqual({ batches: 1, units: 3 });
+  });
+
+  it('does not wait for ever: a unit that keeps arriving each turn is committed after a bounded number of turns', async () => {
+    const { database, path } = fileDatabase();
+    const group = new GroupCommit(database);
+    const turn = () => new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+    const runs: Promise<string>[] = [];
+    let firstSettledAt = -1;
+    for (let i = 0; i < MAX_WAIT_TURNS + 4; i++) {
+      const run = group.run(insert(`u${i}`));
+      if (i === 0) void run.then(() => (firstSettledAt = runs.length));
+      runs.push(run);
+      await turn();
+    }
+    await Promise.all(runs);
+    // The first unit was committed while later ones were still arriving.
+    expect(firstSettledAt).toBeGreaterThan(0);
+    expect(firstSettledAt).toBeLessThanOrEqual(MAX_WAIT_TURNS + 2);
+    expect(group.stats.batches).toBeGreaterThan(1);
+    expect(committedNames(path)).toHaveLength(MAX_WAIT_TURNS + 4);
   });
 
   it('commits units of different turns separately, and the connection keeps one group', async () => {

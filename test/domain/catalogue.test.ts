@@ -31,7 +31,7 @@ import {
 } from '../../src/domain/rollup.js';
 import { COUNT_FIELDS, FIELD_COLUMNS, FIELD_LABELS } from '../../src/monthlyReports/repository.js';
 import { FORM_GROUPS, UNITS } from '../../src/monthlyReports/form.js';
-import { IMPORT_COLUMNS } from '../../src/imports/formats.js';
+import { IMPORT_COLUMNS } from '../../src/domain/importFormats.js';
 import { validateImport } from '../../src/imports/importCsv.js';
 import type { ImportLookups } from '../../src/imports/repository.js';
 import { MONTHLY_COLUMNS, monthlyImportGrid } from '../../src/exports/tables.js';
@@ -354,6 +354,7 @@ describe('the trend tables built from a copy of the catalogue', () => {
     rollup: { kind: 'sum', field: 'drills' },
     yearEnd: false,
     registerCount: false,
+    howCounted: () => '各月の実施回数の合計',
   };
   const WITH_ITEM = withItem(COPY, DRILLS_ITEM);
   const options = { basis: 'yoy', thresholds: { flat: 0.05, strong: 0.2 } } as const;

@@ -13,6 +13,7 @@ describe('agenda items', () => {
       '⑦小地域福祉活動計画推進校(地)区数',
     ]);
     expect(ITEMS.map((i) => i.item)).toEqual([...ITEM_NUMBERS]);
+    expect([...ITEM_NUMBERS]).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(ITEMS.map((i) => i.unit)).toEqual(['世帯', '件', '校(地)区', '校(地)区', '人', 'か所', '校(地)区']);
   });
   it('looks items up by number', () => {

@@ -6,7 +6,7 @@ import { createTestApp, monthlyValues, seedSmallCity, signedIn, type Client, typ
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { importCsv } from '../../src/imports/importCsv.js';
 import { prepareUpload } from '../../src/imports/xlsx.js';
-import { IMPORT_COLUMNS } from '../../src/imports/formats.js';
+import { IMPORT_COLUMNS } from '../../src/domain/importFormats.js';
 
 const MONTHLY_HEADER = IMPORT_COLUMNS.monthly;
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';

@@ -1,10 +1,14 @@
 /**
  * The save path does only its own work (issue 9, items 6 and 8): after the
  * first save on a connection, a monthly save compiles no SQL statement and
- * makes one transaction (one synced commit); the single district-year it
+ * makes one synced commit (counted in the WAL); the single district-year it
  * recomputes with prepared statements is what a full recompute gives.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { walCommits } from '../db/walCommits.js';
 import type Database from 'better-sqlite3';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { recomputeDistrictYears, storedYears } from '../../src/figures/recompute.js';
@@ -13,10 +17,13 @@ import { closeFiscalYear } from '../../src/fiscalYears/repository.js';
 import { monthlyValues } from '../support/app.js';
 import { expectedFigures, smallCity, storedFigures } from './support.js';
 
-/** Counts the statements compiled and the transactions opened on a connection while `run` runs. */
-function counting<T>(sqlite: Database.Database, run: () => T): { result: T; prepared: string[]; transactions: number } {
+/**
+ * Counts the statements compiled, the transaction functions built (better-sqlite3's `transaction`,
+ * behind every Drizzle transaction) and the commits written (read in the WAL file) while `run` runs.
+ */
+function counting<T>(sqlite: Database.Database, path: string, run: () => T): { result: T; prepared: string[]; wrappers: number; commits: number } {
   const prepared: string[] = [];
-  let transactions = 0;
+  let wrappers = 0;
   const prepare = sqlite.prepare.bind(sqlite);
   const transaction = sqlite.transaction.bind(sqlite);
   sqlite.prepare = (source: string) => {
@@ -24,11 +31,12 @@ function counting<T>(sqlite: Database.Database, run: () => T): { result: T; prep
     return prepare(source);
   };
   sqlite.transaction = ((fn: Parameters<typeof sqlite.transaction>[0]) => {
-    transactions++;
+    wrappers++;
     return transaction(fn);
   }) as typeof sqlite.transaction;
+  const before = walCommits(path);
   try {
-    return { result: run(), prepared, transactions };
+    return { result: run(), prepared, wrappers, commits: walCommits(path) - before };
   } finally {
     sqlite.prepare = prepare;
     sqlite.transaction = transaction;
@@ -37,8 +45,12 @@ function counting<T>(sqlite: Database.Database, run: () => T): { result: T; prep
 
 describe('a monthly save', () => {
   it('compiles no statement after the first save and commits once, with the figures of a full recompute', async () => {
-    const city = await smallCity();
+    const dir = mkdtempSync(join(tmpdir(), 'mimamori-fastsave-'));
+    const path = join(dir, 'city.db');
+    const city = await smallCity(path);
     const { db, sqlite } = city.database;
+    // The WAL is never reset while the test counts its commits.
+    sqlite.pragma('wal_autocheckpoint = 0');
     try {
       saveMonthlyReport(db, { districtId: city.d1, month: '2023-04', values: monthlyValues({ watched_elderly: 10 }), userId: 1 });
       // Another district, another year (stored whole the first time), an update, a blank save.
@@ -49,16 +61,19 @@ describe('a monthly save', () => {
         { districtId: city.d1, month: '2023-04', values: monthlyValues() },
       ];
       for (const w of writes) {
-        const { result, prepared, transactions } = counting(sqlite, () => saveMonthlyReport(db, { ...w, userId: 1 }));
+        const { result, prepared, wrappers, commits } = counting(sqlite, path, () => saveMonthlyReport(db, { ...w, userId: 1 }));
         expect(result.status).toBe('saved');
         expect(prepared).toEqual([]);
-        expect(transactions).toBe(1);
+        // Its transaction runs on statements prepared once: no Drizzle transaction object, no wrapper built per save.
+        expect(wrappers).toBe(0);
+        expect(commits).toBe(1);
       }
       const years = storedYears(db);
       expect(years).toContain(2023);
       expect(storedFigures(city.database, years)).toEqual(expectedFigures(city.database, years));
     } finally {
       sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

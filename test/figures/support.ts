@@ -7,7 +7,7 @@ import { asc } from 'drizzle-orm';
 import { openDatabase, type Database$ } from '../../src/db/index.js';
 import { districts, districtYearFigures, monthlyReports, plans, salons, successionEvents, successionLinks, users } from '../../src/db/schema.js';
 import { districtYearFigures as computeFigures, type RollupInput, type SuccessionSpan } from '../../src/domain/rollup.js';
-import { getSettings } from '../../src/settings/repository.js';
+import { getSettings } from '../../src/db/settings.js';
 import { addDistrict, addWard } from '../support/app.js';
 
 export interface SmallCity {
@@ -19,9 +19,9 @@ export interface SmallCity {
   d3: number;
 }
 
-/** Two wards, three districts (d3 only active from FY2023) and a city user (id 1). */
-export async function smallCity(): Promise<SmallCity> {
-  const database = await openDatabase(':memory:');
+/** Two wards, three districts (d3 only active from FY2023) and a city user (id 1); in memory unless a file is given. */
+export async function smallCity(path = ':memory:'): Promise<SmallCity> {
+  const database = await openDatabase(path);
   const wardA = addWard(database, '東区', 1);
   const wardB = addWard(database, '西区', 2);
   const d1 = addDistrict(database, { code: 'E01', name: '東一校区', wardId: wardA });

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database$ } from '../../src/db/index.js';
 import { importCsv } from '../../src/imports/importCsv.js';
-import type { ImportKind } from '../../src/imports/formats.js';
+import type { ImportKind } from '../../src/domain/importFormats.js';
 import { loadTrendTable, resolveScope } from '../../src/trends/repository.js';
 import { csv, freshDatabase, HEADERS } from './support.js';
 

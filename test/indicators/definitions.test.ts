@@ -101,6 +101,9 @@ function indicator(partial: Partial<Indicator>): Indicator {
     lastFy: null,
     position: 1,
     version: 1,
+    decimals: 0,
+    numeratorId: null,
+    denominatorId: null,
     categories: [],
     ...partial,
   };

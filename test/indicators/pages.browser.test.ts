@@ -133,4 +133,51 @@ describe.skipIf(!browserAvailable)('council-defined indicators in the browser', 
     expect(await ward.getByLabel('見守り学習・声かけ訓練の回数').inputValue()).toBe('12');
     expect(problems).toEqual([]);
   });
+
+  it(
+    'a 1-decimal indicator: defined on the page, entered as ９７．０ (97.05 refused beside the field), shown as 97.0 in the trend table',
+    { timeout: 300_000 },
+    async () => {
+      const problems: string[] = [];
+      const own = join(SCREENSHOT_DIR, 'decimals');
+      mkdirSync(own, { recursive: true });
+      const shoot = async (page: Page, name: string) => {
+        problems.push(...(await check(page, name)));
+        for (const size of SIZES) {
+          await page.setViewportSize({ width: size.width, height: size.height });
+          await page.screenshot({ path: join(own, `${name}-${size.name}.png`), fullPage: true });
+        }
+      };
+      const city = await newPage('city');
+      await city.goto(`${server.baseUrl}/indicators/new`);
+      await city.getByLabel('記号（必須）').fill('association_rate');
+      await city.getByLabel('名前（必須）').fill('自治会活動への参加率');
+      await city.getByLabel('単位（必須）').fill('%');
+      await city.getByLabel('区が年度ごとに入力する').check();
+      await city.getByLabel('小数点以下の桁数').selectOption('1');
+      await city.getByLabel('最初の年度（必須）').fill(String(fy - 1));
+      await shoot(city, 'definition-decimals');
+      await Promise.all([city.waitForNavigation(), city.getByRole('button', { name: '作る' }).click()]);
+      expect(getIndicatorByKey(server.database.db, 'association_rate')?.decimals).toBe(1);
+
+      const ward = await newPage('ward-east');
+      await ward.goto(`${server.baseUrl}/wards/${wardId}/indicators/${fy}`);
+      await ward.getByLabel('自治会活動への参加率').fill('97.05');
+      await Promise.all([ward.waitForNavigation(), ward.getByRole('button', { name: '保存する' }).click()]);
+      expect(await ward.title()).toMatch(/^エラー：/);
+      expect(await ward.locator('#ind-association_rate-error').textContent()).toContain('小数点以下は1桁まで');
+      expect(await ward.getByLabel('自治会活動への参加率').inputValue()).toBe('97.05');
+      await shoot(ward, 'ward-decimals-error');
+      await ward.getByLabel('自治会活動への参加率').fill('９７．０');
+      await Promise.all([ward.waitForNavigation(), ward.getByRole('button', { name: '保存する' }).click()]);
+      expect(await ward.locator('.flash').textContent()).toContain('の指標を保存しました');
+      expect(await ward.getByLabel('自治会活動への参加率').inputValue()).toBe('97.0');
+
+      await city.goto(`${server.baseUrl}/trends?scope=city&from=${fy - 1}&to=${fy}`);
+      const cells = await city.locator('tr[data-row="ind:association_rate"] td.num').allTextContents();
+      expect(cells.map((c) => c.trim())).toEqual(['—', '97.0']);
+      await shoot(city, 'trend-decimals');
+      expect(problems).toEqual([]);
+    },
+  );
 });

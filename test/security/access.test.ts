@@ -7,7 +7,7 @@ import { seedCityWithWestRecords, tableContents } from './populate.js';
 
 /*
  * Access control in one place (ASVS 8): every registered route declares its
- * guard in its options (src/auth/guards.ts), and is either public by design, or
+ * guard in its options (src/guards/guard.ts), and is either public by design, or
  * refuses an anonymous request and a signed-in user outside its scope. Routes
  * are collected from the app itself, so this keeps working as features add
  * routes; a new route without a guard, or whose guard fits none of the rules

@@ -3,7 +3,7 @@ import { createTestApp, monthlyValues, seedSmallCity, signedIn, type TestContext
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { upsertPublishedFigure } from '../../src/publishedFigures/repository.js';
 import { defaultWindow, fiscalYearsWithData, resolveScope } from '../../src/trends/repository.js';
-import { dataYearQueries } from '../../src/trends/dataYears.js';
+import { dataYearQueries } from '../../src/figures/dataYears.js';
 import type { TrendsJson } from '../support/json.js';
 
 let ctx: TestContext;

@@ -98,7 +98,12 @@ describe.skipIf(!browserAvailable)('every page fits a tablet and a PC, and passe
   async function submitState(page: Page, state: FormState): Promise<number> {
     await page.goto(server.baseUrl + state.page);
     const form = page.locator(`form[action="${state.action}"]`).first();
-    for (const [name, value] of Object.entries(state.fields)) await form.locator(`[name="${name}"]`).first().fill(value);
+    for (const [name, value] of Object.entries(state.fields)) {
+      const field = form.locator(`[name="${name}"]`).first();
+      // A hidden field (a stale version, for the conflict pages) is set as a page opened earlier would carry it.
+      if ((await field.getAttribute('type')) === 'hidden') await field.evaluate((el, v) => ((el as unknown as { value: string }).value = v), value);
+      else await field.fill(value);
+    }
     const [response] = await Promise.all([page.waitForNavigation(), form.evaluate((f) => (f as unknown as { submit(): void }).submit())]);
     return response?.status() ?? 0;
   }

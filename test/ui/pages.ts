@@ -145,7 +145,7 @@ export interface FormState {
   page: string;
   action: string;
   fields: Record<string, string>;
-  status: 200 | 422;
+  status: 200 | 409 | 422;
 }
 
 /** The first form action on a page that matches the pattern (the whole action), or null. */
@@ -189,6 +189,15 @@ export async function formStatesOf(role: DemoRole, fetchHtml: FetchHtml): Promis
       status: 422,
     },
   ];
+  // Saved by someone else meanwhile (a stale version): the conflict pages (409).
+  states.push({ name: 'monthly-conflict', page: monthly, action: monthly, fields: { version: '999' }, status: 409 });
+  const wardIndicators = await firstLink(fetchHtml, '/', /^\/wards\/\d+\/indicators$/);
+  if (wardIndicators) {
+    const wardForm = `${wardIndicators}/${currentFiscalYear()}`;
+    const field = /name="(ind-[^"]+)"/.exec(await fetchHtml(wardForm))?.[1];
+    if (field)
+      states.push({ name: 'ward-indicators-conflict', page: wardForm, action: wardForm, fields: { version: 'stale', [field]: '999999' }, status: 409 });
+  }
   const salon = await firstLink(fetchHtml, `${base}/salons`, /\/salons\/\d+\/edit$/);
   if (salon) {
     const close = salon.replace(/\/edit$/, '/close');

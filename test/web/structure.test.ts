@@ -7,6 +7,24 @@ import { describe, expect, it } from 'vitest';
  * The shape of src/ (CONVENTIONS "Shared web helpers live in a shared module"): a feature never
  * imports another feature's routes (only src/app.ts registers them), and the feature directories
  * do not import each other in a circle. Read from the source text, so it needs no build.
+ *
+ * The layers, from the bottom (each imports only what lies below it):
+ *   domain/      pure rules and the catalogue (fiscal years, numbers, cells of an import file,
+ *                what an import reads and answers); imports nothing of the app.
+ *   db/, web/    the connection, schema and stored settings; the web kit (parameters, replies,
+ *                forms, files, SVG, URLs, Japan time): web imports only domain and db.
+ *   auth/, audit/, figures/
+ *                roles and sessions (the guard spec, not the guards); the audit log; the stored
+ *                figures and which months and years hold data (read by every feature).
+ *   the features (districts, monthlyReports, indicators, reviews, trends, agendas, …): acyclic
+ *                among themselves; a shared piece goes down a layer, never sideways.
+ *   imports/, exports/
+ *                dispatchers that know every kind of file: they import the features, no feature
+ *                imports them (a feature's own importer uses domain/importFile.ts and cells.ts).
+ *   guards/      the guard factories: they load records through the user's scope with the
+ *                features' repositories; only files that declare routes import them.
+ *   routes       each feature's routes.ts (and route kits such as registers/entryPages.ts),
+ *                registered by src/app.ts alone.
  */
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
@@ -54,13 +72,24 @@ export function routeImportsAcrossFeatures(imports: readonly Import[]): string[]
   return imports.filter((i) => i.from !== 'app.ts' && isRouteFile(i.to) && featureOf(i.to) !== featureOf(i.from)).map((i) => `${i.from} → ${i.to}`);
 }
 
-/** The directory graph: feature → the features it imports (top-level files left out). */
+/**
+ * The guard factories (src/guards/): they load records through the user's scope with the features'
+ * repositories, so they sit above every feature's modules and below the routes. Only files that
+ * declare routes import them (checked below); an import of the guards is the route's, not its
+ * feature's, so it is no edge of the feature graph (the guards' own imports are).
+ */
+const GUARDS = 'guards';
+
+/** Whether the source text declares routes (`app.get(…)`, `app.post(…)`, …): a routes file or a route kit such as registers/entryPages.ts. */
+const declaresRoutes = (text: string): boolean => /\bapp\.(?:get|post|put|patch|delete|route)\s*\(/.test(text);
+
+/** The directory graph: feature → the features it imports (top-level files and imports of the guards left out). */
 export function featureGraph(imports: readonly Import[]): Map<string, Map<string, string[]>> {
   const graph = new Map<string, Map<string, string[]>>();
   for (const i of imports) {
     const a = featureOf(i.from);
     const b = featureOf(i.to);
-    if (a === null || b === null || a === b) continue;
+    if (a === null || b === null || a === b || b === GUARDS) continue;
     const edges = graph.get(a) ?? new Map<string, string[]>();
     graph.set(a, edges);
     edges.set(b, [...(edges.get(b) ?? []), `${i.from} → ${i.to}`]);
@@ -106,32 +135,10 @@ export function featureCycles(graph: ReadonlyMap<string, ReadonlyMap<string, unk
 
 /*
  * Feature imports that still close a circle, each to be turned around (move the shared piece below
- * both features) and then struck from this list. The test fails on any circle they do not explain,
- * and on an entry that no longer exists, so the list only shrinks.
+ * both features) and then struck from this list. Empty since issue 13: the test fails on any
+ * circle, and on an entry that no longer exists, so the list can only stay empty.
  */
-const KNOWN_BACK_EDGES = new Map<string, string>([
-  // auth/guards.ts (the guard factories) loads records through the user's scope with the features'
-  // repositories, while every feature imports auth/access.ts: the guards belong above the features.
-  ['auth → agendas', 'guard.agendaSheet loads the sheet'],
-  ['auth → districts', 'guard.district loads the district'],
-  ['auth → trends', 'guard.scope resolves the scope'],
-  ['settings → auth', 'settings routes use the guards (gone once the guards sit above the features)'],
-  ['settings → figures', 'saving the trend thresholds recomputes the stored figures'],
-  ['districts → registers', 'registers/form.ts holds the form helpers of every register and of the district forms'],
-  ['districts → imports', 'districts/rules.ts reads cells with imports/cells.ts (one rule for forms and imports)'],
-  ['fiscalYears → users', 'the year list names who closed each year'],
-  ['fiscalYears → trends', 'the year list takes the years with data from trends/dataYears.ts'],
-  ['imports → successions', 'the import dispatcher calls each kind’s importer'],
-  ['imports → indicators', 'as above (indicator definitions and values)'],
-  ['imports → monthlyReports', 'as above (monthly reports)'],
-  ['imports → publishedFigures', 'as above (published figures)'],
-  ['exports → monthlyReports', 'the year export reads the monthly reports'],
-  ['exports → trends', 'the trend exports read the trend tables'],
-  ['exports → agendas', 'the agenda exports read the sheets'],
-  ['monthlyReports → reviews', 'the monthly page shows the ward’s review box'],
-  ['monthlyReports → indicators', 'the monthly form carries the council indicators’ section'],
-  ['trends → charts', 'the trend page draws a sparkline per row with charts/svg.ts'],
-]);
+const KNOWN_BACK_EDGES = new Map<string, string>([]);
 
 describe('the shape of src/', () => {
   const imports = importsOf(SRC);
@@ -151,10 +158,28 @@ describe('the shape of src/', () => {
     expect(routeImportsAcrossFeatures(made)).toEqual(['c/view.ts → a/routes.ts', 'd/x.ts → c/contactRoutes.ts']);
     expect(featureCycles(featureGraph(made))).toEqual([['a', 'b']]);
     expect(featureCycles(featureGraph(made), new Set(['b → a']))).toEqual([]);
+    // A route's import of the guards is no edge; the guards' own imports are.
+    const guarded = featureGraph([
+      { from: 'a/routes.ts', to: 'guards/guard.ts' },
+      { from: 'guards/guard.ts', to: 'a/repository.ts' },
+    ]);
+    expect(featureCycles(guarded)).toEqual([]);
+    expect([...(guarded.get('guards')?.keys() ?? [])]).toEqual(['a']);
+    expect(guarded.has('a')).toBe(false);
   });
 
   it('no feature imports another feature’s routes (only src/app.ts registers them)', () => {
     expect(routeImportsAcrossFeatures(imports)).toEqual([]);
+  });
+
+  it('only files that declare routes import the guards (the guards sit above every feature’s modules)', () => {
+    const importers = [...new Set(imports.filter((i) => featureOf(i.to) === GUARDS && featureOf(i.from) !== GUARDS).map((i) => i.from))];
+    expect(importers.length).toBeGreaterThan(20);
+    expect(importers.filter((from) => from !== 'app.ts' && !declaresRoutes(readFileSync(join(SRC, from), 'utf8')))).toEqual([]);
+    // The guards' own imports are edges of the graph: they load through the features, never through a route.
+    expect(routeImportsAcrossFeatures(imports.filter((i) => featureOf(i.from) === GUARDS))).toEqual([]);
+    expect(declaresRoutes("app.get('/x', { preHandler: guard.city('read') }, handler)")).toBe(true);
+    expect(declaresRoutes("import { guard } from '../guards/guard.js';")).toBe(false);
   });
 
   it('the web kit and the domain import no feature', () => {
@@ -185,5 +210,11 @@ describe('the shape of src/', () => {
     expect(mutual('fiscalYears', 'completeness')).toBe(false);
     expect(mutual('completeness', 'districts')).toBe(false);
     expect(mutual('fiscalYears', 'monthlyReports')).toBe(false);
+    // Issue 13: the layers above hold (no feature imports the dispatchers, auth loads nothing of a feature).
+    const into = (b: string) => [...graph.entries()].filter(([, edges]) => edges.has(b)).map(([a]) => a);
+    expect(into('imports').filter((a) => a !== 'exports')).toEqual([]);
+    expect(into('exports')).toEqual([]);
+    expect([...(graph.get('auth')?.keys() ?? [])].filter((f) => !['db', 'audit', 'web', 'domain'].includes(f))).toEqual([]);
+    expect([...(graph.get('figures')?.keys() ?? [])].filter((f) => !['db', 'audit', 'web', 'domain'].includes(f))).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@
 // Months are 'YYYY-MM' text, so the latest month before a fiscal year is one
 // step down `monthly_reports_month_idx` (the city) or down the (district, month)
 // unique index per district (a ward, a district). Statements are prepared once
-// per database connection.
+// per database connection. It sits with the figures (below every feature): the trend pages, the
+// completeness grid and the fiscal-year list all ask which years hold data.
 import { and, desc, eq, gte, lt, max, min, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { districts, monthlyReports, publishedFigures, type ScopeType } from '../db/schema.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { escapeXml, lineChart, niceScale, segments, sparkline } from '../../src/charts/svg.js';
+import { escapeXml, lineChart, niceScale, segments, sparkline } from '../../src/web/svg.js';
 
 const SEED_3 = [
   { label: 'R1', value: 130 },

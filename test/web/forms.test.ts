@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { characterCount, conflictRows, formValues, formVersion } from '../../src/registers/form.js';
+import { characterCount, conflictRows, formValues, formVersion } from '../../src/web/forms.js';
 import { parseClosingForm, parseSalonForm, salonsOpenAtYearEnd } from '../../src/salons/form.js';
 import { generationLabel, parsePlanForm } from '../../src/plans/form.js';
 import { parseCaseStudyForm } from '../../src/caseStudies/form.js';

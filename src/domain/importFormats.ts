@@ -2,7 +2,7 @@
  * The CSV formats of DESIGN §8: one list of column names per kind of import.
  * The header row must name exactly these columns (in any order).
  */
-import { monthlyImportColumns, type Catalogue } from '../domain/catalogue.js';
+import { monthlyImportColumns, type Catalogue } from './catalogue.js';
 
 export const IMPORT_KINDS = ['districts', 'monthly', 'salons', 'plans', 'published', 'successions', 'indicators', 'values'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -19,6 +19,11 @@ export const IMPORT_COLUMNS: Record<ImportKind, readonly string[]> = {
   // Council-defined indicators and their values (DESIGN §11; src/indicators/importer.ts). Categories are separated by |.
   indicators: ['key', 'name', 'unit', 'entered_by', 'rollup', 'threshold', 'categories', 'first_fy', 'last_fy'],
   values: ['indicator', 'scope', 'period', 'category', 'value'],
+};
+
+/** Columns a file of a kind may add after the required ones (DESIGN §11: an indicator's decimals and a ratio's parts). */
+export const OPTIONAL_IMPORT_COLUMNS: Partial<Record<ImportKind, readonly string[]>> = {
+  indicators: ['decimals', 'numerator', 'denominator'],
 };
 
 /** What each kind of file holds, in Japanese (for help texts and messages). */

@@ -21,9 +21,12 @@
  * (「…が見つかりません」); a record outside the user's scope is 403 (DESIGN §1: never data), and the
  * error handler audits it. Anonymous requests never reach a guard: the auth plugin sends them to the
  * sign-in page (401 for /api/). Every route must declare exactly one guard: the auth plugin records
- * it (`route.config.guard`) and test/security/access.test.ts refuses a route without one.
+ * it (`route.config.guard`, src/auth/guardSpec.ts) and test/security/access.test.ts refuses a route without one.
+ *
+ * The guards load records with the features' repositories, so they sit above the features and
+ * below the routes: only files that declare routes import this module (test/web/structure.test.ts).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { wards } from '../db/schema.js';
@@ -31,30 +34,19 @@ import { z } from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { districtCodeParam, idParam, wardIdParam } from '../web/params.js';
 import { parseInput, parsePath } from '../web/replies.js';
-import { can, type Action, type CurrentUser } from './access.js';
+import { can, type Action, type CurrentUser } from '../auth/access.js';
+import { makeGuard, type Guard } from '../auth/guardSpec.js';
 import { districtTarget, getDistrictByCode, type DistrictWithWard } from '../districts/repository.js';
 import { defaultScopeKey, resolveScope, type Scope } from '../trends/repository.js';
-import { cacheKey, lookupCache } from '../trends/cache.js';
+import { cacheKey, lookupCache, requestDataVersion } from '../trends/cache.js';
 import { authorizeCompose, authorizeSheetRead } from '../agendas/access.js';
 import { getAgendaSheet, type AgendaSheetRow } from '../agendas/repository.js';
 
+export type { Guard } from '../auth/guardSpec.js';
+
 export type WardRow = typeof wards.$inferSelect;
 
-/** What a route declares: the kind of guard and, where it matters, the action. */
-export type GuardSpec =
-  | { kind: 'public' }
-  | { kind: 'signedIn' }
-  | { kind: 'city'; action: Action }
-  | { kind: 'ward'; action: Action; wholeCity: boolean; districtStaff: 'refuse' | 'redirect' }
-  | { kind: 'district'; action: Action }
-  | { kind: 'agendaSheet'; action: 'read' | 'admin' }
-  | { kind: 'scope'; action: 'read' };
-
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The guard the route declared (set from its preHandler when the route is registered). */
-    guard?: GuardSpec;
-  }
   interface FastifyRequest {
     /** The district the URL names, loaded by guard.district through the user's scope. */
     district: DistrictWithWard | null;
@@ -65,49 +57,6 @@ declare module 'fastify' {
     /** The figures scope the query names (or the user's own), loaded by guard.scope. */
     scope: Scope | null;
   }
-}
-
-const GUARD = Symbol('mimamori.guard');
-
-/** A preHandler made by the factory: it carries its spec, so a route's guard can be read when it is registered. */
-export type Guard = preHandlerAsyncHookHandler & { [GUARD]: GuardSpec };
-
-/** A check throws NotFoundError or ForbiddenError, or answers itself and returns the reply. */
-type Check = (request: FastifyRequest, reply: FastifyReply, user: CurrentUser) => FastifyReply | void;
-
-function makeGuard(spec: GuardSpec, check: Check): Guard {
-  const handler = async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-    if (spec.kind === 'public') return;
-    // The auth plugin has already answered anonymous requests; this is the belt to its braces.
-    if (!request.user) throw new ForbiddenError();
-    return check(request, reply, request.user);
-  };
-  return Object.assign(handler, { [GUARD]: spec });
-}
-
-/** The guard a route declared in its preHandler option, if any (more than one is a mistake). */
-export function declaredGuard(route: Pick<RouteOptions, 'preHandler'>): GuardSpec | undefined {
-  const handlers = [route.preHandler ?? []].flat();
-  const specs = handlers.flatMap((h) => (typeof h === 'function' && GUARD in h ? [(h as Guard)[GUARD]] : []));
-  if (specs.length > 1) throw new Error('A route declares more than one guard.');
-  return specs[0];
-}
-
-/**
- * Makes the request properties the guards fill and reads each route's guard into its config
- * (`config.guard`, and `config.public` for guard.public()). Called by the auth plugin before it
- * records the routes.
- */
-export function installGuards(app: FastifyInstance): void {
-  app.decorateRequest('district', null);
-  app.decorateRequest('ward', null);
-  app.decorateRequest('agendaSheet', null);
-  app.decorateRequest('scope', null);
-  app.addHook('onRoute', (route) => {
-    const spec = declaredGuard(route);
-    if (!spec) return;
-    route.config = { ...(route.config ?? {}), guard: spec, ...(spec.kind === 'public' ? { public: true } : {}) };
-  });
 }
 
 const DISTRICT_NOT_FOUND = 'その校(地)区は見つかりません。';
@@ -242,7 +191,9 @@ export const guard = {
       }
       // The same cached lookup as the trend query reader (src/trends/query.ts): one query per data version.
       const db = dbOf(request);
-      const scope = lookupCache(request.server.database.sqlite).get(cacheKey({ what: 'scope', key }), () => resolveScope(db, key));
+      const { sqlite } = request.server.database;
+      // The request's one read of the data version (src/trends/cache.ts): the trend route reuses it.
+      const scope = lookupCache(sqlite).get(cacheKey({ what: 'scope', key }), () => resolveScope(db, key), requestDataVersion(sqlite, request));
       if (!scope) throw new NotFoundError(SCOPE_NOT_FOUND);
       if (!can(user, action, scope.target)) throw new ForbiddenError();
       request.scope = scope;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCsv } from '../../src/imports/decode.js';
 import fc from 'fast-check';
-import { hasPlainEnds, readBoolean, readCount, readDate, readFiscalYear, readGeneration, readItem, readMonth } from '../../src/imports/cells.js';
+import { hasPlainEnds, readBoolean, readCount, readDate, readFiscalYear, readGeneration, readItem, readMonth } from '../../src/domain/cells.js';
 import { parseCount } from '../../src/domain/numbers.js';
 import { trimSpaces } from '../../src/domain/text.js';
 

@@ -2,11 +2,11 @@
  * Reading one CSV cell as people in Japan write it (DESIGN §8). Pure: each
  * reader returns the value or the Japanese reason shown for that line and column.
  */
-import { parseCount, toHalfWidth } from '../domain/numbers.js';
-import { parseDate } from '../domain/dates.js';
-import { parseFiscalYear } from '../domain/fiscalYear.js';
-import { isHouseholdRowKey } from '../domain/items.js';
-import { characterCount, normaliseText } from '../domain/text.js';
+import { parseCount, toHalfWidth } from './numbers.js';
+import { parseDate } from './dates.js';
+import { parseFiscalYear } from './fiscalYear.js';
+import { isHouseholdRowKey } from './items.js';
+import { characterCount, normaliseText } from './text.js';
 
 export type CellResult<T> = { ok: true; value: T } | { ok: false; message: string };
 

@@ -1,5 +1,6 @@
 /**
- * Form reading shared by the district registers (salons, plans, case studies):
+ * Form reading shared by the district registers (salons, plans, case studies) and the district
+ * forms (the web kit, so that no feature imports another for it):
  * zod field schemas built on the domain parsers, and one way to turn a posted
  * body into either parsed input or a message per field — always keeping what
  * was typed, so a failed form can be shown again exactly as the user left it.

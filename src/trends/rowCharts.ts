@@ -1,9 +1,9 @@
-// The unit and table of a trend row, and the per-row sparkline (links between trend pages, charts and
+// The unit and table of a trend row (for the chart pages), and the per-row sparkline of the trend page (links between trend pages, charts and
 // exports are built in src/web/urls.ts).
 import { isHouseholdRowKey, ITEMS } from '../domain/items.js';
 import { warekiShort } from '../domain/fiscalYear.js';
-import type { TableKind, TrendRow } from '../trends/table.js';
-import { sparkline } from './svg.js';
+import type { TableKind, TrendRow } from './table.js';
+import { sparkline } from '../web/svg.js';
 
 const HOUSEHOLD_UNITS: Record<string, string> = { welfare_cooperators: '人' };
 
