@@ -44,7 +44,12 @@ function loadChart(database: Database$, request: FastifyRequest): ChartData {
     const title = `${row.circled ? row.circled + ' ' : ''}${row.title}（${query.scope.label}）`;
     const svg = lineChart(
       row.values.map((c) => ({ label: warekiShort(c.fiscalYear), value: c.value, note: c.note })),
-      { title, unit: row.indicator?.unit ?? unitOf(key), idPrefix: `chart-${key.replace(/[^A-Za-z0-9_-]/g, '-')}` },
+      {
+        title,
+        unit: row.indicator?.unit ?? unitOf(key),
+        idPrefix: `chart-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`,
+        decimals: row.indicator?.decimals,
+      },
     );
     return { row, title, svg };
   });

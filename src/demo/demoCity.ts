@@ -165,10 +165,15 @@ export async function ensureDemoCity(db: Db, options: DemoOptions = {}): Promise
       nowIso,
     );
     // Seed 003's 民生委員 table (H28, R1, R4, with 充足率 as a ratio) and ボランティア活動保険加入者数,
-    // entered by every ward so that the city's sums are the printed figures.
+    // entered by the wards so that the city's sums are the printed figures. The demo ward user's
+    // ward (門司区) enters none, so that its table keeps the seven items only, as before.
+    const demoWard = DEMO_USERS.find((u) => u.role === 'ward');
     insertSeed003Indicators(
       tx,
-      DEMO_WARDS.map((w) => ({ id: wardIds.get(w.name)!, population: w.population })),
+      DEMO_WARDS.filter((w) => !demoWard || !('ward' in demoWard) || w.name !== demoWard.ward).map((w) => ({
+        id: wardIds.get(w.name)!,
+        population: w.population,
+      })),
       nowIso,
     );
 

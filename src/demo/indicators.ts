@@ -4,7 +4,7 @@
  * whose R6 (FY2024) figures are seed 001's printed ones, and the kinds of help
  * of seed 004 (Ogori) as a breakdown of ② for a few of that ward's districts.
  * They count from R6 on, so seed 000's R1–R5 table and every figure of the
- * seven items stay as they were; 門司区 and 田野浦校区 (the demo ward and
+ * seven items stay as they were (seed 003's 民生委員 table, from H28, follows them); 門司区 and 田野浦校区 (the demo ward and
  * district users) enter none, so their tables keep the seven items only.
  */
 import type { Db } from '../db/index.js';

@@ -5,7 +5,7 @@
 import { parseCount, toHalfWidth } from './numbers.js';
 import { parseDate } from './dates.js';
 import { parseFiscalYear } from './fiscalYear.js';
-import { isHouseholdRowKey } from './items.js';
+import { isHouseholdRowKey, ITEMS } from './items.js';
 import { characterCount, normaliseText } from './text.js';
 
 export type CellResult<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -112,15 +112,16 @@ export function readGeneration(cell: string): CellResult<number> {
   return ok(n);
 }
 
-const CIRCLED = ['①', '②', '③', '④', '⑤', '⑥', '⑦'];
+/** The catalogue's items, by number and by circled number (「1」 and 「①」 are item 1), as stored ('1'). */
+const ITEM_CELLS = new Map(ITEMS.flatMap((d) => [[String(d.item), String(d.item)] as const, [d.circled, String(d.item)] as const]));
+const ITEM_RANGE = `${ITEMS[0]?.item ?? ''}〜${ITEMS[ITEMS.length - 1]?.item ?? ''}`;
 
 /** An agenda item 1–7 (or ①–⑦, or a household row key such as watched_elderly), as stored. */
 export function readItem(cell: string): CellResult<string> {
   if (cell === '') return fail(REQUIRED_MESSAGE);
   const s = toHalfWidth(cell).trim();
-  if (/^[1-7]$/.test(s)) return ok(s);
-  const circled = CIRCLED.indexOf(s);
-  if (circled >= 0) return ok(String(circled + 1));
+  const item = ITEM_CELLS.get(s);
+  if (item !== undefined) return ok(item);
   if (isHouseholdRowKey(s)) return ok(s);
-  return fail('項目は 1〜7 の番号で入力してください。');
+  return fail(`項目は ${ITEM_RANGE} の番号で入力してください。`);
 }

@@ -183,7 +183,7 @@ export function storedRowOf(d: { id: number; wardId: number }, fy: number, f: Di
     else if (k === 'active') row[k] = f.active ? 1 : 0;
     else if (k === 'monthsReported') row[k] = f.monthsReported;
     else if (k === 'regularMeetingMonths') row[k] = regularMeetingMonths;
-    else row[k] = f[k] as number | null;
+    else row[k] = f[k];
   }
   row.computedAt = now;
   return row as StoredFigures;

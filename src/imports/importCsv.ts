@@ -26,8 +26,8 @@ export type { ImportCounts, ImportError, ImportOptions, ImportResult, RowChange 
 
 interface CsvRecord {
   /** File line where the record starts (the header is line 1). */
-  line: number;
-  cells: string[];
+  readonly line: number;
+  readonly cells: string[];
 }
 
 interface ParsedInfoRecord {
@@ -79,6 +79,39 @@ function readRecords(text: string): { records: CsvRecord[]; errors: ImportError[
 const columnCountMessage = (expected: number, got: number) =>
   `列の数が見出し行と合いません（見出し行は${expected}列、この行は${got}列）。カンマ（,）の数を確かめてください。`;
 
+/** The cells of one line of a file without quotes, trimmed as the CSV parser trims them (leading spaces, tabs and form feeds, and trailing whitespace). */
+function cellsOfLine(text: string): string[] {
+  const cells = text.split(',');
+  for (let c = 0; c < cells.length; c++) {
+    const cell = cells[c]!;
+    if (!hasPlainEnds(cell)) cells[c] = cell.replace(/^[ \t\f]+/, '').trimEnd();
+  }
+  return cells;
+}
+
+/**
+ * A record of a file without quotes, kept as its line: the cells are split when
+ * read, so that a large file's cells live only while their row is checked
+ * instead of all at once (most of an import's garbage otherwise).
+ */
+class LineRecord implements CsvRecord {
+  constructor(
+    readonly line: number,
+    private readonly text: string,
+  ) {}
+
+  get cells(): string[] {
+    return cellsOfLine(this.text);
+  }
+}
+
+/** Cells in a line: its commas and one. */
+function cellCount(text: string): number {
+  let n = 1;
+  for (let at = text.indexOf(','); at !== -1; at = text.indexOf(',', at + 1)) n++;
+  return n;
+}
+
 /**
  * The records of a file without a single quote character, where CSV is exactly
  * one record per line and one field per comma (RFC 4180), read in one pass:
@@ -93,18 +126,13 @@ function splitUnquoted(normalized: string): { records: CsvRecord[]; errors: Impo
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i]!;
     if (text === '') continue;
-    // As the parser's trim: leading spaces, tabs and form feeds, and trailing whitespace.
-    const cells = text.split(',');
-    for (let c = 0; c < cells.length; c++) {
-      const cell = cells[c]!;
-      if (!hasPlainEnds(cell)) cells[c] = cell.replace(/^[ \t\f]+/, '').trimEnd();
-    }
-    if (expected === -1) expected = cells.length;
-    else if (cells.length !== expected) {
-      errors.push({ line: i + 1, column: '', message: columnCountMessage(expected, cells.length) });
+    const count = cellCount(text);
+    if (expected === -1) expected = count;
+    else if (count !== expected) {
+      errors.push({ line: i + 1, column: '', message: columnCountMessage(expected, count) });
       continue;
     }
-    records.push({ line: i + 1, cells });
+    records.push(new LineRecord(i + 1, text));
   }
   return { records, errors };
 }
@@ -206,10 +234,11 @@ function planRows(kind: RowKind, file: ReadFile, options: ValidateOptions): Vali
   const firstLineOfKey = new Map<string, number>();
   let dataRows = 0;
   for (const record of file.rows) {
+    const cells = record.cells;
     // Excel leaves rows of empty cells (,,,,) below the data.
-    if (record.cells.every((c) => c.trim() === '')) continue;
+    if (cells.every((c) => c.trim() === '')) continue;
     dataRows++;
-    const row = new RowReader(record.line, record.cells, index, errors);
+    const row = new RowReader(record.line, cells, index, errors);
     if (options.districtIds && !inDistricts(row, ctx.lookups, options.districtIds)) continue;
     const write = definition.parse(row, ctx);
     if (!write) continue;

@@ -171,6 +171,8 @@ export class ImportWriter {
    */
   private firstCreatedId: number | null = null;
   private createdMonthly = 0;
+  /** The INSERT's parameters, filled anew for each created row. */
+  private insertParams?: unknown[];
 
   constructor(
     private readonly tx: Db,
@@ -309,10 +311,17 @@ export class ImportWriter {
   monthly(districtId: number, month: string, values: ImportedMonthlyValues): WriteOutcome {
     const st = this.statements();
     const fields = this.countFields;
-    const counts = fields.map((f) => values[f] ?? null);
     const existing = this.storedRow(districtId, month);
     if (!existing) {
-      const id = Number(st.insert.run(districtId, month, ...counts, values.note, this.userId, this.now).lastInsertRowid);
+      // One parameter array for every created row (a large file creates most of its rows).
+      const params = (this.insertParams ??= new Array<unknown>(fields.length + 5));
+      params[0] = districtId;
+      params[1] = month;
+      for (let i = 0; i < fields.length; i++) params[i + 2] = values[fields[i]!] ?? null;
+      params[fields.length + 2] = values.note;
+      params[fields.length + 3] = this.userId;
+      params[fields.length + 4] = this.now;
+      const id = Number(st.insert.run(params).lastInsertRowid);
       if (this.auditEachRow)
         st.audit.run(this.now, this.userId, 'create', 'monthly_report', String(id), districtId, month, null, this.auditJson(values), this.actor);
       else {
@@ -326,7 +335,7 @@ export class ImportWriter {
     const flagged = kept.length > 0 ? JSON.stringify(kept) : null;
     const same = fields.every((f) => existing[f] === values[f]) && (existing.note ?? null) === (values.note ?? null);
     if (same && existing.flagged_fields === flagged) return 'unchanged';
-    st.update.run(...counts, values.note, flagged, this.userId, this.now, existing.id);
+    st.update.run(...fields.map((f) => values[f] ?? null), values.note, flagged, this.userId, this.now, existing.id);
     st.audit.run(
       this.now,
       this.userId,

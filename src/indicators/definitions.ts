@@ -244,6 +244,7 @@ export function checkDefinition(
     if (!(BREAKDOWN_FIELDS as readonly string[]).includes(bd)) errors.breaks_down_field = '内訳にする月次報告の欄を選び直してください。';
     else if (enteredBy === 'ward_yearly') errors.breaks_down_field = '月次報告の欄の内訳は、校(地)区が毎月入力する指標にだけ設定できます。';
     else if (rollup === 'ratio') errors.breaks_down_field = '割合の指標は、月次報告の欄の内訳にはできません。「内訳にしない」を選んでください。';
+    else if ((decimals ?? 0) > 0) errors.decimals = '月次報告の欄は整数で数えるため、その内訳の小数点以下の桁数は 0 にしてください。';
     else if (categories.every((c) => c.name.trim() === ''))
       errors.breaks_down_field = `「${breakdownFieldLabel(bd)}」の内訳にするときは、内訳を1つ以上入力してください。`;
     else breaksDownField = bd as CountField;

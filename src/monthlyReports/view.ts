@@ -7,7 +7,7 @@ import { fiscalYearOfMonth, monthLabelLong, warekiLong, warekiShort } from '../d
 import { formatDateLong } from '../domain/dates.js';
 import { formatCount, parseCount } from '../domain/numbers.js';
 import type { ReportingBounds } from '../domain/due.js';
-import { itemByNumber, type ItemDefinition, type ItemNumber } from '../domain/items.js';
+import type { ItemDefinition } from '../domain/items.js';
 import { districtPath } from '../registers/routing.js';
 import type { DistrictWithWard } from '../districts/repository.js';
 import type { CountField, MonthlyValues } from './repository.js';
@@ -54,11 +54,6 @@ function sumOf(values: readonly (number | null)[]): number | null {
   return values.reduce<number | null>((s, v) => (v === null ? s : (s ?? 0) + v), null);
 }
 
-/** How a district's yearly value of an item is counted (DESIGN §4), as the year view explains it: the catalogue's words. */
-export function howCounted(item: ItemNumber, regularMeetingMonths: number): string {
-  return itemByNumber(item).howCounted(regularMeetingMonths);
-}
-
 /**
  * Items whose district value is yes or no (1 or 0), printed 該当 / 該当しない:
  * the district met ③'s meeting months, or has a plan (④⑦), by the catalogue's rollup rule.
@@ -102,7 +97,7 @@ export interface YearViewInput {
   months: readonly string[];
   reports: ReadonlyMap<string, YearMonthReport>;
   bounds?: ReportingBounds | null;
-  items: readonly Pick<ItemDefinition, 'item' | 'circled' | 'title' | 'unit' | 'rollup' | 'yearEnd'>[];
+  items: readonly Pick<ItemDefinition, 'item' | 'circled' | 'title' | 'unit' | 'rollup' | 'yearEnd' | 'howCounted'>[];
   /** The district's figures of record for the year, by item. */
   yearly: Readonly<Record<number, { value: number | null }>>;
   successions: { predecessors: readonly Neighbour[]; successors: readonly Neighbour[] };
@@ -197,7 +192,8 @@ export function yearView(input: YearViewInput) {
         // Muted: counted under the successors, or not reported.
         muted: countedUnder !== null || value === null,
         value: countedUnder ? `後継の${countedUnder.map((x) => x.name).join('・')}で数えます` : yearlyValueText(item, value),
-        how: howCounted(item.item, input.regularMeetingMonths),
+        // How it is counted (DESIGN §4), in the catalogue's words.
+        how: item.howCounted(input.regularMeetingMonths),
       };
     }),
   };

@@ -1,15 +1,14 @@
-// The unit and table of a trend row (for the chart pages), and the per-row sparkline of the trend page (links between trend pages, charts and
-// exports are built in src/web/urls.ts).
-import { isHouseholdRowKey, ITEMS } from '../domain/items.js';
+// The unit and table of a trend row (for the chart pages), and the per-row sparkline of the trend
+// page: they read the trend rows, so they live with the trends (the charts import them, not the
+// other way round). Links between trend pages, charts and exports are built in src/web/urls.ts.
+import { HOUSEHOLD_ROWS, isHouseholdRowKey, ITEMS } from '../domain/items.js';
 import { warekiShort } from '../domain/fiscalYear.js';
 import type { TableKind, TrendRow } from './table.js';
 import { sparkline } from '../web/svg.js';
 
-const HOUSEHOLD_UNITS: Record<string, string> = { welfare_cooperators: '人' };
-
-/** The unit of a row, for the axis: 世帯, 件, 校(地)区 … */
+/** The unit of a row, for the axis: 世帯, 人, 件, 校(地)区 … (the catalogue's). */
 export function unitOf(key: string): string {
-  if (isHouseholdRowKey(key)) return HOUSEHOLD_UNITS[key] ?? '世帯';
+  if (isHouseholdRowKey(key)) return HOUSEHOLD_ROWS.find((r) => r.key === key)?.unit ?? '';
   return ITEMS.find((d) => String(d.item) === key)?.unit ?? '';
 }
 

@@ -21,6 +21,8 @@ export interface LineChartOptions {
   height?: number;
   /** Prefix for element ids, so several charts can share a page. */
   idPrefix?: string;
+  /** Places after the decimal point of the figures (an indicator's 97.0); 0 when left out. */
+  decimals?: number;
 }
 
 const FONT = "'Yu Gothic Medium', 'Yu Gothic', YuGothic, Meiryo, 'Noto Sans CJK JP', sans-serif";
@@ -83,7 +85,7 @@ export function lineChart(points: readonly ChartPoint[], options: LineChartOptio
   const x = (i: number) => margin.left + (points.length <= 1 ? plotW / 2 : (plotW * i) / (points.length - 1));
   const y = (v: number) => margin.top + plotH - (plotH * v) / max;
   const out: string[] = [];
-  const desc = points.map((p) => `${p.label} ${p.value === null ? p.note?.trim() || '数値なし' : formatCount(p.value)}`).join('、');
+  const desc = points.map((p) => `${p.label} ${p.value === null ? p.note?.trim() || '数値なし' : formatCount(p.value, options.decimals)}`).join('、');
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="line-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family="${escapeXml(FONT)}">`,
   );
@@ -123,7 +125,7 @@ export function lineChart(points: readonly ChartPoint[], options: LineChartOptio
     const cy = num(y(p.value));
     out.push(`<circle cx="${cx}" cy="${cy}" r="5" fill="#ffffff" stroke="#0b5cad" stroke-width="2.5"/>`);
     out.push(
-      `<text x="${cx}" y="${cy}" dy="-12" font-size="14" font-weight="bold" text-anchor="middle" fill="#1f2328">${escapeXml(formatCount(p.value))}</text>`,
+      `<text x="${cx}" y="${cy}" dy="-12" font-size="14" font-weight="bold" text-anchor="middle" fill="#1f2328">${escapeXml(formatCount(p.value, options.decimals))}</text>`,
     );
   });
   out.push('</g>');

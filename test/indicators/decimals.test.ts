@@ -13,7 +13,8 @@ import { loadIndicatorFigures } from '../../src/indicators/figures.js';
 import { ratioValue, rollupRatioIndicator, rollupWardIndicator, TOTAL_CATEGORY } from '../../src/indicators/rollup.js';
 import { getIndicatorByKey, valuesAt } from '../../src/indicators/repository.js';
 import { importCsv } from '../../src/imports/importCsv.js';
-import { insertDistrictValues, insertIndicator } from '../../src/demo/indicators.js';
+import { insertDistrictValues, insertIndicator, insertWardValues } from '../../src/demo/indicators.js';
+import { formFields, monthsAgo } from '../monthlyReports/helpers.js';
 import { currentFiscalYear } from '../../src/domain/fiscalYear.js';
 import { addDistrict, addWard, createTestApp, seedSmallCity, signedIn, type Client, type TestContext } from '../support/app.js';
 import { trendRow, type TrendsJson } from '../support/json.js';
@@ -259,6 +260,93 @@ describe('a 1-decimal indicator on the pages, the API and the exports', () => {
     expect(exported).toMatch(/ボランティアの平均活動時間（時間）,,97\.0,/);
     const values = (await city.get('/indicators/values.csv')).body;
     expect(values).toContain(`volunteer_hours,東区,${fy},,97.0`);
+  });
+
+  it('a ratio is defined on the page by choosing 「分子の指標」「分母の指標」; fewer places are refused while values have more', async () => {
+    const { db } = ctx.database;
+    const quota = insertIndicator(db, { key: 'quota', name: '定数', unit: '人', enteredBy: 'ward_yearly', rollup: 'sum', firstFy: fy - 1 });
+    const placed = insertIndicator(db, { key: 'placed', name: '配置数', unit: '人', enteredBy: 'ward_yearly', rollup: 'sum', firstFy: fy - 1 });
+    const city = await signedIn(ctx.app, 'city');
+    const page = (await city.get('/indicators/new')).body;
+    expect(page).toContain('<option value="quota">定数（quota・区が年度ごとに入力する）</option>');
+    const fields = {
+      key: 'fill_rate',
+      name: '充足率',
+      unit: '%',
+      entered_by: 'ward_yearly',
+      rollup: 'ratio',
+      decimals: '1',
+      first_fy: String(fy - 1),
+      cat_rows: '0',
+      action: 'save',
+    };
+    const missing = await city.post('/indicators/new', { ...fields, numerator: 'placed' });
+    expect(missing.statusCode).toBe(422);
+    expect(missing.body).toContain('<span class="field-error" id="denominator-error">「割合」で集計するときは、分母の指標を選んでください。</span>');
+    expect(missing.body).toMatch(/<option value="placed" selected>/);
+    const created = await city.post('/indicators/new', { ...fields, numerator: 'placed', denominator: 'quota' });
+    expect(created.statusCode, created.body).toBe(303);
+    expect(getIndicatorByKey(db, 'fill_rate')).toMatchObject({ rollup: 'ratio', decimals: 1, numeratorId: placed.id, denominatorId: quota.id });
+    const edit = (await city.get('/indicators/fill_rate/edit')).body;
+    expect(edit).toMatch(/<option value="quota" selected>/);
+    expect((await city.get('/indicators')).body).toContain('割合：配置数 ÷ 定数 × 100、小数点以下1桁');
+
+    const hours = insertIndicator(db, { key: 'hours', name: '時間', unit: '時間', enteredBy: 'ward_yearly', rollup: 'sum', firstFy: fy - 1, decimals: 2 });
+    insertWardValues(db, [{ indicatorId: hours.id, wardId: ids.wardA, fiscalYear: fy, value: 1.25 }]);
+    const form = (await city.get('/indicators/hours/edit')).body;
+    const version = /name="version" value="(\d+)"/.exec(form)![1]!;
+    const fewer = await city.post('/indicators/hours/edit', {
+      version,
+      name: '時間',
+      unit: '時間',
+      entered_by: 'ward_yearly',
+      rollup: 'sum',
+      decimals: '1',
+      first_fy: String(fy - 1),
+      cat_rows: '0',
+      action: 'save',
+    });
+    expect(fewer.statusCode).toBe(422);
+    expect(fewer.body).toContain('小数点以下が1桁より多い値が1件入力されています。');
+    expect(getIndicatorByKey(db, 'hours')!.decimals).toBe(2);
+  });
+
+  it('on the district monthly form too: 97.05 is refused beside the field with what was typed kept; ９７．０ is saved and shown as 97.0', async () => {
+    const { db } = ctx.database;
+    const run = importCsv(
+      db,
+      'indicators',
+      csv(
+        'key,name,unit,entered_by,rollup,threshold,categories,first_fy,last_fy,decimals',
+        `walk_km,見守りで歩いた距離,km,district_monthly,sum,,,${fy - 1},,1`,
+      ),
+    );
+    expect(run.ok, JSON.stringify(run)).toBe(true);
+    const month = monthsAgo(1);
+    const client = await signedIn(ctx.app, 'district-e01');
+    const form = await client.get(`/districts/E01/reports/${month}`);
+    expect(form.body).toMatch(/name="ind-walk_km"[^>]*inputmode="decimal"|inputmode="decimal"[^>]*name="ind-walk_km"/);
+    const bad = await client.post(`/districts/E01/reports/${month}`, formFields({ mutual_aid_cases: '3', 'ind-walk_km': '97.05km' }));
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain(`<span class="field-error" id="ind-walk_km-error">${tooManyPlacesMessage(1)}</span>`);
+    expect(bad.body).toMatch(/name="ind-walk_km"[^>]*value="97.05km"/);
+    const ok = await client.post(`/districts/E01/reports/${month}`, formFields({ mutual_aid_cases: '3', 'ind-walk_km': '９７．０' }));
+    expect(ok.statusCode, ok.body).toBe(303);
+    expect((await client.get(`/districts/E01/reports/${month}`)).body).toMatch(/name="ind-walk_km"[^>]*value="97.0"/);
+  });
+
+  it('labels decimal rows by the same bases: 80.0 → 97.0 is +21 % (増加), not a whole-number artefact', async () => {
+    const { db } = ctx.database;
+    const rate = insertIndicator(db, { key: 'rate', name: '参加率', unit: '%', enteredBy: 'ward_yearly', rollup: 'sum', firstFy: fy - 1, decimals: 1 });
+    insertWardValues(db, [
+      { indicatorId: rate.id, wardId: ids.wardA, fiscalYear: fy - 1, value: 80 },
+      { indicatorId: rate.id, wardId: ids.wardA, fiscalYear: fy, value: 97.0 },
+    ]);
+    const city = await signedIn(ctx.app, 'city');
+    const row = trendRow((await city.get(`/api/trends?scope=city&from=${fy - 1}&to=${fy}`)).json<TrendsJson>(), 'rate');
+    expect(row.values.map((v) => ('text' in v ? v.text : undefined))).toEqual(['80.0', '97.0']);
+    expect(row.trend).toMatchObject({ arrow: '↗', text: '増加' });
+    expect(row.trend.change).toBeCloseTo(17 / 80, 10);
   });
 
   it('the values file accepts ９７．０ and refuses 97.05 by line and column; a ratio takes no values', async () => {

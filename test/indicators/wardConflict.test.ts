@@ -154,6 +154,20 @@ describe('two ward users save the same year’s indicators', () => {
   });
 });
 
+describe('a conflict on an indicator with decimal places', () => {
+  it('shows both values at the indicator’s places', async () => {
+    define({ key: 'hours', name: 'ボランティア活動時間', unit: '時間', decimals: '1' });
+    const a = await signedIn(ctx.app, 'ward-east');
+    const b = await signedIn(ctx.app, 'ward-east-2');
+    const formB = await open(b);
+    expect((await a.post(url(), { ...(await open(a)), 'ind-hours': '97' })).statusCode).toBe(303);
+    const conflict = await b.post(url(), { ...formB, 'ind-hours': '97.5' });
+    expect(conflict.statusCode).toBe(409);
+    expect(row(conflict.body, 'ind-hours')).toContain('97.0 時間');
+    expect(row(conflict.body, 'ind-hours')).toContain('97.5 時間');
+  });
+});
+
 describe('the same form saved twice (a double click)', () => {
   it('does not conflict with itself: the second save finds its own values stored and changes nothing', async () => {
     const ind = define({ key: 'learning', name: '見守り学習・声かけ訓練の回数' }, ['見守り学習', '声かけ訓練']);

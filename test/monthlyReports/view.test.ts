@@ -6,7 +6,6 @@ import { COUNT_FIELDS, FIELD_LABELS, type MonthlyValues } from '../../src/monthl
 import { FORM_GROUPS, typedFromValues } from '../../src/monthlyReports/form.js';
 import {
   conflictView,
-  howCounted,
   isYesNoItem,
   monthlyFormView,
   typedGroupTotal,
@@ -114,11 +113,24 @@ describe('yearView (pure)', () => {
     expect(v.yearly.map((y) => y.value)).toEqual(['1,203 世帯', '7 件', '該当しない', '該当', '—（未報告）', '2 か所', '該当']);
     expect(v.yearly.map((y) => y.muted)).toEqual([false, false, false, false, true, false, false]);
     expect(v.yearly[2]!.how).toBe('連絡調整会議を開いた月が6か月以上あれば該当');
-    expect(howCounted(3, 4)).toBe('連絡調整会議を開いた月が4か月以上あれば該当');
-    expect(howCounted(6, 6)).toBe('年度末（3月31日）に開いているサロンの数');
+    expect(ITEMS[2]!.howCounted(4)).toBe('連絡調整会議を開いた月が4か月以上あれば該当');
+    expect(ITEMS[5]!.howCounted(6)).toBe('年度末（3月31日）に開いているサロンの数');
     expect(yearlyValueText(ITEMS[5]!, 0)).toBe('0 か所');
     expect(yearlyValueText(ITEMS[6]!, 0)).toBe('該当しない');
     expect(ITEMS.filter(isYesNoItem).map((i) => i.item)).toEqual([3, 4, 7]);
+  });
+
+  it('explains an item added to a copy of the catalogue in that item’s own words', () => {
+    const drills = {
+      ...ITEMS[1]!,
+      item: 8 as (typeof ITEMS)[number]['item'],
+      circled: '⑧',
+      title: '声かけ訓練の実施回数',
+      howCounted: () => '各月の実施回数の合計',
+    };
+    const v = yearView({ ...yearInput(), items: [...ITEMS, drills] });
+    expect(v.yearly.map((y) => y.how)).toEqual([...ITEMS.map((i) => i.howCounted(6)), '各月の実施回数の合計']);
+    expect(v.yearly[7]).toMatchObject({ circled: '⑧', title: '声かけ訓練の実施回数', value: '—（未報告）' });
   });
 
   it('sends year-end items to the successors in the year of a merger, and links both sides', () => {
