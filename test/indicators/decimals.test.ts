@@ -4,6 +4,7 @@
  * table, the API and the exports show the figures (97.0, not 97); a `ratio` indicator's value at
  * every scope is 100 × Σ numerator ÷ Σ denominator, never the sum of the wards' rates.
  */
+import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/index.js';
@@ -260,6 +261,16 @@ describe('a 1-decimal indicator on the pages, the API and the exports', () => {
     expect(exported).toMatch(/ボランティアの平均活動時間（時間）,,97\.0,/);
     const values = (await city.get('/indicators/values.csv')).body;
     expect(values).toContain(`volunteer_hours,東区,${fy},,97.0`);
+    // In .xlsx the figure stays a number, formatted with its place.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await city.get(`/trends/export.xlsx?scope=ward:東区&from=${fy - 1}&to=${fy}`)).rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    let cell: ExcelJS.Cell | undefined;
+    sheet.eachRow((r) => {
+      if (r.getCell(1).text.startsWith('ボランティアの平均活動時間')) cell = r.getCell(3);
+    });
+    expect(cell?.value).toBe(97);
+    expect(cell?.numFmt).toBe('#,##0.0');
   });
 
   it('a ratio is defined on the page by choosing 「分子の指標」「分母の指標」; fewer places are refused while values have more', async () => {
