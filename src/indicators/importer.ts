@@ -58,6 +58,7 @@ import {
   type ValueTarget,
 } from './repository.js';
 import { activeIndicators, checkEntry, entryField } from './values.js';
+import { touchMonthlyReports } from '../monthlyReports/repository.js';
 
 /** The data rows of a checked file, as importCsv read them. */
 export interface CheckedFile {
@@ -372,6 +373,8 @@ export function importIndicatorValues(db: Db, file: CheckedFile, options: Import
     }
   }
   const userId = options.userId ?? null;
+  // District-months whose values changed: their monthly report gets a new version (touchMonthlyReports), once each.
+  const touched = new Set<string>();
   return writeAllOrNothing(db, file, options, groups.values(), {
     write(t, group, { counts, changes }) {
       const names = (id: number) => (id === TOTAL ? '合計' : (group.indicator.categories.find((c) => c.id === id)?.name ?? String(id)));
@@ -379,6 +382,11 @@ export function importIndicatorValues(db: Db, file: CheckedFile, options: Import
       const outcome = writeIndicatorCells(t, group.indicator, group.target, group.cells, userId, { allowClosedYear: force });
       counts[outcome]++;
       if (outcome === 'unchanged') return;
+      // A monthly form opened before the import must not overwrite the imported values unseen (a 409 instead).
+      if (group.target.kind === 'district' && !touched.has(targetKey(group.target))) {
+        touched.add(targetKey(group.target));
+        touchMonthlyReports(t, [group.target], userId, { allowClosedYear: force });
+      }
       const before = Object.fromEntries([...group.cells.keys()].filter((id) => stored.has(id)).map((id) => [names(id), stored.get(id)]));
       const after = Object.fromEntries([...group.cells].filter(([, v]) => v !== null).map(([id, v]) => [names(id), v]));
       changes.push({

@@ -220,6 +220,42 @@ export function touchMonthlyReport(tx: Db, report: MonthlyReportRow, userId: num
     .get();
 }
 
+/** The touch of touchMonthlyReports, prepared once per connection. */
+function touchStatement(conn: Pick<Db, 'select' | 'insert'>) {
+  return preparedOnce(conn, 'monthlyReports.touch', (c) => {
+    const p = (name: string) => sql.placeholder(name);
+    return (c as unknown as Db)
+      .update(monthlyReports)
+      .set({ version: sql`${monthlyReports.version} + 1`, updatedBy: sql`${p('updatedBy')}`, updatedAt: sql`${p('updatedAt')}` })
+      .where(and(eq(monthlyReports.districtId, p('districtId')), eq(monthlyReports.month, p('month'))))
+      .prepare();
+  });
+}
+
+/**
+ * touchMonthlyReport for many district-months whose indicator values were written without the
+ * form (the `values` import, DESIGN §11), so that a form opened before is stale: each report gets
+ * a new version; a month without a report gets one, blank, as the form's first indicator-only
+ * save creates it (audited, counts not reported). Runs in the caller's transaction, one prepared
+ * statement per month.
+ */
+export function touchMonthlyReports(
+  tx: Db,
+  months: Iterable<{ districtId: number; month: string }>,
+  userId: number | null,
+  options: { allowClosedYear?: boolean } = {},
+): void {
+  const touch = touchStatement(tx);
+  const updatedAt = new Date().toISOString();
+  for (const { districtId, month } of months) {
+    if (touch.run({ districtId, month, updatedBy: userId, updatedAt }).changes > 0) continue;
+    const blank = { note: null } as MonthlyValues;
+    for (const f of COUNT_FIELDS) blank[f] = null;
+    // Blank counts leave the stored figures as they are: nothing to recompute.
+    saveMonthlyReport(tx, { districtId, month, values: blank, userId, allowClosedYear: options.allowClosedYear, deferFigures: true });
+  }
+}
+
 /** True if the row has at least one count: a saved form with every count blank is still not a report. */
 export function hasReportedCounts(row: MonthlyReportRow | undefined): boolean {
   return !!row && COUNT_FIELDS.some((f) => row[FIELD_COLUMNS[f]] !== null);
