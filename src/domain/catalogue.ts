@@ -396,11 +396,14 @@ export interface FormFieldView {
 }
 
 /** The monthly form's fields in their groups (one fieldset each), in order; empty groups are left out. */
-export function formGroups(catalogue: Catalogue = CATALOGUE): { key: string; legend: string; fields: FormFieldView[] }[] {
+export function formGroups(
+  catalogue: Catalogue = CATALOGUE,
+): { key: string; legend: string; total: { heading: string; unit: string } | null; fields: FormFieldView[] }[] {
   return catalogue.groups
     .map((g) => ({
       key: g.key,
       legend: g.legend,
+      total: g.total ? { heading: g.total.heading, unit: g.total.unit } : null,
       fields: fieldsOfGroup(g.key, catalogue).map((f) => ({ name: f.name, label: f.formLabel, short: f.short, unit: f.unit, hint: f.hint, flow: f.flow })),
     }))
     .filter((g) => g.fields.length > 0);

@@ -139,4 +139,9 @@ export interface CountFieldView {
 }
 
 /** The form's fields in their groups (the watched households, with their total, then the rest): from the catalogue. */
-export const FORM_GROUPS = formGroups(CATALOGUE) as readonly { key: string; legend: string; fields: readonly CountFieldView[] }[];
+export const FORM_GROUPS = formGroups(CATALOGUE) as readonly {
+  key: string;
+  legend: string;
+  total: { heading: string; unit: string } | null;
+  fields: readonly CountFieldView[];
+}[];

@@ -19,7 +19,7 @@ import { districtReportUrl, districtUrl, districtYearUrl } from '../web/urls.js'
 export const MONTHLY_STYLES = ['monthly.css'];
 
 /** The form's field groups; the first is the watched households, shown with their total. */
-export type FieldGroups = readonly { legend: string; fields: readonly CountFieldView[] }[];
+export type FieldGroups = readonly { legend: string; total?: { heading: string; unit: string } | null; fields: readonly CountFieldView[] }[];
 
 export function yearPath(district: Pick<DistrictWithWard, 'code'>, fy: number): string {
   return districtYearUrl(district, fy);
@@ -169,6 +169,8 @@ export function yearView(input: YearViewInput) {
     dueDay: input.dueDay,
     watchedHeads: watched.map((f) => f.short),
     watchedSpan: watched.length + 1,
+    watchedHeading: first?.total?.heading ?? '',
+    watchedUnit: first?.total?.unit ?? '',
     otherHeads: others.map((f) => ({ short: f.short, unit: f.unit })),
     rows,
     stockColumns,
@@ -307,6 +309,8 @@ export function monthlyFormView(input: MonthlyFormInput) {
     watchedAside: aside(groupTotal(input.previousValues, watchedNames), groupTotal(input.lastYearValues, watchedNames)),
     watchedTotal: typedGroupTotal(state.typed, watched),
     watchedFor: watchedNames.join(' '),
+    watchedHeading: input.groups[0]?.total?.heading ?? '',
+    watchedUnit: input.groups[0]?.total?.unit ?? '',
     stored: stored ? { correctedByWard: stored.correctedByWard, updatedAt: stored.updatedAt, editor: stored.editor } : null,
     storedValues: stored?.values ?? null,
     // A closed, future or inactive month shows what is stored, read-only.

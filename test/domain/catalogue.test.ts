@@ -186,6 +186,13 @@ describe('a field added to a copy of the catalogue', () => {
     });
   });
 
+  it('gives the form its group headings: the watched total’s heading and unit come from the group', () => {
+    const renamed = { ...CATALOGUE, groups: CATALOGUE.groups.map((g) => (g.total ? { ...g, total: { ...g.total, heading: '見守り対象', unit: '戸' } } : g)) };
+    expect(formGroups(renamed)[0]!.total).toEqual({ heading: '見守り対象', unit: '戸' });
+    expect(formGroups(CATALOGUE)[0]!.total).toEqual({ heading: '見守り世帯数', unit: '世帯' });
+    expect(formGroups(CATALOGUE)[1]!.total).toBeNull();
+  });
+
   it('is a column of the monthly CSV, imported and exported', () => {
     expect(monthlyImportColumns(COPY)).toEqual([...DESIGN_MONTHLY.split(',').slice(0, -1), 'volunteers', 'drills', 'note']);
     expect(monthlyValueColumns(COPY).slice(-3)).toEqual(['volunteers', 'drills', 'note']);
