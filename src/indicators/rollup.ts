@@ -158,17 +158,27 @@ export function rollupDistrictIndicator(
   categoryIds: readonly number[],
   fiscalYears: readonly number[],
 ): IndicatorCells {
-  const groups = new Map<string, DistrictYearAggregate[]>();
-  for (const a of withDerivedTotals(aggs)) {
-    const k = `${a.categoryId}:${a.fiscalYear}`;
+  return cellsByCategoryYear(withDerivedTotals(aggs), categoryIds, fiscalYears, (list) => rollupDistricts(rule, list));
+}
+
+/** Groups rows by category and fiscal year and rolls each group up: one cell per category (0 = total) and year of the window. */
+function cellsByCategoryYear<T extends { categoryId: number; fiscalYear: number }>(
+  rows: readonly T[],
+  categoryIds: readonly number[],
+  fiscalYears: readonly number[],
+  rollup: (group: readonly T[]) => CellValue,
+): IndicatorCells {
+  const groups = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = `${r.categoryId}:${r.fiscalYear}`;
     const list = groups.get(k);
-    if (list) list.push(a);
-    else groups.set(k, [a]);
+    if (list) list.push(r);
+    else groups.set(k, [r]);
   }
   const cells: IndicatorCells = new Map();
   for (const categoryId of [TOTAL_CATEGORY, ...categoryIds]) {
     const byYear = new Map<number, CellValue>();
-    for (const fy of fiscalYears) byYear.set(fy, rollupDistricts(rule, groups.get(`${categoryId}:${fy}`) ?? []));
+    for (const fy of fiscalYears) byYear.set(fy, rollup(groups.get(`${categoryId}:${fy}`) ?? []));
     cells.set(categoryId, byYear);
   }
   return cells;
@@ -195,20 +205,7 @@ export function rollupWardIndicator(
     if (t) t.value += v.value;
     else derived.set(k, { ...v, categoryId: TOTAL_CATEGORY });
   }
-  const groups = new Map<string, WardYearValue[]>();
-  for (const v of [...values, ...derived.values()]) {
-    const k = `${v.categoryId}:${v.fiscalYear}`;
-    const list = groups.get(k);
-    if (list) list.push(v);
-    else groups.set(k, [v]);
-  }
-  const cells: IndicatorCells = new Map();
-  for (const categoryId of [TOTAL_CATEGORY, ...categoryIds]) {
-    const byYear = new Map<number, CellValue>();
-    for (const fy of fiscalYears) byYear.set(fy, rollupWards(groups.get(`${categoryId}:${fy}`) ?? [], decimals));
-    cells.set(categoryId, byYear);
-  }
-  return cells;
+  return cellsByCategoryYear([...values, ...derived.values()], categoryIds, fiscalYears, (list) => rollupWards(list, decimals));
 }
 
 /** True if something versioned by `firstFy`…`lastFy` (null: still counted) counts in `fy`. */
