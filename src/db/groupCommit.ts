@@ -3,7 +3,8 @@
  *
  * A durable commit (WAL, synchronous=FULL) costs an fsync; saves that arrive
  * together can share one. Write units handed to `run` in the same event-loop
- * turn are queued and run together in ONE transaction, each in its own
+ * turn, or in the next few turns while more keep arriving (MAX_WAIT_TURNS), are
+ * queued and run together in ONE transaction, each in its own
  * SAVEPOINT: a unit that throws is rolled back to its savepoint alone and its
  * promise is rejected with its error, the others go on. Then the transaction
  * commits once, and only after the commit is every unit's promise settled, so

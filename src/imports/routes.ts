@@ -23,6 +23,7 @@ import { importCsv, type ImportError, type ImportOptions, type ImportResult, typ
 import { claimUpload, findUpload, holdUpload, releaseUpload, UPLOAD_MAX_BYTES, UPLOAD_TTL_MS, type PendingUpload } from './uploads.js';
 import { prepareUpload, type PreparedFile } from './xlsx.js';
 import { districtTemplate } from './template.js';
+import { definitionsFileNote } from '../indicators/importer.js';
 
 /** The file part of the upload form, as the multipart plugin's onFile leaves it. */
 interface UploadedFile {
@@ -152,6 +153,8 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
       maxSize: megabytes(UPLOAD_MAX_BYTES),
       ttlMinutes: UPLOAD_TTL_MS / 60_000,
       wardOnly: user.role === 'ward',
+      // The optional trailing columns of an indicators file and its rollup words (DESIGN §8, §11).
+      definitionsNote: kinds.some((k) => k.value === 'indicators') ? definitionsFileNote : null,
     });
   }
 

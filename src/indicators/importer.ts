@@ -40,6 +40,7 @@ import {
   checkDefinition,
   countsIn,
   rangeWords,
+  ROLLUP_LABELS,
   splitCategories,
   type CategoryText,
   type DefinitionValue,
@@ -447,6 +448,16 @@ export function indicatorDefinitionsGrid(db: Db): Grid {
   const header = [...IMPORT_COLUMNS.indicators, ...(optional ? OPTIONAL_DEFINITION_COLUMNS : [])];
   return { name: '指標', header, rows, widths: [16, 30, 8, 18, 18, 10, 60, 10, 10, ...(optional ? [10, 16, 16] : [])] };
 }
+
+/**
+ * The import page's note on an `indicators` file, in plain Japanese: the rollup words the file
+ * takes, and the optional trailing columns (DESIGN §8, §11).
+ */
+export const definitionsFileNote =
+  `rollup には sum（${ROLLUP_LABELS.sum}）、latest（${ROLLUP_LABELS.latest}）、districts_at_least（${ROLLUP_LABELS.districts_meeting}）、` +
+  'ratio（割合：分子の指標 ÷ 分母の指標 × 100）のどれかを書きます。' +
+  `見出しの最後に ${OPTIONAL_DEFINITION_COLUMNS.join(',')} の列を足すこともできます（省略できます）：` +
+  'decimals は小数点以下の桁数（0〜2、空欄は 0）、numerator と denominator は ratio の指標の分子と分母にする指標の記号です。';
 
 /** The text check of a category cell, for messages naming the separator. */
 export const categoriesHelp = `内訳の名前を「${CATEGORY_SEPARATOR}」で区切って書きます（例：安否確認${CATEGORY_SEPARATOR}買い物${CATEGORY_SEPARATOR}ごみ出し）。`;

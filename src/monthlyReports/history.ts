@@ -61,6 +61,7 @@ const ENTITIES: Record<string, string> = {
   published_figure: '公表値',
   district: '校(地)区',
   fiscal_year: '年度',
+  indicator_value: '指標の値',
 };
 
 const DETAILS: Record<string, string> = {
@@ -137,8 +138,11 @@ export function describeValue(key: string, value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The fields that differ between `before` and `after` (all shown fields on create or delete). */
-export function changedFields(before: unknown, after: unknown): FieldChange[] {
+/**
+ * The fields that differ between `before` and `after` (all shown fields on create or delete).
+ * `decimals`: the places of a council indicator's values (its event's cells are all numbers of one indicator).
+ */
+export function changedFields(before: unknown, after: unknown, decimals?: number): FieldChange[] {
   const b = before && typeof before === 'object' ? (before as Record<string, unknown>) : {};
   const a = after && typeof after === 'object' ? (after as Record<string, unknown>) : {};
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => !HIDDEN_KEYS.has(k));
@@ -148,21 +152,34 @@ export function changedFields(before: unknown, after: unknown): FieldChange[] {
     return i === -1 ? 100 : i;
   };
   keys.sort((x, y) => order(x) - order(y));
+  const describe = (k: string, v: unknown) => (decimals !== undefined && typeof v === 'number' ? formatCount(v, decimals) : describeValue(k, v));
   const changes: FieldChange[] = [];
   for (const k of keys) {
     if (JSON.stringify(b[k] ?? null) === JSON.stringify(a[k] ?? null)) continue;
     changes.push({
       label: FIELD_NAMES[k] ?? k,
-      before: before === null ? '' : describeValue(k, b[k]),
-      after: after === null ? '' : describeValue(k, a[k]),
+      before: before === null ? '' : describe(k, b[k]),
+      after: after === null ? '' : describe(k, a[k]),
     });
   }
   return changes;
 }
 
-/** An audit event as a history entry. */
-export function describeEvent(row: HistoryEvent): HistoryEntry {
+/** Each council indicator's decimal places by its key (DESIGN §11), for its values in the history. */
+export type IndicatorPlaces = ReadonlyMap<string, number>;
+
+/** The indicator key of an `indicator_value` event (its entity id is `key:month` or `key:wardN:fy`). */
+const indicatorKeyOf = (entityId: string | null) => entityId?.split(':')[0] ?? '';
+
+/** Audit events as history entries, indicator values at their indicator's places (97.5 stays 97.5). */
+export function describeHistory(rows: readonly HistoryEvent[], places: IndicatorPlaces): HistoryEntry[] {
+  return rows.map((row) => describeEvent(row, places));
+}
+
+/** An audit event as a history entry; `places` gives indicator values their decimal places (else whole numbers). */
+export function describeEvent(row: HistoryEvent, places: IndicatorPlaces = new Map()): HistoryEntry {
   const e = row.event;
+  const decimals = e.entity === 'indicator_value' ? (places.get(indicatorKeyOf(e.entityId)) ?? 0) : undefined;
   const entity = ENTITIES[e.entity] ?? e.entity;
   const action = ACTIONS[e.action] ?? e.action;
   const month = e.month ? `（${monthLabelLong(e.month)}）` : '';
@@ -172,6 +189,6 @@ export function describeEvent(row: HistoryEvent): HistoryEntry {
     who: row.userName ?? row.userLogin ?? '（システム）',
     what: `${entity}${month}を${action}`,
     detail: e.detail ? (DETAILS[e.detail] ?? e.detail) : null,
-    changes: changedFields(parseJson(e.before), parseJson(e.after)),
+    changes: changedFields(parseJson(e.before), parseJson(e.after), decimals),
   };
 }

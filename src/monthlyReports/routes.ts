@@ -37,7 +37,7 @@ import { FORM_GROUPS, historyQuerySchema, isBlank, parseMonthlyForm, typedFromVa
 import { findImplausible, type RecentRange } from './plausibility.js';
 import { neighbours } from './status.js';
 import { monthNotStartedProblems } from '../domain/invariants.js';
-import { describeEvent } from './history.js';
+import { describeHistory } from './history.js';
 import { formatJapanDateTime } from '../web/japanTime.js';
 import { districtMonthPathParams, districtYearPathParams } from '../web/params.js';
 import { parsePath } from '../web/replies.js';
@@ -49,7 +49,7 @@ import { COUNT_FIELD_DEFINITIONS } from '../domain/catalogue.js';
 import { conflictView, MONTHLY_STYLES, monthlyFormView, reportPath, typedFormState, yearPath, yearView, type MonthlyFormState } from './view.js';
 import { checkMonthlyIndicators, monthlyIndicatorSection, saveIndicatorCells, type EntryState } from '../indicators/form.js';
 import { indicatorConflictRows } from '../indicators/conflict.js';
-import { valuesAt } from '../indicators/repository.js';
+import { listIndicators, valuesAt } from '../indicators/repository.js';
 import type { ActiveIndicator, EntryCheck } from '../indicators/values.js';
 
 /** The result of a parser, or null when it throws (kept values that no longer read as this form). */
@@ -274,7 +274,9 @@ export function monthlyReportRoutes(app: FastifyInstance): void {
     const month = warekiMonthToIso(toHalfWidth(typedMonth));
     let error: string | null = null;
     if (!query.success || (month !== '' && !isMonth(month))) error = '月は 2024-04 または 令和6年4月 のように入力してください。';
-    const entries = error ? [] : listDistrictHistory(db, district.id, { month: month || undefined }).map(describeEvent);
+    // Indicator values at their indicator's decimal places (DESIGN §11).
+    const places = new Map(listIndicators(db).map((i) => [i.key, i.decimals]));
+    const entries = error ? [] : describeHistory(listDistrictHistory(db, district.id, { month: month || undefined }), places);
     if (error) reply.code(422);
     return reply.viewAsync('monthlyReports/history', {
       title: `変更履歴（${district.name}）`,
