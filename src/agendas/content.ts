@@ -75,8 +75,16 @@ export const agendaTableSchema = z
     showTrend: z.boolean().default(true),
     /** Free notes printed under the footnotes (seed 003: ※ H27年度から…). */
     note: z.string().max(LIMITS.tableNote).default(''),
+    /**
+     * The fiscal years whose columns print (印刷する年度; seed 003 prints the 民生委員 table for
+     * the election years H28, R1, R4 only). Absent: every year of the sheet's range. The trend
+     * labels are computed over the whole range either way.
+     */
+    printYears: z.array(z.number().int().min(1868).max(9999)).min(1).max(MAX_SHEET_YEARS).optional(),
   })
   .superRefine((t, ctx) => {
+    if (t.printYears && new Set(t.printYears).size !== t.printYears.length)
+      ctx.addIssue({ code: 'custom', path: ['printYears'], message: '同じ年度が2回あります。' });
     const valid = new Set(rowKeysOf(t.kind));
     const seen = new Set<string>();
     for (const [i, r] of t.rows.entries()) {

@@ -44,13 +44,25 @@ export function caseStudyLabel(index: number, total: number): string {
 }
 
 /**
+ * The years whose columns a table prints: its chosen years (印刷する年度) that fall in the
+ * window, in order; every year of the window when none is chosen or none of them falls in it.
+ */
+export function printedYears(spec: Pick<AgendaTable, 'printYears'>, windowYears: readonly number[]): number[] {
+  const chosen = spec.printYears ? windowYears.filter((fy) => spec.printYears!.includes(fy)) : [];
+  return chosen.length > 0 ? chosen : [...windowYears];
+}
+
+/**
  * One printed table from its settings and its loaded trend table (same window, same kind).
+ * Only the chosen years' columns print (printedYears); the labels are computed over the whole window.
  * A chosen row the table does not have is left out, unless `blankRows` names
  * its title: then it is printed blank (a council-defined indicator that does
  * not count in the sheet's years, shown so in the editor).
  */
 export function buildPrintTable(number: number, spec: AgendaTable, table: TrendTable, blankRows?: ReadonlyMap<string, string>): PrintTable {
   const byKey = new Map(table.rows.map((r) => [String(r.key), r]));
+  const years = printedYears(spec, table.fiscalYears);
+  const printed = new Set(years);
   const rows: PrintRow[] = [];
   for (const chosen of spec.rows) {
     const title = blankRows?.get(chosen.key);
@@ -63,7 +75,9 @@ export function buildPrintTable(number: number, spec: AgendaTable, table: TrendT
       circled: row.circled,
       title: printedRowTitle(row),
       group: spec.kind === 'households' ? (HOUSEHOLD_ROWS.find((r) => r.key === chosen.key)?.group ?? '') : '',
-      cells: row.values.map((c): PrintCell => ({ fiscalYear: c.fiscalYear, value: c.value, note: c.note, origin: c.origin })),
+      cells: row.values
+        .filter((c) => printed.has(c.fiscalYear))
+        .map((c): PrintCell => ({ fiscalYear: c.fiscalYear, value: c.value, note: c.note, origin: c.origin })),
       label: shown,
       computed: { arrow: row.trend.arrow, text: row.trend.text, change: row.trend.change },
       ...(row.indicator && row.indicator.decimals > 0 ? { decimals: row.indicator.decimals } : {}),
@@ -79,7 +93,7 @@ export function buildPrintTable(number: number, spec: AgendaTable, table: TrendT
     scopeKey: table.scope.key,
     scopeLabel: table.scope.label,
     basis: table.basis,
-    columns: table.fiscalYears.map((fy) => ({ fiscalYear: fy, label: columnLabel(fy, spec.headerStyle) })),
+    columns: years.map((fy) => ({ fiscalYear: fy, label: columnLabel(fy, spec.headerStyle) })),
     showTrend: spec.showTrend,
     rows,
     footnotes,
