@@ -80,6 +80,15 @@ export function agendaEditorView(input: AgendaEditorInput) {
       showTrend: t.showTrend,
       note: t.note,
       columns: (preview?.columns ?? []).map((c) => c.label),
+      // 印刷する年度: a box per year of the range (the preview's columns); a year not offered before is ticked.
+      printYears: (preview?.columns ?? []).map((c) => ({
+        id: `${p}printYears-${c.fiscalYear}`,
+        value: String(c.fiscalYear),
+        label: c.label,
+        checked: t.printYears.includes(String(c.fiscalYear)) || !t.offeredYears.includes(String(c.fiscalYear)),
+      })),
+      offeredYears: (preview?.columns ?? []).map((c) => c.fiscalYear).join(','),
+      printYearsError: e[`${p}printYears`] ?? null,
       rowsError: e[`${p}rows`] ?? null,
       removable: draft.tables.length > 1,
       removeOp: `removeTable:${i}`,

@@ -46,6 +46,14 @@ export interface DraftTable {
   headerStyle: string;
   showTrend: boolean;
   note: string;
+  /** The years ticked under 印刷する年度 (as posted). */
+  printYears: string[];
+  /**
+   * The years the form offered as boxes. A year of the range that was not offered (the range
+   * was changed, or the table is new) prints unless unticked later: so a table that printed
+   * every year keeps doing so when the range moves.
+   */
+  offeredYears: string[];
   /** Every row of the kind: chosen ones (with an order) first. */
   rows: DraftRow[];
 }
@@ -136,6 +144,8 @@ export function draftFromContent(
         headerStyle: t.headerStyle,
         showTrend: t.showTrend,
         note: t.note,
+        printYears: (t.printYears ?? yearsOf(header.fromFy, header.toFy)).map(String),
+        offeredYears: yearsOf(header.fromFy, header.toFy).map(String),
         rows: sortRows(rows),
       };
     }),
@@ -151,6 +161,13 @@ export function draftFromContent(
   };
 }
 
+/** The fiscal years from `fromFy` through `toFy`. */
+function yearsOf(fromFy: number, toFy: number): number[] {
+  const years: number[] = [];
+  for (let fy = fromFy; fy <= toFy && years.length <= MAX_SHEET_YEARS; fy++) years.push(fy);
+  return years;
+}
+
 type Body = Record<string, unknown>;
 
 function str(body: Body, key: string, max = 50_000): string {
@@ -158,6 +175,15 @@ function str(body: Body, key: string, max = 50_000): string {
   const one: unknown = Array.isArray(v) ? v[0] : v;
   // Browsers send CRLF in textareas; keep text as typed otherwise.
   return typeof one === 'string' ? one.slice(0, max).replace(/\r\n?/g, '\n') : '';
+}
+
+/** Every value posted under `key` (ticked checkboxes), at most `max`. */
+function list(body: Body, key: string, max: number): string[] {
+  const v = body[key];
+  return (Array.isArray(v) ? v : [v])
+    .filter((x): x is string => typeof x === 'string')
+    .slice(0, max)
+    .map((x) => x.slice(0, 10));
 }
 
 function count(body: Body, key: string, max: number): number {
@@ -190,6 +216,10 @@ export function draftFromBody(body: Body, caseStudyIds: readonly number[], indic
       headerStyle: str(body, `${p}headerStyle`, 20),
       showTrend: str(body, `${p}showTrend`) === '1',
       note: str(body, `${p}note`, 5000),
+      printYears: list(body, `${p}printYears`, MAX_SHEET_YEARS * 2),
+      offeredYears: str(body, `${p}offeredYears`, 100)
+        .split(',')
+        .filter((y) => y !== ''),
       rows: sortRows(rows),
     });
   }
@@ -227,8 +257,10 @@ export function draftFromBody(body: Body, caseStudyIds: readonly number[], indic
 
 /** A blank table draft of a kind, for 「表を追加」. */
 export function blankTableDraft(kind: AgendaTableKind, indicatorRows: readonly string[] = []): DraftTable {
-  return draftFromContent({ heading: '', subheading: '', fromFy: 2019, toFy: 2023 }, { tables: [defaultTable(kind)], sections: [] }, 0, indicatorRows)
+  const table = draftFromContent({ heading: '', subheading: '', fromFy: 2019, toFy: 2023 }, { tables: [defaultTable(kind)], sections: [] }, 0, indicatorRows)
     .tables[0]!;
+  // No year offered yet: every year of the sheet's range prints.
+  return { ...table, printYears: [], offeredYears: [] };
 }
 
 /** A blank section draft, for 「項目を追加」. */
@@ -353,6 +385,14 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
     const headerStyle = (HEADER_STYLES as readonly string[]).includes(t.headerStyle) ? (t.headerStyle as 'short' | 'long') : null;
     if (!headerStyle) fail(`${p}headerStyle`, `${name} 年度の書き方`, '年度の書き方を選んでください。');
     const tableNote = text(`${p}note`, `${name} 表の下の注記`, t.note, 'multiline');
+    // 印刷する年度: the ticked years of the range, and the range's years that were not offered.
+    let printYears: number[] | undefined;
+    if (fromFy !== null && toFy !== null && fromFy <= toFy && toFy - fromFy + 1 <= MAX_SHEET_YEARS) {
+      const range = yearsOf(fromFy, toFy);
+      const chosen = range.filter((fy) => t.printYears.includes(String(fy)) || !t.offeredYears.includes(String(fy)));
+      if (chosen.length === 0) fail(`${p}printYears`, `${name} 印刷する年度`, '印刷する年度を1つ以上選んでください。');
+      else if (chosen.length < range.length) printYears = chosen;
+    }
     if (tableNote.length > LIMITS.tableNote) fail(`${p}note`, `${name} 表の下の注記`, `注記は${LIMITS.tableNote}文字以内にしてください。`);
 
     const chosen: { order: number; index: number; row: DraftRow }[] = [];
@@ -389,6 +429,7 @@ export function validateDraft(draft: Draft, ctx: ValidationContext): Validated {
       headerStyle: headerStyle ?? 'short',
       showTrend: t.showTrend,
       note: tableNote.trim(),
+      ...(printYears ? { printYears } : {}),
     };
   });
   if (draft.tables.length === 0) fail('tables', '表', '表を1つ以上入れてください。');

@@ -40,7 +40,7 @@ export function createDemoIndicatorSheet(db: Db, userId: number | null, lastRepo
 /**
  * The demo's third sheet, a draft: seed 003's first table (民生委員の充足率の推移（各年一斉改選時）)
  * from H28 to R4: 定数, 配置数 with 世帯担当 and 主任児童委員, 欠員 and 充足率 (a ratio, 1 decimal).
- * The years between the elections print blank. Returns the id.
+ * Only the election years' columns print (H28, R1, R4), as on the paper. Returns the id.
  */
 export function createDemoMinseiSheet(db: Db, userId: number | null): number {
   const table = defaultTable('items', 'city');
@@ -56,6 +56,8 @@ export function createDemoMinseiSheet(db: Db, userId: number | null): number {
     indicatorRowKey(k.fillRate),
   ].map((key) => ({ key, override: { text: '', arrow: '' as const }, footnoteMarker: '', footnote: '' }));
   table.note = '※ 充足率＝配置数÷定数×100（市の充足率は区の値を合計して計算）';
+  // As seed 003 prints it: the election years only (H28, R1, R4), not the years between.
+  table.printYears = SEED_003_MINSEI.map((y) => y.fiscalYear);
   const sheet = createAgendaSheet(
     db,
     {

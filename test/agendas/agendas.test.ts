@@ -8,7 +8,7 @@ import { createDemoAgendaSheet } from '../../src/agendas/demo.js';
 import { contentOf, getAgendaSheet } from '../../src/agendas/repository.js';
 import type { PrintModel } from '../../src/agendas/content.js';
 import { parseFrozen } from '../../src/agendas/content.js';
-import { loadSeed000, NOT_AVAILABLE, SEED_000 } from './support.js';
+import { ITEM_KEYS, loadSeed000, NOT_AVAILABLE, SEED_000, sheetFields } from './support.js';
 
 let ctx: TestContext;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
@@ -19,39 +19,6 @@ beforeEach(async () => {
   loadSeed000(ctx.database.db);
 });
 afterEach(async () => ctx.close());
-
-const ITEM_KEYS = ['1', '2', '3', '4', '5', '6', '7'];
-
-/** The editor's fields for a one-table sheet (all seven rows in order), with overrides. */
-function sheetFields(overrides: Record<string, string> = {}): Record<string, string> {
-  const fields: Record<string, string> = {
-    heading: '議題（１）ア 小地域福祉活動の状況',
-    subheading: '（地域での見守り・助け合いのためのネットワークづくり）',
-    from: '2019',
-    to: 'R5',
-    version: '0',
-    tableCount: '1',
-    sectionCount: '0',
-    't0.kind': 'items',
-    't0.scope': 'city',
-    't0.heading': '前年度までの推移',
-    't0.basis': 'yoy',
-    't0.flatPercent': '5',
-    't0.strongPercent': '20',
-    't0.headerStyle': 'short',
-    't0.showTrend': '1',
-    't0.note': '',
-    op: 'save',
-  };
-  for (const k of ITEM_KEYS) {
-    fields[`t0.r.${k}.order`] = k;
-    fields[`t0.r.${k}.arrow`] = '';
-    fields[`t0.r.${k}.text`] = '';
-    fields[`t0.r.${k}.marker`] = '';
-    fields[`t0.r.${k}.footnote`] = '';
-  }
-  return { ...fields, ...overrides };
-}
 
 function sheetCount(): number {
   return ctx.database.db.select().from(agendaSheets).all().length;

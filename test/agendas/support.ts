@@ -25,3 +25,36 @@ export function loadSeed000(db: Db): void {
     });
   }
 }
+
+export const ITEM_KEYS = ['1', '2', '3', '4', '5', '6', '7'];
+
+/** The editor's fields for a one-table sheet (all seven rows in order), with overrides. */
+export function sheetFields(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+  const fields: Record<string, string> = {
+    heading: '議題（１）ア 小地域福祉活動の状況',
+    subheading: '（地域での見守り・助け合いのためのネットワークづくり）',
+    from: '2019',
+    to: 'R5',
+    version: '0',
+    tableCount: '1',
+    sectionCount: '0',
+    't0.kind': 'items',
+    't0.scope': 'city',
+    't0.heading': '前年度までの推移',
+    't0.basis': 'yoy',
+    't0.flatPercent': '5',
+    't0.strongPercent': '20',
+    't0.headerStyle': 'short',
+    't0.showTrend': '1',
+    't0.note': '',
+    op: 'save',
+  };
+  for (const k of ITEM_KEYS) {
+    fields[`t0.r.${k}.order`] = k;
+    fields[`t0.r.${k}.arrow`] = '';
+    fields[`t0.r.${k}.text`] = '';
+    fields[`t0.r.${k}.marker`] = '';
+    fields[`t0.r.${k}.footnote`] = '';
+  }
+  return { ...fields, ...overrides };
+}

@@ -23,6 +23,8 @@ function draft(over: Partial<Draft> = {}): Draft {
         headerStyle: 'long',
         showTrend: true,
         note: '',
+        printYears: ['2023'],
+        offeredYears: ['2022', '2023'],
         rows: [{ ...row('1', '1'), overrideArrow: '↘', overrideText: '減った', footnoteMarker: '※' }, row('2')],
       },
     ],
