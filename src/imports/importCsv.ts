@@ -21,6 +21,7 @@ import { todayInJapan } from '../domain/due.js';
 import { CATALOGUE, countFieldNames } from '../domain/catalogue.js';
 import { importSuccessions } from '../successions/importer.js';
 import { importIndicatorDefinitions, importIndicatorValues } from '../indicators/importer.js';
+import { touchMonthlyReports } from '../monthlyReports/repository.js';
 
 export type { ImportCounts, ImportError, ImportOptions, ImportResult, RowChange } from '../domain/importFile.js';
 
@@ -266,7 +267,7 @@ export function importCsv(db: Db, kind: ImportKind, bytes: Uint8Array, options: 
   if (!file.ok) return file;
   if (kind === 'successions') return importSuccessions(db, file, options);
   if (kind === 'indicators') return importIndicatorDefinitions(db, file, options);
-  if (kind === 'values') return importIndicatorValues(db, file, options);
+  if (kind === 'values') return importIndicatorValues(db, file, options, touchMonthlyReports);
   const lookups = loadLookups(db);
   const validated = planRows(kind, file, { ...options, lookups, today: todayInJapan(options.now) });
   if (!validated.ok) return validated;

@@ -59,7 +59,6 @@ import {
   type ValueTarget,
 } from './repository.js';
 import { activeIndicators, checkEntry, entryField } from './values.js';
-import { touchMonthlyReports } from '../monthlyReports/repository.js';
 
 /** The data rows of a checked file, as importCsv read them. */
 export interface CheckedFile {
@@ -246,7 +245,19 @@ interface ValueGroup {
 const targetKey = (t: ValueTarget) => (t.kind === 'district' ? `d${t.districtId}|${t.month}` : `w${t.wardId}|${t.fiscalYear}`);
 
 /** Reads and writes a `values` file (see the module comment). */
-export function importIndicatorValues(db: Db, file: CheckedFile, options: ImportOptions = {}): ImportResult {
+/**
+ * Gives a district-month's monthly report a new version (creating a blank one if there is none), so that a
+ * monthly form opened before the import is refused instead of overwriting the imported values. Passed in by
+ * the import dispatcher (src/imports/importCsv.ts), which knows the monthly reports; indicators do not.
+ */
+export type TouchMonthlyReports = (
+  tx: Db,
+  months: { districtId: number; month: string }[],
+  userId: number | null,
+  options: { allowClosedYear?: boolean },
+) => void;
+
+export function importIndicatorValues(db: Db, file: CheckedFile, options: ImportOptions, touchMonthlyReports: TouchMonthlyReports): ImportResult {
   const errors = file.errors;
   const lookups = loadLookups(db);
   const indicators = new Map(listIndicators(db).map((i) => [i.key, i]));
