@@ -7,22 +7,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import type { Database$ } from '../../src/db/index.js';
-import { auditEvents, monthlyReports, users } from '../../src/db/schema.js';
+import { auditEvents, monthlyReports } from '../../src/db/schema.js';
 import { importCsv } from '../../src/imports/importCsv.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { storedYears } from '../../src/figures/recompute.js';
 import { monthlyValues, seedSmallCity } from '../support/app.js';
 import { expectedFigures, storedFigures } from '../figures/support.js';
-import { csv, freshDatabase, HEADERS } from './support.js';
+import { csv, HEADERS, smallCityWithCityUser } from './support.js';
 
 let database: Database$;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
 let cityUserId: number;
 
 beforeEach(async () => {
-  database = await freshDatabase();
-  ids = await seedSmallCity(database);
-  cityUserId = database.db.select().from(users).where(eq(users.login, 'city')).get()!.id;
+  ({ database, ids, cityUserId } = await smallCityWithCityUser());
 });
 afterEach(() => database.sqlite.close());
 

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import type { Database$ } from '../../src/db/index.js';
-import { indicatorDefinitions, users } from '../../src/db/schema.js';
+import { indicatorDefinitions } from '../../src/db/schema.js';
 import { importCsv } from '../../src/imports/importCsv.js';
 import { saveMonthlyReport } from '../../src/monthlyReports/repository.js';
 import { storedYears } from '../../src/figures/recompute.js';
@@ -17,16 +17,14 @@ import { addMonths } from '../../src/domain/fiscalYear.js';
 import { monthlyValues, seedSmallCity } from '../support/app.js';
 import { expectedFigures, storedFigures } from '../figures/support.js';
 import { monthsAgo, storeReport, typicalValues } from '../monthlyReports/helpers.js';
-import { countStatementRuns, csv, freshDatabase, HEADERS } from './support.js';
+import { countStatementRuns, csv, HEADERS, smallCityWithCityUser } from './support.js';
 
 let database: Database$;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
 let cityUserId: number;
 
 beforeEach(async () => {
-  database = await freshDatabase();
-  ids = await seedSmallCity(database);
-  cityUserId = database.db.select().from(users).where(eq(users.login, 'city')).get()!.id;
+  ({ database, ids, cityUserId } = await smallCityWithCityUser());
 });
 afterEach(() => database.sqlite.close());
 

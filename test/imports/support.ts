@@ -1,6 +1,7 @@
-import { monthlyValues } from '../support/app.js';
+import { monthlyValues, seedSmallCity } from '../support/app.js';
 import type Database from 'better-sqlite3';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { users } from '../../src/db/schema.js';
 import { openDatabase, type Database$ } from '../../src/db/index.js';
 import type { MonthlyValues } from '../../src/monthlyReports/repository.js';
 
@@ -68,4 +69,12 @@ export function countStatementRuns<T>(sqlite: Database.Database, sql: RegExp, me
   } finally {
     sqlite.prepare = prepare;
   }
+}
+
+/** A fresh database with the small city, and the city user's id (the set-up most import tests share). */
+export async function smallCityWithCityUser(): Promise<{ database: Database$; ids: Awaited<ReturnType<typeof seedSmallCity>>; cityUserId: number }> {
+  const database = await freshDatabase();
+  const ids = await seedSmallCity(database);
+  const cityUserId = database.db.select().from(users).where(eq(users.login, 'city')).get()!.id;
+  return { database, ids, cityUserId };
 }

@@ -1,21 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import type { Database$ } from '../../src/db/index.js';
-import { auditEvents, users } from '../../src/db/schema.js';
+import { auditEvents } from '../../src/db/schema.js';
 import { importCsv } from '../../src/imports/importCsv.js';
 import { getMonthlyReport, saveMonthlyReport, valuesOf } from '../../src/monthlyReports/repository.js';
 import { closeFiscalYear } from '../../src/fiscalYears/repository.js';
 import { seedSmallCity } from '../support/app.js';
-import { auditCount, csv, emptyValues, freshDatabase, HEADERS, rowCounts } from './support.js';
+import { auditCount, csv, emptyValues, HEADERS, rowCounts, smallCityWithCityUser } from './support.js';
 
 let database: Database$;
 let ids: Awaited<ReturnType<typeof seedSmallCity>>;
 let cityUserId: number;
 
 beforeEach(async () => {
-  database = await freshDatabase();
-  ids = await seedSmallCity(database);
-  cityUserId = database.db.select().from(users).where(eq(users.login, 'city')).get()!.id;
+  ({ database, ids, cityUserId } = await smallCityWithCityUser());
 });
 afterEach(() => database.sqlite.close());
 

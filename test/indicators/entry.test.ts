@@ -3,8 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditEvents, districtIndicatorValues, wardIndicatorValues } from '../../src/db/schema.js';
 import { createTestApp, seedSmallCity, signedIn, type TestContext } from '../support/app.js';
-import { createIndicator, getIndicatorByKey } from '../../src/indicators/repository.js';
-import { checkDefinition, type DefinitionText } from '../../src/indicators/definitions.js';
+import { getIndicatorByKey } from '../../src/indicators/repository.js';
+import { defineIndicator } from './helpers.js';
+import type { DefinitionText } from '../../src/indicators/definitions.js';
 import { closeFiscalYear } from '../../src/fiscalYears/repository.js';
 import { fiscalYearOfMonth } from '../../src/domain/fiscalYear.js';
 import { formFields, monthsAgo, report } from '../monthlyReports/helpers.js';
@@ -21,23 +22,7 @@ const month = monthsAgo(1);
 const fy = fiscalYearOfMonth(month);
 
 function define(text: Partial<DefinitionText>, categories: string[] = []) {
-  const checked = checkDefinition(
-    {
-      key: 'x',
-      name: 'x',
-      unit: '件',
-      entered_by: 'district_monthly',
-      rollup: 'sum',
-      threshold: '',
-      breaks_down_field: '',
-      first_fy: String(fy),
-      last_fy: '',
-      ...text,
-    },
-    categories.map((name) => ({ id: null, name, first_fy: '', last_fy: '' })),
-  );
-  if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
-  return createIndicator(ctx.database.db, checked.value, null);
+  return defineIndicator(ctx.database.db, fy, text, categories);
 }
 
 function districtValues(districtId: number) {
